@@ -1,0 +1,43 @@
+// Everything ar-http reads from the environment, validated once.
+#ifndef AR_HTTP_CORE_CONFIG_H
+#define AR_HTTP_CORE_CONFIG_H
+
+#include "PathFormat.h"
+#include "RequestHeaders.h"
+#include "ServerUrl.h"
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace arhttp {
+
+using Environment = std::map<std::string, std::string>;
+
+// A copy of the process environment.
+Environment ProcessEnvironment();
+
+struct Config {
+    static constexpr long kDefaultTimeoutMs = 5000;
+    static constexpr long kDefaultMaxConnections = 8;
+
+    ServerUrl server;
+    PathFormat pathFormat;
+    HeaderList headers;
+    std::chrono::milliseconds timeout;
+    size_t maxConnections;
+    bool debug;
+    std::vector<std::string> searchPaths;
+    // What was refused and replaced by its default, one sentence each.
+    std::vector<std::string> warnings;
+
+    // Reads AR_HTTP_SERVER_URL, AR_HTTP_PATH_FORMAT, AR_HTTP_HEADER_*,
+    // AR_HTTP_TIMEOUT_MS, AR_HTTP_MAX_CONNECTIONS, TF_DEBUG and
+    // PXR_AR_DEFAULT_SEARCH_PATH. An empty variable counts as unset.
+    static Config FromEnvironment(const Environment& environment);
+};
+
+}  // namespace arhttp
+
+#endif

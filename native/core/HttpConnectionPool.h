@@ -1,0 +1,63 @@
+// A bounded set of keep-alive connections to one server, shared by threads.
+#ifndef AR_HTTP_CORE_HTTP_CONNECTION_POOL_H
+#define AR_HTTP_CORE_HTTP_CONNECTION_POOL_H
+
+#include "RequestHeaders.h"
+#include "ServerUrl.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace httplib {
+class Client;
+}
+
+namespace arhttp {
+
+class HttpConnectionPool {
+public:
+    HttpConnectionPool(const ServerUrl& server, const HeaderList& headers,
+                       std::chrono::milliseconds timeout, size_t maxConnections);
+    ~HttpConnectionPool();
+    HttpConnectionPool(const HttpConnectionPool&) = delete;
+    HttpConnectionPool& operator=(const HttpConnectionPool&) = delete;
+
+    // Exclusive use of one connection until destroyed. Empty when every
+    // connection stayed busy for the whole timeout.
+    class Lease {
+    public:
+        Lease(HttpConnectionPool* pool, std::unique_ptr<httplib::Client> client);
+        Lease(Lease&& other) noexcept;
+        ~Lease();
+        explicit operator bool() const { return _client != nullptr; }
+        httplib::Client& operator*() const { return *_client; }
+        httplib::Client* operator->() const { return _client.get(); }
+
+    private:
+        HttpConnectionPool* _pool;
+        std::unique_ptr<httplib::Client> _client;
+    };
+
+    Lease Acquire();
+
+private:
+    std::unique_ptr<httplib::Client> NewClient() const;
+    void Release(std::unique_ptr<httplib::Client> client);
+
+    const std::string _origin;
+    const HeaderList _headers;
+    const std::chrono::milliseconds _timeout;
+    const size_t _maxConnections;
+
+    std::mutex _mutex;
+    std::condition_variable _released;
+    std::vector<std::unique_ptr<httplib::Client>> _idle;
+    size_t _created = 0;
+};
+
+}  // namespace arhttp
+
+#endif

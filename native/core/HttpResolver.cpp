@@ -1,0 +1,175 @@
+#include "HttpResolver.h"
+
+#include "ResponseBody.h"
+
+#include <httplib.h>
+
+#include <cstdio>
+
+namespace arhttp {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool IsConnectionError(httplib::Error error) {
+    switch (error) {
+    case httplib::Error::Connection:
+    case httplib::Error::ConnectionTimeout:
+    case httplib::Error::Read:
+    case httplib::Error::Write:
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLServerVerification:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Words for a log line; cpp-httplib's own names ("Read") say too little.
+std::string Describe(httplib::Error error) {
+    switch (error) {
+    case httplib::Error::Connection: return "connection refused or unreachable";
+    case httplib::Error::ConnectionTimeout: return "connect timed out";
+    case httplib::Error::Read: return "no answer (read failed or timed out)";
+    case httplib::Error::Write: return "sending the request failed";
+    case httplib::Error::SSLConnection: return "TLS handshake failed";
+    case httplib::Error::SSLServerVerification: return "server certificate not trusted";
+    default: return httplib::to_string(error);
+    }
+}
+
+std::string Milliseconds(Clock::duration elapsed) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.2f ms",
+                  std::chrono::duration<double, std::milli>(elapsed).count());
+    return text;
+}
+
+}  // namespace
+
+struct HttpResolver::Exchange {
+    int status = 0;
+    std::string body;
+    std::string error;     // why no usable response came, if none did
+    bool unreachable = false;
+};
+
+HttpResolver::HttpResolver(const Config& config, std::shared_ptr<LogSink> log)
+    : _server(config.server),
+      _pathFormat(config.pathFormat),
+      _timeout(config.timeout),
+      _debug(config.debug),
+      _log(std::move(log)),
+      _pool(config.server, config.headers, config.timeout, config.maxConnections) {}
+
+std::string HttpResolver::TargetFor(const std::string& assetPath) const {
+    return _server.BasePath() + _pathFormat.Expand(assetPath);
+}
+
+std::string HttpResolver::UrlFor(const std::string& assetPath) const {
+    return _server.Origin() + TargetFor(assetPath);
+}
+
+HttpResolver::Exchange HttpResolver::Get(const std::string& target) const {
+    const Clock::time_point deadline = Clock::now() + _timeout;
+    Exchange exchange;
+    // A kept-alive connection the server closed since its last use fails at
+    // once; such a failure is retried on a new connection, a timeout is not.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        HttpConnectionPool::Lease client = _pool.Acquire();
+        if (!client) {
+            exchange.error = "no free connection within the timeout";
+            return exchange;
+        }
+        const bool reused = client->is_socket_open() != 0;
+        exchange = Exchange();
+        bool oversized = false;
+        bool late = false;
+        auto result = client->Get(
+            target,
+            [&](const httplib::Response& response) {
+                exchange.status = response.status;
+                return true;
+            },
+            [&](const char* data, size_t length) {
+                if (exchange.body.size() + length > kMaxResponseBodyBytes) {
+                    oversized = true;
+                    return false;
+                }
+                if (Clock::now() > deadline) {
+                    late = true;
+                    return false;
+                }
+                exchange.body.append(data, length);
+                return true;
+            });
+        if (result) return exchange;
+
+        const httplib::Error error = result.error();
+        if (oversized) {
+            exchange.error = "body larger than " + std::to_string(kMaxResponseBodyBytes) + " bytes";
+        } else if (late) {
+            exchange.error = "timed out while reading the body";
+        } else {
+            exchange.error = Describe(error);
+            exchange.unreachable = IsConnectionError(error);
+        }
+        exchange.status = 0;
+        const bool stale = reused && (error == httplib::Error::Read ||
+                                      error == httplib::Error::Write) &&
+                           Clock::now() < deadline - _timeout / 2;
+        if (!stale) break;
+    }
+    return exchange;
+}
+
+void HttpResolver::ReportOutage(const std::string& url, const std::string& error) const {
+    if (!_unreachable.exchange(true)) {
+        _log->Warn("cannot reach the resolution server at " + _server.Text() + " (" + error +
+                   " for " + url + "); assets only it knows stay unresolved until it answers");
+    }
+}
+
+std::string HttpResolver::Resolve(const std::string& assetPath) const noexcept {
+    try {
+        const std::string target = TargetFor(assetPath);
+        const std::string url = _server.Origin() + target;
+        const Clock::time_point start = Clock::now();
+        const Exchange exchange = Get(target);
+
+        std::string resolved;
+        std::string outcome;
+        if (exchange.status == 200) {
+            std::string why;
+            if (auto path = ResolvedPathFromBody(exchange.body, &why)) {
+                resolved = *path;
+            } else {
+                _log->Warn("the resolution server answered " + url + " with 200 but an unusable "
+                           "body (" + why + "): treated as unresolved");
+                outcome = ": refused (" + why + ")";
+            }
+        } else if (exchange.status == 0 && exchange.unreachable) {
+            ReportOutage(url, exchange.error);
+        } else if (exchange.status == 0) {
+            _log->Warn("request " + url + " failed: " + exchange.error);
+        }
+        if (exchange.status != 0) _unreachable.store(false);
+
+        if (_debug) {
+            const std::string status = exchange.status
+                ? std::to_string(exchange.status) : "error (" + exchange.error + ")";
+            if (outcome.empty()) outcome = resolved.empty() ? ": unresolved" : ": " + resolved;
+            _log->Debug("ar-http: GET " + url + " -> " + status + " in " +
+                        Milliseconds(Clock::now() - start) + outcome);
+        }
+        return resolved;
+    } catch (const std::exception& error) {
+        _log->Warn(std::string("resolving failed: ") + error.what());
+    } catch (...) {
+        _log->Warn("resolving failed with an unknown error");
+    }
+    return std::string();
+}
+
+}  // namespace arhttp
