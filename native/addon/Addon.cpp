@@ -1,0 +1,20 @@
+// Entry point of the standalone Node binding.
+#include "methods/Methods.h"
+
+#include <napi.h>
+
+namespace arhttp::addon {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+    exports.Set("backend", Napi::String::New(env, "standalone"));
+    exports.Set("resolve", Napi::Function::New(env, Resolve, "resolve"));
+    exports.Set("resolveAsync", Napi::Function::New(env, ResolveAsync, "resolveAsync"));
+    exports.Set("createIdentifier", Napi::Function::New(env, CreateIdentifier, "createIdentifier"));
+    exports.Set("config", Napi::Function::New(env, GetConfig, "config"));
+    exports.Set("reloadConfig", Napi::Function::New(env, ReloadConfig, "reloadConfig"));
+    return exports;
+}
+
+NODE_API_MODULE(ar_http, Init)
+
+}  // namespace arhttp::addon

@@ -1,0 +1,18 @@
+// Checks of JavaScript arguments: a wrong type throws TypeError, never crashes.
+#ifndef AR_HTTP_ADDON_ARGUMENTS_H
+#define AR_HTTP_ADDON_ARGUMENTS_H
+
+#include <napi.h>
+
+#include <string>
+
+namespace arhttp::addon {
+
+// info[index] as a string without NUL characters; `undefined` gives "" when
+// `optional` is set.
+std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
+                           const char* name, bool optional = false);
+
+}  // namespace arhttp::addon
+
+#endif

@@ -1,0 +1,14 @@
+#include "Methods.h"
+
+#include "addon/Arguments.h"
+#include "addon/Engine.h"
+
+namespace arhttp::addon {
+
+Napi::Value CreateIdentifier(const Napi::CallbackInfo& info) {
+    const std::string assetPath = StringArgument(info, 0, "assetPath");
+    const std::string anchor = StringArgument(info, 1, "anchor", true);
+    return Napi::String::New(info.Env(), CurrentEngine()->CreateIdentifier(assetPath, anchor));
+}
+
+}  // namespace arhttp::addon

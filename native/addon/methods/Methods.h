@@ -1,0 +1,22 @@
+// The functions the addon exports, one per file.
+#ifndef AR_HTTP_ADDON_METHODS_H
+#define AR_HTTP_ADDON_METHODS_H
+
+#include <napi.h>
+
+namespace arhttp::addon {
+
+// resolve(assetPath, anchor?) -> string
+Napi::Value Resolve(const Napi::CallbackInfo& info);
+// resolveAsync(assetPath, anchor?) -> Promise<string>
+Napi::Value ResolveAsync(const Napi::CallbackInfo& info);
+// createIdentifier(assetPath, anchor?) -> string
+Napi::Value CreateIdentifier(const Napi::CallbackInfo& info);
+// config() -> object
+Napi::Value GetConfig(const Napi::CallbackInfo& info);
+// reloadConfig() -> object, as config() after the environment is read again
+Napi::Value ReloadConfig(const Napi::CallbackInfo& info);
+
+}  // namespace arhttp::addon
+
+#endif
