@@ -1,0 +1,19 @@
+export { ArHttpError, ErrorCodes, type ErrorCode } from './errors';
+export type { Backend, ResolverConfig } from './native/binding';
+export { config, reloadConfig } from './resolve/config';
+export {
+  backend,
+  createIdentifier,
+  resolve,
+  resolveAsync,
+  resolveMany,
+  type ResolveOptions,
+} from './resolve/resolve';
+export { loadMapFile, sampleMap, type AssetMap } from './server/assetMap';
+export {
+  createResolutionServer,
+  type ResolutionServerOptions,
+  type ResolveFunction,
+} from './server/createResolutionServer';
+export { ReservedRoutes } from './server/routes';
+export { pluginPath } from './usd/pluginPath';

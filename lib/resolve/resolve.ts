@@ -1,0 +1,57 @@
+import { binding } from '../native/binding';
+
+export interface ResolveOptions {
+  /**
+   * The resolved path of the layer that refers to the asset: `./` and `../`
+   * paths are taken relative to it, and search-path-style paths are looked
+   * for beside it first, as OpenUSD's default resolver does.
+   */
+  anchor?: string;
+}
+
+function anchorOf(options: ResolveOptions | undefined): string | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('ar-http: options must be an object');
+  }
+  return options.anchor;
+}
+
+/**
+ * Resolves on the calling thread and returns the resolved path, or `''` when
+ * neither the filesystem nor the server knows the asset.
+ *
+ * It blocks the event loop: against a server running in this same process it
+ * can never be answered. Use {@link resolveAsync} there.
+ */
+export function resolve(assetPath: string, options?: ResolveOptions): string {
+  return binding.resolve(assetPath, anchorOf(options));
+}
+
+/** {@link resolve} on a worker thread; the event loop stays free. */
+export function resolveAsync(assetPath: string, options?: ResolveOptions): Promise<string> {
+  try {
+    return binding.resolveAsync(assetPath, anchorOf(options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Resolves several asset paths in parallel off the event loop; results keep the input order. */
+export function resolveMany(
+  assetPaths: readonly string[],
+  options?: ResolveOptions,
+): Promise<string[]> {
+  if (!Array.isArray(assetPaths)) {
+    return Promise.reject(new TypeError('ar-http: assetPaths must be an array of strings'));
+  }
+  return Promise.all(assetPaths.map((assetPath) => resolveAsync(assetPath, options)));
+}
+
+/** The identifier OpenUSD's default resolver would make for `assetPath` referred to from `anchor`. */
+export function createIdentifier(assetPath: string, anchor?: string): string {
+  return binding.createIdentifier(assetPath, anchor);
+}
+
+/** `'standalone'`, or `'usd'` when resolution goes through OpenUSD's Ar and ArHttpResolver. */
+export const backend = binding.backend;

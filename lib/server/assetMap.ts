@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { ArHttpError, ErrorCodes } from '../errors';
+import { packageRoot } from '../packageRoot';
+
+/** Asset path -> resolved path. */
+export type AssetMap = ReadonlyMap<string, string>;
+
+/** The protocol document's sample: `id0x01` and `id0x02`, as absolute paths of this install. */
+export function sampleMap(): AssetMap {
+  const samples = path.join(packageRoot, 'samples');
+  return new Map([
+    ['id0x01', path.join(samples, 'layer1.usda')],
+    ['id0x02', path.join(samples, 'layer2.usda')],
+  ]);
+}
+
+/**
+ * Reads a JSON object of asset path -> resolved path. Relative resolved paths
+ * are taken relative to the map file's folder, so a map travels with its layers.
+ */
+export function loadMapFile(file: string): AssetMap {
+  const fail = (why: string, cause?: unknown): never => {
+    throw new ArHttpError(ErrorCodes.BAD_MAP, `ar-http: map file ${file}: ${why}`, { cause });
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    return fail((cause as Error).message, cause);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return fail('must hold a JSON object of asset path -> resolved path');
+  }
+  const folder = path.dirname(path.resolve(file));
+  const map = new Map<string, string>();
+  for (const [assetPath, resolved] of Object.entries(parsed)) {
+    if (typeof resolved !== 'string' || resolved === '' || /[\0\r\n]/.test(resolved)) {
+      fail(`the entry for "${assetPath}" must be a non-empty one-line string`);
+    }
+    if (assetPath === '') fail('an asset path must not be empty');
+    map.set(assetPath, path.isAbsolute(resolved) ? resolved : path.join(folder, resolved));
+  }
+  return map;
+}
