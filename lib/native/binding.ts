@@ -27,7 +27,7 @@ export interface NativeBinding {
   resolveAsync(assetPath: string, anchor?: string): Promise<string>;
   createIdentifier(assetPath: string, anchor?: string): string;
   config(): ResolverConfig;
-  reloadConfig(): ResolverConfig;
+  reloadConfig(environment: NodeJS.ProcessEnv): ResolverConfig;
 }
 
 function load(): NativeBinding {
@@ -43,6 +43,9 @@ function load(): NativeBinding {
   }
 }
 
-/** Loaded once; the environment is read now, and what it gets wrong is warned about now. */
+/**
+ * Loaded once. Settings come from `process.env` (Node's view of the
+ * environment, which test runners may replace), read now and warned about now.
+ */
 export const binding: NativeBinding = load();
-emitConfigWarnings(binding.config());
+emitConfigWarnings(binding.reloadConfig(process.env));

@@ -1,15 +1,15 @@
 import { binding, type ResolverConfig } from '../native/binding';
 import { emitConfigWarnings } from '../native/configWarnings';
 
-/** The settings in force, as read from the environment when ar-http was loaded. */
+/** The settings in force, as read from `process.env` when ar-http was loaded. */
 export function config(): ResolverConfig {
   return binding.config();
 }
 
 /**
- * Reads the environment again (after a change to `process.env.AR_HTTP_*`) and
- * returns the new settings. Resolves already under way finish with the old ones.
+ * Reads `process.env` again (after a change to `AR_HTTP_*`) and returns the
+ * new settings. Resolves already under way finish with the old ones.
  */
 export function reloadConfig(): ResolverConfig {
-  return emitConfigWarnings(binding.reloadConfig());
+  return emitConfigWarnings(binding.reloadConfig(process.env));
 }

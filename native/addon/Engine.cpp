@@ -20,9 +20,9 @@ std::shared_ptr<const ResolutionEngine> CurrentEngine() {
     return gEngine;
 }
 
-std::shared_ptr<const ResolutionEngine> ReloadEngine() {
+std::shared_ptr<const ResolutionEngine> ReloadEngine(const Environment& environment) {
     auto engine = std::make_shared<const ResolutionEngine>(
-        Config::FromEnvironment(ProcessEnvironment()), std::make_shared<StderrLogSink>());
+        Config::FromEnvironment(environment), std::make_shared<StderrLogSink>());
     std::lock_guard<std::mutex> lock(gMutex);
     gEngine = engine;
     return engine;

@@ -9,9 +9,11 @@
 
 namespace arhttp::addon {
 
-// In-flight async resolves keep the engine they started with alive.
+// In-flight async resolves keep the engine they started with alive. Before
+// any reload, the engine is built from the process environment.
 std::shared_ptr<const ResolutionEngine> CurrentEngine();
-std::shared_ptr<const ResolutionEngine> ReloadEngine();
+// Replaces the engine with one built from `environment`.
+std::shared_ptr<const ResolutionEngine> ReloadEngine(const Environment& environment);
 
 }  // namespace arhttp::addon
 

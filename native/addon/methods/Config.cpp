@@ -37,7 +37,21 @@ Napi::Value GetConfig(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ReloadConfig(const Napi::CallbackInfo& info) {
-    return ConfigObject(info.Env(), ReloadEngine()->GetConfig());
+    if (!info[0].IsObject()) {
+        throw Napi::TypeError::New(info.Env(), "ar-http: environment must be an object");
+    }
+    const Napi::Object object = info[0].As<Napi::Object>();
+    const Napi::Array names = object.GetPropertyNames();
+    Environment environment;
+    for (uint32_t i = 0; i < names.Length(); ++i) {
+        const Napi::Value name = names.Get(i);
+        const Napi::Value value = object.Get(name);
+        if (name.IsString() && value.IsString()) {
+            environment.emplace(name.As<Napi::String>().Utf8Value(),
+                                value.As<Napi::String>().Utf8Value());
+        }
+    }
+    return ConfigObject(info.Env(), ReloadEngine(environment)->GetConfig());
 }
 
 }  // namespace arhttp::addon

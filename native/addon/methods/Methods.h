@@ -14,7 +14,8 @@ Napi::Value ResolveAsync(const Napi::CallbackInfo& info);
 Napi::Value CreateIdentifier(const Napi::CallbackInfo& info);
 // config() -> object
 Napi::Value GetConfig(const Napi::CallbackInfo& info);
-// reloadConfig() -> object, as config() after the environment is read again
+// reloadConfig(environment) -> object, as config() once settings are read
+// again from `environment` (process.env: Node's view of the environment)
 Napi::Value ReloadConfig(const Napi::CallbackInfo& info);
 
 }  // namespace arhttp::addon

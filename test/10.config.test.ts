@@ -1,0 +1,183 @@
+import { config } from '../lib';
+import { setResolverEnv } from './helpers/env';
+
+afterAll(() => setResolverEnv({}));
+
+describe('configuration from the environment', () => {
+  test('defaults', () => {
+    expect(setResolverEnv({})).toEqual({
+      serverUrl: 'http://localhost:8000',
+      pathFormat: '/%s',
+      headers: {},
+      timeoutMs: 5000,
+      maxConnections: 8,
+      debug: false,
+      searchPaths: [],
+      warnings: [],
+    });
+  });
+
+  test('every variable is read', () => {
+    const settings = setResolverEnv({
+      AR_HTTP_SERVER_URL: 'http://resolver.example:9000/api/',
+      AR_HTTP_PATH_FORMAT: '/v1/assets/%s/resolve',
+      AR_HTTP_HEADER_X_Api_Key: 'k-123',
+      AR_HTTP_TIMEOUT_MS: '250',
+      AR_HTTP_MAX_CONNECTIONS: '3',
+      TF_DEBUG: 'AR_HTTP',
+      PXR_AR_DEFAULT_SEARCH_PATH: '/tmp/a::relative/b',
+    });
+    expect(settings).toMatchObject({
+      serverUrl: 'http://resolver.example:9000/api/',
+      pathFormat: '/v1/assets/%s/resolve',
+      headers: { 'X-Api-Key': 'k-123' },
+      timeoutMs: 250,
+      maxConnections: 3,
+      debug: true,
+      searchPaths: ['/tmp/a', `${process.cwd()}/relative/b`],
+      warnings: [],
+    });
+    expect(config()).toEqual(settings);
+  });
+
+  test('an empty variable counts as unset', () => {
+    expect(setResolverEnv({ AR_HTTP_SERVER_URL: '', AR_HTTP_PATH_FORMAT: '' })).toMatchObject({
+      serverUrl: 'http://localhost:8000',
+      pathFormat: '/%s',
+      warnings: [],
+    });
+  });
+
+  test.each([
+    ['/x', 'holds no %s'],
+    ['/%s/%s', "holds a '%' other than its one %s"],
+    ['/%d', 'holds no %s'],
+    ['/%s%n', "holds a '%' other than its one %s"],
+    ['/%%s', "holds a '%' other than its one %s"],
+    ['%s', "must start with '/'"],
+    ['/a b/%s', 'space or control character'],
+  ])('path format %j is refused and the default used', (format, why) => {
+    const settings = setResolverEnv({ AR_HTTP_PATH_FORMAT: format });
+    expect(settings.pathFormat).toBe('/%s');
+    expect(settings.warnings).toHaveLength(1);
+    expect(settings.warnings[0]).toContain('AR_HTTP_PATH_FORMAT');
+    expect(settings.warnings[0]).toContain(why);
+  });
+
+  test.each([
+    ['localhost:8000', 'must start with http:// or https://'],
+    ['ftp://host', 'must start with http:// or https://'],
+    ['http://', 'has no host'],
+    ['http://host:0', 'bad port'],
+    ['http://host:70000', 'bad port'],
+    ['http://host:80a', 'bad port'],
+    ['http://host:', 'empty port'],
+    ['http://user:secret@host', 'holds credentials'],
+    ['http://host/base?x=1', 'no query'],
+    ['http://ho st', 'space or control character'],
+    ['http://[::1', 'unclosed'],
+  ])('server URL %j is refused and the default used', (url, why) => {
+    const settings = setResolverEnv({ AR_HTTP_SERVER_URL: url });
+    expect(settings.serverUrl).toBe('http://localhost:8000');
+    expect(settings.warnings).toHaveLength(1);
+    expect(settings.warnings[0]).toContain(why);
+  });
+
+  test('a refused server URL with credentials is not echoed into config()', () => {
+    const settings = setResolverEnv({ AR_HTTP_SERVER_URL: 'http://user:secret@host' });
+    expect(JSON.stringify(settings.serverUrl)).not.toContain('secret');
+  });
+
+  test.each(['http://[::1]:8123', 'https://resolver.example', 'http://127.0.0.1:1'])(
+    'server URL %j is accepted',
+    (url) => {
+      expect(setResolverEnv({ AR_HTTP_SERVER_URL: url })).toMatchObject({ serverUrl: url, warnings: [] });
+    },
+  );
+
+  test.each([
+    ['AR_HTTP_TIMEOUT_MS', '0', 5000, 'timeoutMs'],
+    ['AR_HTTP_TIMEOUT_MS', '-5', 5000, 'timeoutMs'],
+    ['AR_HTTP_TIMEOUT_MS', '1.5', 5000, 'timeoutMs'],
+    ['AR_HTTP_TIMEOUT_MS', '99999999999', 5000, 'timeoutMs'],
+    ['AR_HTTP_MAX_CONNECTIONS', '0', 8, 'maxConnections'],
+    ['AR_HTTP_MAX_CONNECTIONS', 'many', 8, 'maxConnections'],
+  ] as const)('%s=%j is refused', (name, value, fallback, key) => {
+    const settings = setResolverEnv({ [name]: value });
+    expect(settings[key]).toBe(fallback);
+    expect(settings.warnings).toEqual([expect.stringContaining(`${name} "${value}"`)]);
+  });
+
+  test('header names: underscores become dashes, bad names and framing headers are refused', () => {
+    const settings = setResolverEnv({
+      AR_HTTP_HEADER_X_Trace_Id: 't-1',
+      'AR_HTTP_HEADER_Bad(Name)': 'v',
+      AR_HTTP_HEADER_Content_Length: '5',
+      AR_HTTP_HEADER_Host: 'elsewhere',
+    });
+    expect(settings.headers).toEqual({ 'X-Trace-Id': 't-1' });
+    expect(settings.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('"Bad(Name)" is not a valid header name'),
+        expect.stringContaining('manages the Content-Length header'),
+        expect.stringContaining('manages the Host header'),
+      ]),
+    );
+  });
+
+  test.each([
+    ['a CR LF injection', 'ok\r\nX-Injected: 1'],
+    ['a lone LF', 'ok\nX-Injected: 1'],
+    ['an escape character', 'ok\u001b[31m'],
+  ])('a header value with %s is refused with a warning', (_, value) => {
+    const settings = setResolverEnv({ AR_HTTP_HEADER_X_Custom: value });
+    expect(settings.headers).toEqual({});
+    expect(settings.warnings).toEqual([
+      expect.stringContaining('AR_HTTP_HEADER_X_Custom is ignored: its value holds a CR, LF, NUL'),
+    ]);
+  });
+
+  test('secret header values are redacted in config()', () => {
+    const settings = setResolverEnv({
+      AR_HTTP_HEADER_Authorization: 'Bearer top-secret',
+      AR_HTTP_HEADER_Cookie: 'session=top-secret',
+      AR_HTTP_HEADER_Proxy_Authorization: 'Basic top-secret',
+      AR_HTTP_HEADER_X_Visible: 'shown',
+    });
+    expect(settings.headers).toEqual({
+      Authorization: '<redacted>',
+      Cookie: '<redacted>',
+      'Proxy-Authorization': '<redacted>',
+      'X-Visible': 'shown',
+    });
+    expect(JSON.stringify(config())).not.toContain('top-secret');
+  });
+
+  test.each([
+    ['AR_HTTP', true],
+    ['AR_*', true],
+    ['*', true],
+    ['PLUG_LOAD AR_HTTP', true],
+    ['AR_HTTP -AR_HTTP', false],
+    ['* -AR_*', false],
+    ['-AR_HTTP AR_*', true],
+    ['AR_HTTP_X', false],
+    ['AR_RESOLVER_INIT', false],
+  ])('TF_DEBUG=%j enables AR_HTTP: %s', (value, enabled) => {
+    expect(setResolverEnv({ TF_DEBUG: value }).debug).toBe(enabled);
+  });
+
+  test('refused settings become Node process warnings', () => {
+    const emitWarning = jest.spyOn(process, 'emitWarning');
+    try {
+      setResolverEnv({ AR_HTTP_PATH_FORMAT: '/nope' });
+      expect(emitWarning).toHaveBeenCalledTimes(1);
+      expect(emitWarning).toHaveBeenCalledWith(
+        expect.stringContaining('AR_HTTP_PATH_FORMAT "/nope" holds no %s'),
+        { type: 'ArHttpConfigWarning', code: 'AR_HTTP_CONFIG' },
+      );
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,43 @@
+// A loopback HTTP server on its own thread, so that a synchronous resolve on
+// the test's thread can still be answered. Plain JS: workers do not run TS.
+const http = require('node:http');
+const { parentPort, workerData } = require('node:worker_threads');
+
+const routes = workerData.routes;
+const requests = [];
+let connections = 0;
+const sockets = new Set();
+
+const server = http.createServer((req, res) => {
+  requests.push({ method: req.method, url: req.url, headers: req.headers });
+  const route = routes[req.url] ?? routes['*'] ?? { status: 404, body: '' };
+  if (route.hang) return; // accept, never answer
+  const send = () => {
+    if (route.destroy) {
+      req.socket.destroy();
+      return;
+    }
+    const body = route.echoUrl ? req.url : route.repeat ? route.body.repeat(route.repeat) : (route.body ?? '');
+    res.writeHead(route.status ?? 200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(body);
+  };
+  if (route.delayMs) setTimeout(send, route.delayMs);
+  else send();
+});
+server.keepAliveTimeout = workerData.keepAliveTimeoutMs ?? 60000;
+server.on('connection', (socket) => {
+  connections += 1;
+  sockets.add(socket);
+  socket.on('close', () => sockets.delete(socket));
+});
+
+parentPort.on('message', (message) => {
+  if (message === 'stats') {
+    parentPort.postMessage({ requests, connections });
+  } else if (message === 'close') {
+    for (const socket of sockets) socket.destroy();
+    server.close(() => parentPort.close());
+  }
+});
+
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));

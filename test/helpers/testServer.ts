@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+
+/** How the test server answers one request path (exact `req.url`), or `*` for all others. */
+export interface Route {
+  status?: number;
+  body?: string;
+  /** `body` repeated this many times. */
+  repeat?: number;
+  /** Answer with the request URL as the body. */
+  echoUrl?: boolean;
+  delayMs?: number;
+  /** Accept the request and never answer. */
+  hang?: boolean;
+  /** Close the connection without answering. */
+  destroy?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface TestServer {
+  url: string;
+  port: number;
+  stats(): Promise<{ requests: RecordedRequest[]; connections: number }>;
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on 127.0.0.1, on a free port, answering from its own thread. */
+export async function startTestServer(
+  routes: Record<string, Route>,
+  options: { keepAliveTimeoutMs?: number } = {},
+): Promise<TestServer> {
+  const worker = new Worker(path.join(__dirname, 'serverWorker.js'), {
+    workerData: { routes, keepAliveTimeoutMs: options.keepAliveTimeoutMs },
+  });
+  worker.unref();
+  const [{ port }] = (await once(worker, 'message')) as [{ port: number }];
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    async stats() {
+      worker.postMessage('stats');
+      const [stats] = await once(worker, 'message');
+      return stats;
+    },
+    async close() {
+      worker.postMessage('close');
+      await once(worker, 'exit');
+    },
+  };
+}
