@@ -90,7 +90,11 @@ HttpResolver::Exchange HttpResolver::Get(const std::string& target) const {
             target,
             [&](const httplib::Response& response) {
                 exchange.status = response.status;
-                return true;
+                // A non-200 body is never used; one delimited only by the
+                // server closing the connection (as some 304s are) would
+                // just hold the connection until the timeout.
+                return response.status == 200 || response.has_header("Content-Length") ||
+                       response.has_header("Transfer-Encoding");
             },
             [&](const char* data, size_t length) {
                 if (exchange.body.size() + length > kMaxResponseBodyBytes) {
@@ -107,6 +111,9 @@ HttpResolver::Exchange HttpResolver::Get(const std::string& target) const {
         if (result) return exchange;
 
         const httplib::Error error = result.error();
+        if (error == httplib::Error::Canceled && exchange.status != 0 && !oversized && !late) {
+            return exchange;  // a non-200 answer we chose not to read
+        }
         if (oversized) {
             exchange.error = "body larger than " + std::to_string(kMaxResponseBodyBytes) + " bytes";
         } else if (late) {

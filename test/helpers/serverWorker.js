@@ -20,11 +20,13 @@ const server = http.createServer((req, res) => {
     const body = route.echoUrl ? req.url : route.repeat ? route.body.repeat(route.repeat) : (route.body ?? '');
     res.writeHead(route.status ?? 200, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(body);
+    // Like a server dropping an idle keep-alive connection, without saying so.
+    if (route.closeAfterMs) res.on('finish', () => setTimeout(() => req.socket.destroy(), route.closeAfterMs));
   };
   if (route.delayMs) setTimeout(send, route.delayMs);
   else send();
 });
-server.keepAliveTimeout = workerData.keepAliveTimeoutMs ?? 60000;
+server.keepAliveTimeout = 60000;
 server.on('connection', (socket) => {
   connections += 1;
   sockets.add(socket);

@@ -15,6 +15,8 @@ export interface Route {
   hang?: boolean;
   /** Close the connection without answering. */
   destroy?: boolean;
+  /** Close the kept-alive connection this long after answering. */
+  closeAfterMs?: number;
 }
 
 export interface RecordedRequest {
@@ -31,13 +33,8 @@ export interface TestServer {
 }
 
 /** A real HTTP server on 127.0.0.1, on a free port, answering from its own thread. */
-export async function startTestServer(
-  routes: Record<string, Route>,
-  options: { keepAliveTimeoutMs?: number } = {},
-): Promise<TestServer> {
-  const worker = new Worker(path.join(__dirname, 'serverWorker.js'), {
-    workerData: { routes, keepAliveTimeoutMs: options.keepAliveTimeoutMs },
-  });
+export async function startTestServer(routes: Record<string, Route>): Promise<TestServer> {
+  const worker = new Worker(path.join(__dirname, 'serverWorker.js'), { workerData: { routes } });
   worker.unref();
   const [{ port }] = (await once(worker, 'message')) as [{ port: number }];
   return {
