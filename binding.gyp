@@ -17,7 +17,7 @@
         "native/core/ServerUrl.cpp",
         "native/addon/Addon.cpp",
         "native/addon/Arguments.cpp",
-        "native/addon/Engine.cpp",
+        "native/addon/StandaloneBackend.cpp",
         "native/addon/methods/Config.cpp",
         "native/addon/methods/CreateIdentifier.cpp",
         "native/addon/methods/Resolve.cpp",

@@ -1,4 +1,5 @@
 // Entry point of the standalone Node binding.
+#include "Backend.h"
 #include "methods/Methods.h"
 
 #include <napi.h>
@@ -6,7 +7,7 @@
 namespace arhttp::addon {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-    exports.Set("backend", Napi::String::New(env, "standalone"));
+    exports.Set("backend", Napi::String::New(env, kBackendName));
     exports.Set("resolve", Napi::Function::New(env, Resolve, "resolve"));
     exports.Set("resolveAsync", Napi::Function::New(env, ResolveAsync, "resolveAsync"));
     exports.Set("createIdentifier", Napi::Function::New(env, CreateIdentifier, "createIdentifier"));

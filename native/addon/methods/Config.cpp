@@ -1,6 +1,6 @@
 #include "Methods.h"
 
-#include "addon/Engine.h"
+#include "addon/Backend.h"
 
 namespace arhttp::addon {
 
@@ -33,7 +33,7 @@ Napi::Object ConfigObject(Napi::Env env, const Config& config) {
 }  // namespace
 
 Napi::Value GetConfig(const Napi::CallbackInfo& info) {
-    return ConfigObject(info.Env(), CurrentEngine()->GetConfig());
+    return ConfigObject(info.Env(), CurrentBackend()->GetConfig());
 }
 
 Napi::Value ReloadConfig(const Napi::CallbackInfo& info) {
@@ -51,7 +51,7 @@ Napi::Value ReloadConfig(const Napi::CallbackInfo& info) {
                                 value.As<Napi::String>().Utf8Value());
         }
     }
-    return ConfigObject(info.Env(), ReloadEngine(environment)->GetConfig());
+    return ConfigObject(info.Env(), ReloadBackend(environment)->GetConfig());
 }
 
 }  // namespace arhttp::addon

@@ -1,14 +1,14 @@
 #include "Methods.h"
 
 #include "addon/Arguments.h"
-#include "addon/Engine.h"
+#include "addon/Backend.h"
 
 namespace arhttp::addon {
 
 Napi::Value CreateIdentifier(const Napi::CallbackInfo& info) {
     const std::string assetPath = StringArgument(info, 0, "assetPath");
     const std::string anchor = StringArgument(info, 1, "anchor", true);
-    return Napi::String::New(info.Env(), CurrentEngine()->CreateIdentifier(assetPath, anchor));
+    return Napi::String::New(info.Env(), CurrentBackend()->CreateIdentifier(assetPath, anchor));
 }
 
 }  // namespace arhttp::addon

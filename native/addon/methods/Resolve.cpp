@@ -1,16 +1,16 @@
 #include "Methods.h"
 
 #include "addon/Arguments.h"
-#include "addon/Engine.h"
+#include "addon/Backend.h"
 
 namespace arhttp::addon {
 
 Napi::Value Resolve(const Napi::CallbackInfo& info) {
     const std::string assetPath = StringArgument(info, 0, "assetPath");
     const std::string anchor = StringArgument(info, 1, "anchor", true);
-    const auto engine = CurrentEngine();
+    const auto backend = CurrentBackend();
     return Napi::String::New(info.Env(),
-                             engine->Resolve(engine->CreateIdentifier(assetPath, anchor)));
+                             backend->Resolve(backend->CreateIdentifier(assetPath, anchor)));
 }
 
 }  // namespace arhttp::addon

@@ -1,7 +1,7 @@
 #include "Methods.h"
 
 #include "addon/Arguments.h"
-#include "addon/Engine.h"
+#include "addon/Backend.h"
 
 namespace arhttp::addon {
 
@@ -14,7 +14,7 @@ public:
     ResolveWorker(Napi::Env env, std::string assetPath, std::string anchor)
         : Napi::AsyncWorker(env, "ar-http:resolve"),
           _deferred(Napi::Promise::Deferred::New(env)),
-          _engine(CurrentEngine()),
+          _backend(CurrentBackend()),
           _assetPath(std::move(assetPath)),
           _anchor(std::move(anchor)) {}
 
@@ -22,7 +22,7 @@ public:
 
     void Execute() override {
         try {
-            _resolved = _engine->Resolve(_engine->CreateIdentifier(_assetPath, _anchor));
+            _resolved = _backend->Resolve(_backend->CreateIdentifier(_assetPath, _anchor));
         } catch (const std::exception& error) {
             SetError(error.what());
         }
@@ -33,7 +33,7 @@ public:
 
 private:
     Napi::Promise::Deferred _deferred;
-    std::shared_ptr<const ResolutionEngine> _engine;
+    std::shared_ptr<const Backend> _backend;
     std::string _assetPath;
     std::string _anchor;
     std::string _resolved;

@@ -1,0 +1,34 @@
+// What the Node functions resolve with. The standalone binding uses the core
+// directly (StandaloneBackend.cpp); the USD-linked one goes through OpenUSD's
+// Ar and ArHttpResolver (native/addon-usd/UsdBackend.cpp). Each build links one.
+#ifndef AR_HTTP_ADDON_BACKEND_H
+#define AR_HTTP_ADDON_BACKEND_H
+
+#include "core/Config.h"
+
+#include <memory>
+#include <string>
+
+namespace arhttp::addon {
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual std::string CreateIdentifier(const std::string& assetPath,
+                                         const std::string& anchor) const = 0;
+    // The resolved path or "". Safe from any thread.
+    virtual std::string Resolve(const std::string& identifier) const = 0;
+    virtual Config GetConfig() const = 0;
+};
+
+// "standalone" or "usd".
+extern const char* const kBackendName;
+
+// In-flight async resolves keep the backend they started with alive.
+std::shared_ptr<const Backend> CurrentBackend();
+// Applies settings read from `environment` (Node's process.env).
+std::shared_ptr<const Backend> ReloadBackend(const Environment& environment);
+
+}  // namespace arhttp::addon
+
+#endif

@@ -1,0 +1,50 @@
+// The backend of the standalone binding: the native core alone, no OpenUSD.
+#include "Backend.h"
+
+#include "core/ResolutionEngine.h"
+
+#include <mutex>
+
+namespace arhttp::addon {
+
+namespace {
+
+class StandaloneBackend : public Backend {
+public:
+    explicit StandaloneBackend(const Environment& environment)
+        : _engine(Config::FromEnvironment(environment), std::make_shared<StderrLogSink>()) {}
+
+    std::string CreateIdentifier(const std::string& assetPath,
+                                 const std::string& anchor) const override {
+        return _engine.CreateIdentifier(assetPath, anchor);
+    }
+    std::string Resolve(const std::string& identifier) const override {
+        return _engine.Resolve(identifier);
+    }
+    Config GetConfig() const override { return _engine.GetConfig(); }
+
+private:
+    const ResolutionEngine _engine;
+};
+
+std::mutex gMutex;
+std::shared_ptr<const Backend> gBackend;
+
+}  // namespace
+
+const char* const kBackendName = "standalone";
+
+std::shared_ptr<const Backend> CurrentBackend() {
+    std::lock_guard<std::mutex> lock(gMutex);
+    if (!gBackend) gBackend = std::make_shared<const StandaloneBackend>(ProcessEnvironment());
+    return gBackend;
+}
+
+std::shared_ptr<const Backend> ReloadBackend(const Environment& environment) {
+    auto backend = std::make_shared<const StandaloneBackend>(environment);
+    std::lock_guard<std::mutex> lock(gMutex);
+    gBackend = backend;
+    return backend;
+}
+
+}  // namespace arhttp::addon
