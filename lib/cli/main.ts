@@ -1,18 +1,17 @@
 #!/usr/bin/env node
 import { ArHttpError, ErrorCodes } from '../errors';
-import { configCommand } from './commands/config';
-import { demo } from './commands/demo';
-import { pluginPathCommand } from './commands/pluginPath';
-import { resolveCommand } from './commands/resolve';
-import { serve } from './commands/serve';
 import { usage } from './usage';
 
-const commands: Record<string, (args: string[]) => number | Promise<number>> = {
-  serve,
-  resolve: resolveCommand,
-  config: configCommand,
-  'plugin-path': pluginPathCommand,
-  demo,
+type Command = (args: string[]) => number | Promise<number>;
+
+// Loaded on demand: the native binding loads with them, and its errors must
+// reach the handler below rather than crash at start-up.
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve')).serve,
+  resolve: async () => (await import('./commands/resolve')).resolveCommand,
+  config: async () => (await import('./commands/config')).configCommand,
+  'plugin-path': async () => (await import('./commands/pluginPath')).pluginPathCommand,
+  demo: async () => (await import('./commands/demo')).demo,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -25,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === undefined) {
     throw new ArHttpError(ErrorCodes.USAGE, `ar-http: unknown command "${name}"`);
   }
-  return command(args);
+  return (await command())(args);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
 import nodeGypBuild from 'node-gyp-build';
 
 import { ArHttpError, ErrorCodes } from '../errors';
@@ -30,7 +33,10 @@ export interface NativeBinding {
   reloadConfig(environment: NodeJS.ProcessEnv): ResolverConfig;
 }
 
-function load(): NativeBinding {
+/** Built by `npm run build:usd` beside the plugin. */
+export const usdBindingPath = path.join(packageRoot, 'build-usd', 'Release', 'ar_http_usd.node');
+
+function loadStandalone(): NativeBinding {
   try {
     return nodeGypBuild(packageRoot) as NativeBinding;
   } catch (cause) {
@@ -41,6 +47,43 @@ function load(): NativeBinding {
       { cause },
     );
   }
+}
+
+/**
+ * The USD-linked binding when it was built and loads, else the standalone one.
+ * `AR_HTTP_BACKEND=standalone` or `=usd` forces the choice.
+ */
+function load(): NativeBinding {
+  const wanted = process.env.AR_HTTP_BACKEND ?? '';
+  if (!['', 'standalone', 'usd'].includes(wanted)) {
+    throw new ArHttpError(
+      ErrorCodes.BAD_OPTION,
+      `ar-http: AR_HTTP_BACKEND="${wanted}" is neither "standalone" nor "usd"`,
+    );
+  }
+  if (wanted === 'standalone') return loadStandalone();
+  if (wanted === 'usd' && !existsSync(usdBindingPath)) {
+    throw new ArHttpError(
+      ErrorCodes.BINDING_NOT_LOADED,
+      `ar-http: AR_HTTP_BACKEND=usd, but the USD-linked binding is not built (no ${usdBindingPath}); ` +
+        'run `npm run build:usd` with PXR_USD_LOCATION set',
+    );
+  }
+  if (wanted === 'usd' || existsSync(usdBindingPath)) {
+    try {
+      return require(usdBindingPath) as NativeBinding;
+    } catch (cause) {
+      const reason = `the USD-linked binding ${usdBindingPath} did not load: ${(cause as Error).message}`;
+      if (wanted === 'usd') {
+        throw new ArHttpError(ErrorCodes.BINDING_NOT_LOADED, `ar-http: ${reason}`, { cause });
+      }
+      process.emitWarning(`${reason}; resolving with the standalone binding`, {
+        type: 'ArHttpBindingWarning',
+        code: 'AR_HTTP_BINDING',
+      });
+    }
+  }
+  return loadStandalone();
 }
 
 /**
