@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
+
+import { run } from './run';
 
 export const cliPath = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'main.js');
 
@@ -10,28 +11,9 @@ export interface CliResult {
 }
 
 /** Runs the built `ar-http` CLI in a child process with extra environment variables. */
-export function runCli(
-  args: string[],
-  env: Record<string, string> = {},
-  options: { cwd?: string; timeoutMs?: number } = {},
-): Promise<CliResult> {
-  const cleanEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(AR_HTTP_|TF_DEBUG$)/.test(name)),
-  );
-  const child = spawn(process.execPath, [cliPath, ...args], {
-    env: { ...cleanEnv, ...env },
-    cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const { status, stdout, stderr } = await run(process.execPath, [cliPath, ...args], env, {
+    timeoutMs: 20000,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20000);
-  return new Promise((done) => {
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      done({ status, stdout, stderr });
-    });
-  });
+  return { status, stdout, stderr };
 }
