@@ -1,6 +1,6 @@
 export { ArHttpError, ErrorCodes, type ErrorCode } from './errors';
 export type { Backend, ResolverConfig } from './native/binding';
-export { config, reloadConfig } from './resolve/config';
+export { clearCache, config, reloadConfig } from './resolve/config';
 export {
   backend,
   createIdentifier,

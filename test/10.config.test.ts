@@ -11,6 +11,8 @@ describe('configuration from the environment', () => {
       headers: {},
       timeoutMs: 5000,
       maxConnections: 8,
+      cacheTtlMs: 0,
+      cacheMaxEntries: 100000,
       debug: false,
       searchPaths: [],
       warnings: [],
@@ -24,6 +26,8 @@ describe('configuration from the environment', () => {
       AR_HTTP_HEADER_X_Api_Key: 'k-123',
       AR_HTTP_TIMEOUT_MS: '250',
       AR_HTTP_MAX_CONNECTIONS: '3',
+      AR_HTTP_CACHE_TTL_MS: '60000',
+      AR_HTTP_CACHE_MAX_ENTRIES: '500',
       TF_DEBUG: 'AR_HTTP',
       PXR_AR_DEFAULT_SEARCH_PATH: '/tmp/a::relative/b',
     });
@@ -33,6 +37,8 @@ describe('configuration from the environment', () => {
       headers: { 'X-Api-Key': 'k-123' },
       timeoutMs: 250,
       maxConnections: 3,
+      cacheTtlMs: 60000,
+      cacheMaxEntries: 500,
       debug: true,
       searchPaths: ['/tmp/a', `${process.cwd()}/relative/b`],
       warnings: [],
@@ -102,6 +108,8 @@ describe('configuration from the environment', () => {
     ['AR_HTTP_TIMEOUT_MS', '99999999999', 5000, 'timeoutMs'],
     ['AR_HTTP_MAX_CONNECTIONS', '0', 8, 'maxConnections'],
     ['AR_HTTP_MAX_CONNECTIONS', 'many', 8, 'maxConnections'],
+    ['AR_HTTP_CACHE_TTL_MS', '-1', 0, 'cacheTtlMs'],
+    ['AR_HTTP_CACHE_MAX_ENTRIES', '0', 100000, 'cacheMaxEntries'],
   ] as const)('%s=%j is refused', (name, value, fallback, key) => {
     const settings = setResolverEnv({ [name]: value });
     expect(settings[key]).toBe(fallback);

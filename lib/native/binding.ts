@@ -14,6 +14,9 @@ export interface ResolverConfig {
   headers: Record<string, string>;
   timeoutMs: number;
   maxConnections: number;
+  /** How long answers are kept process-wide; 0: not kept (concurrent resolves still share one request). */
+  cacheTtlMs: number;
+  cacheMaxEntries: number;
   debug: boolean;
   searchPaths: string[];
   /** Settings that were refused and replaced by their default, one sentence each. */
@@ -29,6 +32,7 @@ export interface NativeBinding {
   resolve(assetPath: string, anchor?: string): string;
   resolveAsync(assetPath: string, anchor?: string): Promise<string>;
   createIdentifier(assetPath: string, anchor?: string): string;
+  clearCache(): void;
   config(): ResolverConfig;
   reloadConfig(environment: NodeJS.ProcessEnv): ResolverConfig;
 }

@@ -6,6 +6,11 @@ export function config(): ResolverConfig {
   return binding.config();
 }
 
+/** Forgets every answer kept by the process-wide cache (`AR_HTTP_CACHE_TTL_MS`). */
+export function clearCache(): void {
+  binding.clearCache();
+}
+
 /**
  * Reads `process.env` again (after a change to `AR_HTTP_*`) and returns the
  * new settings. Resolves already under way finish with the old ones.

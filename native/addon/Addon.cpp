@@ -11,6 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("resolve", Napi::Function::New(env, Resolve, "resolve"));
     exports.Set("resolveAsync", Napi::Function::New(env, ResolveAsync, "resolveAsync"));
     exports.Set("createIdentifier", Napi::Function::New(env, CreateIdentifier, "createIdentifier"));
+    exports.Set("clearCache", Napi::Function::New(env, ClearCache, "clearCache"));
     exports.Set("config", Napi::Function::New(env, GetConfig, "config"));
     exports.Set("reloadConfig", Napi::Function::New(env, ReloadConfig, "reloadConfig"));
     return exports;

@@ -19,6 +19,7 @@ public:
     // The resolved path or "". Safe from any thread.
     virtual std::string Resolve(const std::string& identifier) const = 0;
     virtual Config GetConfig() const = 0;
+    virtual void ClearCache() const = 0;
 };
 
 // "standalone" or "usd".

@@ -22,6 +22,7 @@ public:
         return _engine.Resolve(identifier);
     }
     Config GetConfig() const override { return _engine.GetConfig(); }
+    void ClearCache() const override { _engine.ClearCache(); }
 
 private:
     const ResolutionEngine _engine;

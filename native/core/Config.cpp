@@ -77,11 +77,18 @@ Config Config::FromEnvironment(const Environment& environment) {
                                               kDefaultTimeoutMs, 1, 600000, &warnings);
     const long maxConnections = ReadBoundedInteger(environment, "AR_HTTP_MAX_CONNECTIONS",
                                                    kDefaultMaxConnections, 1, 256, &warnings);
+    const long cacheTtlMs = ReadBoundedInteger(environment, "AR_HTTP_CACHE_TTL_MS", 0, 0,
+                                               86400000, &warnings);
+    const long cacheMaxEntries = ReadBoundedInteger(environment, "AR_HTTP_CACHE_MAX_ENTRIES",
+                                                    kDefaultCacheMaxEntries, 1, 100000000,
+                                                    &warnings);
     return Config{std::move(server),
                   std::move(pathFormat),
                   std::move(headers),
                   std::chrono::milliseconds(timeoutMs),
                   static_cast<size_t>(maxConnections),
+                  std::chrono::milliseconds(cacheTtlMs),
+                  static_cast<size_t>(cacheMaxEntries),
                   IsDebugSymbolEnabled(Lookup(environment, "TF_DEBUG"), kDebugSymbol),
                   FileSystemResolver::ParseSearchPath(
                       Lookup(environment, "PXR_AR_DEFAULT_SEARCH_PATH")),

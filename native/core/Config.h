@@ -21,20 +21,25 @@ Environment ProcessEnvironment();
 struct Config {
     static constexpr long kDefaultTimeoutMs = 5000;
     static constexpr long kDefaultMaxConnections = 8;
+    static constexpr long kDefaultCacheMaxEntries = 100000;
 
     ServerUrl server;
     PathFormat pathFormat;
     HeaderList headers;
     std::chrono::milliseconds timeout;
     size_t maxConnections;
+    // Process-wide cache of answers; zero time to live turns it off.
+    std::chrono::milliseconds cacheTimeToLive;
+    size_t cacheMaxEntries;
     bool debug;
     std::vector<std::string> searchPaths;
     // What was refused and replaced by its default, one sentence each.
     std::vector<std::string> warnings;
 
     // Reads AR_HTTP_SERVER_URL, AR_HTTP_PATH_FORMAT, AR_HTTP_HEADER_*,
-    // AR_HTTP_TIMEOUT_MS, AR_HTTP_MAX_CONNECTIONS, TF_DEBUG and
-    // PXR_AR_DEFAULT_SEARCH_PATH. An empty variable counts as unset.
+    // AR_HTTP_TIMEOUT_MS, AR_HTTP_MAX_CONNECTIONS, AR_HTTP_CACHE_TTL_MS,
+    // AR_HTTP_CACHE_MAX_ENTRIES, TF_DEBUG and PXR_AR_DEFAULT_SEARCH_PATH. An
+    // empty variable counts as unset.
     static Config FromEnvironment(const Environment& environment);
 };
 

@@ -61,7 +61,8 @@ HttpResolver::HttpResolver(const Config& config, std::shared_ptr<LogSink> log)
       _timeout(config.timeout),
       _debug(config.debug),
       _log(std::move(log)),
-      _pool(config.server, config.headers, config.timeout, config.maxConnections) {}
+      _pool(config.server, config.headers, config.timeout, config.maxConnections),
+      _cache(config.cacheTimeToLive, config.cacheMaxEntries) {}
 
 std::string HttpResolver::TargetFor(const std::string& assetPath) const {
     return _server.BasePath() + _pathFormat.Expand(assetPath);
@@ -140,6 +141,19 @@ void HttpResolver::ReportOutage(const std::string& url, const std::string& error
 
 std::string HttpResolver::Resolve(const std::string& assetPath) const noexcept {
     try {
+        return _cache.GetOrResolve(assetPath, [&] { return Fetch(assetPath); });
+    } catch (...) {
+        // Only allocation fails here; Fetch reports its own failures.
+        return std::string();
+    }
+}
+
+void HttpResolver::ClearCache() const {
+    _cache.Clear();
+}
+
+ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noexcept {
+    try {
         const std::string target = TargetFor(assetPath);
         const std::string url = _server.Origin() + target;
         const Clock::time_point start = Clock::now();
@@ -170,13 +184,13 @@ std::string HttpResolver::Resolve(const std::string& assetPath) const noexcept {
             _log->Debug("ar-http: GET " + url + " -> " + status + " in " +
                         Milliseconds(Clock::now() - start) + outcome);
         }
-        return resolved;
+        return {resolved, exchange.status != 0};
     } catch (const std::exception& error) {
         _log->Warn(std::string("resolving failed: ") + error.what());
     } catch (...) {
         _log->Warn("resolving failed with an unknown error");
     }
-    return std::string();
+    return {std::string(), false};
 }
 
 }  // namespace arhttp

@@ -25,6 +25,9 @@ public:
     // A path the filesystem has is returned with no request at all.
     std::string Resolve(const std::string& identifier) const noexcept;
 
+    // Forgets the answers the server gave (AR_HTTP_CACHE_TTL_MS).
+    void ClearCache() const { _http.ClearCache(); }
+
 private:
     const Config _config;
     const FileSystemResolver _fileSystem;

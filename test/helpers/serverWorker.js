@@ -42,4 +42,4 @@ parentPort.on('message', (message) => {
   }
 });
 
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+server.listen(workerData.port ?? 0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));

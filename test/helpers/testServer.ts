@@ -32,9 +32,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real HTTP server on 127.0.0.1, on a free port, answering from its own thread. */
-export async function startTestServer(routes: Record<string, Route>): Promise<TestServer> {
-  const worker = new Worker(path.join(__dirname, 'serverWorker.js'), { workerData: { routes } });
+/** A real HTTP server on 127.0.0.1, on a free port (or `port`), answering from its own thread. */
+export async function startTestServer(routes: Record<string, Route>, wantedPort?: number): Promise<TestServer> {
+  const worker = new Worker(path.join(__dirname, 'serverWorker.js'), { workerData: { routes, port: wantedPort } });
   worker.unref();
   const [{ port }] = (await once(worker, 'message')) as [{ port: number }];
   return {

@@ -24,6 +24,8 @@ Napi::Object ConfigObject(Napi::Env env, const Config& config) {
     object.Set("headers", headers);
     object.Set("timeoutMs", static_cast<double>(config.timeout.count()));
     object.Set("maxConnections", static_cast<double>(config.maxConnections));
+    object.Set("cacheTtlMs", static_cast<double>(config.cacheTimeToLive.count()));
+    object.Set("cacheMaxEntries", static_cast<double>(config.cacheMaxEntries));
     object.Set("debug", config.debug);
     object.Set("searchPaths", StringArray(env, config.searchPaths));
     object.Set("warnings", StringArray(env, config.warnings));

@@ -12,6 +12,8 @@ Napi::Value Resolve(const Napi::CallbackInfo& info);
 Napi::Value ResolveAsync(const Napi::CallbackInfo& info);
 // createIdentifier(assetPath, anchor?) -> string
 Napi::Value CreateIdentifier(const Napi::CallbackInfo& info);
+// clearCache() -> undefined
+Napi::Value ClearCache(const Napi::CallbackInfo& info);
 // config() -> object
 Napi::Value GetConfig(const Napi::CallbackInfo& info);
 // reloadConfig(environment) -> object, as config() once settings are read

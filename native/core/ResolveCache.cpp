@@ -1,0 +1,82 @@
+#include "ResolveCache.h"
+
+namespace arhttp {
+
+ResolveCache::ResolveCache(std::chrono::milliseconds timeToLive, size_t maxEntries)
+    : _timeToLive(timeToLive), _maxEntries(maxEntries) {}
+
+void ResolveCache::EraseLocked(std::unordered_map<std::string, Entry>::iterator entry) {
+    _ages.erase(entry->second.age);
+    _entries.erase(entry);
+}
+
+std::string ResolveCache::GetOrResolve(const std::string& key,
+                                       const std::function<Answer()>& resolve) {
+    std::promise<std::string> promise;
+    size_t generation;
+    {
+        std::unique_lock<std::mutex> lock(_mutex);
+        auto found = _entries.find(key);
+        if (found != _entries.end()) {
+            if (!found->second.done || Clock::now() < found->second.expiry) {
+                std::shared_future<std::string> answer = found->second.answer;
+                lock.unlock();
+                return answer.get();
+            }
+            EraseLocked(found);
+        }
+        Entry entry;
+        entry.answer = promise.get_future().share();
+        entry.age = _ages.insert(_ages.end(), key);
+        _entries.emplace(key, std::move(entry));
+        generation = _generation;
+    }
+
+    Answer answer;
+    try {
+        answer = resolve();
+    } catch (...) {
+        promise.set_exception(std::current_exception());
+        std::lock_guard<std::mutex> lock(_mutex);
+        auto found = _entries.find(key);
+        if (found != _entries.end()) EraseLocked(found);
+        throw;
+    }
+    promise.set_value(answer.resolvedPath);
+
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto found = _entries.find(key);
+    if (found == _entries.end()) return answer.resolvedPath;
+    if (!answer.keep || _timeToLive.count() == 0 || generation != _generation) {
+        EraseLocked(found);
+    } else {
+        found->second.done = true;
+        found->second.expiry = Clock::now() + _timeToLive;
+        while (_entries.size() > _maxEntries) {
+            auto oldest = _entries.find(_ages.front());
+            if (oldest == found) break;
+            // An entry under way may go too: its waiters hold its future.
+            EraseLocked(oldest);
+        }
+    }
+    return answer.resolvedPath;
+}
+
+void ResolveCache::Clear() {
+    std::lock_guard<std::mutex> lock(_mutex);
+    // Entries under way stay so their waiters still share one request; the
+    // new generation keeps their answers from being stored.
+    for (auto entry = _entries.begin(); entry != _entries.end();) {
+        auto next = std::next(entry);
+        if (entry->second.done) EraseLocked(entry);
+        entry = next;
+    }
+    ++_generation;
+}
+
+size_t ResolveCache::Size() const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _entries.size();
+}
+
+}  // namespace arhttp
