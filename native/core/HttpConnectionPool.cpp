@@ -28,6 +28,8 @@ HttpConnectionPool::Lease::~Lease() {
 std::unique_ptr<httplib::Client> HttpConnectionPool::NewClient() const {
     auto client = std::make_unique<httplib::Client>(_origin);
     client->set_keep_alive(true);
+    // A request must leave at once, not wait on Nagle's algorithm for an ACK.
+    client->set_tcp_nodelay(true);
     // The path format already percent-encoded the asset path.
     client->set_url_encode(false);
     client->set_follow_location(false);
