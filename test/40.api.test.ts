@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 import { ArHttpError, backend, config, createIdentifier, ErrorCodes, pluginPath, resolve, resolveAsync, resolveMany } from '../lib';
+import { usdBindingPath } from '../lib/native/binding';
 import { setResolverEnv } from './helpers/env';
 import { startTestServer, type TestServer } from './helpers/testServer';
 
@@ -30,8 +32,9 @@ afterAll(async () => {
 });
 
 describe('the typed API', () => {
-  test('backend is standalone without OpenUSD', () => {
-    expect(backend).toBe('standalone');
+  test('backend is "usd" when the USD-linked binding is built (and not refused), else "standalone"', () => {
+    const usd = existsSync(usdBindingPath) && process.env.AR_HTTP_BACKEND !== 'standalone';
+    expect(backend).toBe(usd ? 'usd' : 'standalone');
   });
 
   test.each([

@@ -11,7 +11,8 @@ export interface RunResult {
 /**
  * Runs a program asynchronously (a server living in the test process must be
  * able to answer while it runs), with `env` added to this process's
- * environment less its AR_HTTP_* and TF_DEBUG variables. Killed after the timeout.
+ * environment less its resolver settings (AR_HTTP_* but
+ * AR_HTTP_BACKEND, and TF_DEBUG). Killed after the timeout.
  */
 export function run(
   command: string,
@@ -20,7 +21,7 @@ export function run(
   options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<RunResult> {
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(AR_HTTP_|TF_DEBUG$)/.test(name)),
+    Object.entries(process.env).filter(([name]) => !/^(AR_HTTP_(?!BACKEND$)|TF_DEBUG$)/.test(name)),
   );
   const start = Date.now();
   const child = spawn(command, args, {

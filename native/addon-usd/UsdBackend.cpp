@@ -1,0 +1,85 @@
+// The backend of the USD-linked binding: resolution goes through OpenUSD's
+// own Ar (ArGetResolver), with ArHttpResolver registered for the process.
+#include "addon/Backend.h"
+#include "plugin/ArHttpResolver.h"
+
+#include "pxr/base/plug/registry.h"
+#include "pxr/base/tf/debug.h"
+#include "pxr/usd/ar/resolvedPath.h"
+#include "pxr/usd/ar/resolver.h"
+
+#include <dlfcn.h>
+
+#include <mutex>
+#include <stdexcept>
+
+PXR_NAMESPACE_USING_DIRECTIVE
+
+namespace arhttp::addon {
+
+namespace {
+
+// The plugin folder sits beside this addon's: build-usd/Release/ -> build-usd/plugin/.
+std::string PluginFolder() {
+    Dl_info info;
+    if (!dladdr(reinterpret_cast<void*>(&PluginFolder), &info) || !info.dli_fname) {
+        throw std::runtime_error("ar-http: cannot locate the USD-linked binding on disk");
+    }
+    const std::string self(info.dli_fname);
+    return self.substr(0, self.rfind('/')) + "/../plugin";
+}
+
+// Before the first ArGetResolver(): Ar picks its primary resolver only once.
+void RegisterPlugin() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // Node programs print their results on stdout: debug lines go to stderr,
+        // as the standalone binding's do.
+        TfDebug::SetOutputFile(stderr);
+        PlugRegistry::GetInstance().RegisterPlugins(PluginFolder());
+        ArSetPreferredResolver("ArHttpResolver");
+    });
+}
+
+ArHttpResolver& HttpResolver() {
+    auto* resolver = dynamic_cast<ArHttpResolver*>(&ArGetUnderlyingResolver());
+    if (!resolver) {
+        throw std::runtime_error(
+            "ar-http: OpenUSD's primary resolver is not ArHttpResolver "
+            "(is PXR_AR_DISABLE_PLUGIN_RESOLVER set?)");
+    }
+    return *resolver;
+}
+
+class UsdBackend : public Backend {
+public:
+    std::string CreateIdentifier(const std::string& assetPath,
+                                 const std::string& anchor) const override {
+        return ArGetResolver().CreateIdentifier(assetPath, ArResolvedPath(anchor));
+    }
+    std::string Resolve(const std::string& identifier) const override {
+        return ArGetResolver().Resolve(identifier).GetPathString();
+    }
+    Config GetConfig() const override { return HttpResolver().GetHttpConfig(); }
+    void ClearCache() const override { HttpResolver().ClearCache(); }
+};
+
+}  // namespace
+
+const char* const kBackendName = "usd";
+
+std::shared_ptr<const Backend> CurrentBackend() {
+    RegisterPlugin();
+    static const auto backend = std::make_shared<const UsdBackend>();
+    return backend;
+}
+
+std::shared_ptr<const Backend> ReloadBackend(const Environment& environment) {
+    auto backend = CurrentBackend();
+    const Config config = HttpResolver().Reconfigure(environment);
+    // Node's process.env, not the environment USD saw at start, is what counts here.
+    ArDefaultResolver::SetDefaultSearchPath(config.searchPaths);
+    return backend;
+}
+
+}  // namespace arhttp::addon
