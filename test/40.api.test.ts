@@ -1,5 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 import { ArHttpError, backend, config, createIdentifier, ErrorCodes, pluginPath, resolve, resolveAsync, resolveMany } from '../lib';
 import { usdBindingPath } from '../lib/native/binding';
@@ -7,6 +9,7 @@ import { setResolverEnv } from './helpers/env';
 import { startTestServer, type TestServer } from './helpers/testServer';
 
 let server: TestServer;
+const root = path.join(__dirname, '..');
 
 // Errors made by the addon come from Node's own realm, not Jest's sandbox, so
 // `toThrow(TypeError)` cannot match them here: compare the name instead.
@@ -68,6 +71,37 @@ describe('the typed API', () => {
     const script = `const { resolve } = require(${JSON.stringify(require.resolve('../dist/lib'))});
       try { resolve(42); } catch (e) { process.stdout.write(String(e instanceof TypeError)); }`;
     expect(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })).toBe('true');
+  });
+
+  test('a USD-linked binding that does not load: a warning with the reason, then the standalone one', () => {
+    // A copy of the package whose USD-linked binding is not a shared library.
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'ar-http-loader-'));
+    try {
+      writeFileSync(path.join(copy, 'package.json'), JSON.stringify({ name: 'ar-http' }));
+      cpSync(path.join(root, 'dist'), path.join(copy, 'dist'), { recursive: true });
+      symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
+      cpSync(path.join(root, 'build', 'Release', 'ar_http.node'), path.join(copy, 'build', 'Release', 'ar_http.node'));
+      mkdirSync(path.join(copy, 'build-usd', 'Release'), { recursive: true });
+      writeFileSync(path.join(copy, 'build-usd', 'Release', 'ar_http_usd.node'), 'not a library');
+      const script = `process.stdout.write(require(${JSON.stringify(path.join(copy, 'dist', 'lib'))}).backend)`;
+      const result = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, AR_HTTP_BACKEND: '' },
+      });
+      expect(result.stdout).toBe('standalone');
+      expect(result.stderr).toContain('ArHttpBindingWarning');
+      expect(result.stderr).toContain('ar_http_usd.node did not load');
+      expect(result.stderr).toContain('resolving with the standalone binding');
+
+      const forced = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, AR_HTTP_BACKEND: 'usd' },
+      });
+      expect(forced.status).not.toBe(0);
+      expect(forced.stderr).toContain('ERR_AR_HTTP_BINDING_NOT_LOADED');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   test('resolveMany keeps the input order', async () => {
