@@ -120,12 +120,18 @@ ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
         ArResolvedPath resolved = ArDefaultResolver::_Resolve(assetPath);
         return resolved ? resolved.GetPathString() : _GetRemote()->http.Resolve(assetPath);
     };
-    if (const auto cache = _cache.GetCurrentCache()) {
-        return ArResolvedPath(cache->GetOrResolve(assetPath, [&] {
-            return arhttp::ResolveCache::Answer{resolve(), true};
-        }));
+    // USD expects no exception from a resolver; only allocation can throw here.
+    try {
+        if (const auto cache = _cache.GetCurrentCache()) {
+            return ArResolvedPath(cache->GetOrResolve(assetPath, [&] {
+                return arhttp::ResolveCache::Answer{resolve(), true};
+            }));
+        }
+        return ArResolvedPath(resolve());
+    } catch (const std::exception& error) {
+        TF_WARN("ArHttpResolver: resolving @%s@ failed: %s", assetPath.c_str(), error.what());
+        return ArResolvedPath();
     }
-    return ArResolvedPath(resolve());
 }
 
 std::string ArHttpResolver::_GetExtension(const std::string& assetPath) const {
