@@ -1,4 +1,8 @@
-import { clearCache, resolve, resolveAsync } from '../lib';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { backend, clearCache, resolve, resolveAsync } from '../lib';
 import { setResolverEnv } from './helpers/env';
 import { startTestServer, type TestServer } from './helpers/testServer';
 
@@ -46,6 +50,24 @@ describe('the process-wide cache (AR_HTTP_CACHE_TTL_MS)', () => {
     clearCache();
     expect(resolve('kept')).toBe('/kept');
     expect(await requestsFor('/kept')).toBe(2);
+  });
+
+  // Through OpenUSD, the default resolver looks at the filesystem every time.
+  (backend === 'standalone' ? test : test.skip)('standalone: local answers are kept too, a repeated resolve probes nothing', () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'ar-http-cache-'));
+    try {
+      const file = path.join(folder, 'layer.usda');
+      writeFileSync(file, '#usda 1.0\n');
+      setResolverEnv({ AR_HTTP_SERVER_URL: server.url, AR_HTTP_CACHE_TTL_MS: '60000' });
+      expect(resolve(file)).toBe(file);
+      rmSync(file);
+      expect(resolve(file)).toBe(file);
+      clearCache();
+      // Gone from disk, so asked of the server, which echoes the URL path.
+      expect(resolve(file)).toBe(`/${file}`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test('answers expire after their time to live', async () => {

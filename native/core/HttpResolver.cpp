@@ -140,11 +140,15 @@ void HttpResolver::ReportOutage(const std::string& url, const std::string& error
 }
 
 std::string HttpResolver::Resolve(const std::string& assetPath) const noexcept {
+    return Lookup(assetPath).resolvedPath;
+}
+
+ResolveCache::Answer HttpResolver::Lookup(const std::string& assetPath) const noexcept {
     try {
         return _cache.GetOrResolve(assetPath, [&] { return Fetch(assetPath); });
     } catch (...) {
         // Only allocation fails here; Fetch reports its own failures.
-        return std::string();
+        return {std::string(), false};
     }
 }
 

@@ -23,6 +23,8 @@ public:
     // one request; answers are kept as AR_HTTP_CACHE_TTL_MS says (errors of
     // the connection never are). Never throws.
     std::string Resolve(const std::string& assetPath) const noexcept;
+    // Resolve, with whether the answer may be kept by a cache of the caller's.
+    ResolveCache::Answer Lookup(const std::string& assetPath) const noexcept;
 
     // Forgets every kept answer.
     void ClearCache() const;

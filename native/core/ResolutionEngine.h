@@ -22,16 +22,21 @@ public:
     std::string CreateIdentifier(const std::string& assetPath,
                                  const std::string& anchor) const;
 
-    // A path the filesystem has is returned with no request at all.
+    // A path the filesystem has is returned with no request at all. With
+    // AR_HTTP_CACHE_TTL_MS set, whole answers are kept, local ones included,
+    // so a repeated resolve costs neither a request nor a filesystem probe.
     std::string Resolve(const std::string& identifier) const noexcept;
 
-    // Forgets the answers the server gave (AR_HTTP_CACHE_TTL_MS).
-    void ClearCache() const { _http.ClearCache(); }
+    // Forgets every kept answer.
+    void ClearCache() const;
 
 private:
+    ResolveCache::Answer ResolveUncached(const std::string& identifier) const noexcept;
+
     const Config _config;
     const FileSystemResolver _fileSystem;
     const HttpResolver _http;
+    mutable ResolveCache _answers;
 };
 
 }  // namespace arhttp

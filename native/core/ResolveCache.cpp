@@ -10,16 +10,16 @@ void ResolveCache::EraseLocked(std::unordered_map<std::string, Entry>::iterator 
     _entries.erase(entry);
 }
 
-std::string ResolveCache::GetOrResolve(const std::string& key,
+ResolveCache::Answer ResolveCache::GetOrResolve(const std::string& key,
                                        const std::function<Answer()>& resolve) {
-    std::promise<std::string> promise;
+    std::promise<Answer> promise;
     size_t generation;
     {
         std::unique_lock<std::mutex> lock(_mutex);
         auto found = _entries.find(key);
         if (found != _entries.end()) {
             if (!found->second.done || Clock::now() < found->second.expiry) {
-                std::shared_future<std::string> answer = found->second.answer;
+                std::shared_future<Answer> answer = found->second.answer;
                 lock.unlock();
                 return answer.get();
             }
@@ -42,11 +42,11 @@ std::string ResolveCache::GetOrResolve(const std::string& key,
         if (found != _entries.end()) EraseLocked(found);
         throw;
     }
-    promise.set_value(answer.resolvedPath);
+    promise.set_value(answer);
 
     std::lock_guard<std::mutex> lock(_mutex);
     auto found = _entries.find(key);
-    if (found == _entries.end()) return answer.resolvedPath;
+    if (found == _entries.end()) return answer;
     if (!answer.keep || _timeToLive.count() == 0 || generation != _generation) {
         EraseLocked(found);
     } else {
@@ -59,7 +59,7 @@ std::string ResolveCache::GetOrResolve(const std::string& key,
             EraseLocked(oldest);
         }
     }
-    return answer.resolvedPath;
+    return answer;
 }
 
 void ResolveCache::Clear() {

@@ -32,14 +32,14 @@ public:
     // The kept answer for `key`, the answer of a resolve of `key` already
     // under way, or that of `resolve()`, run here. If `resolve` throws, so
     // does every caller waiting for it.
-    std::string GetOrResolve(const std::string& key, const std::function<Answer()>& resolve);
+    Answer GetOrResolve(const std::string& key, const std::function<Answer()>& resolve);
 
     void Clear();
     size_t Size() const;
 
 private:
     struct Entry {
-        std::shared_future<std::string> answer;
+        std::shared_future<Answer> answer;
         Clock::time_point expiry;
         bool done = false;
         std::list<std::string>::iterator age;

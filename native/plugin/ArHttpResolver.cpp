@@ -125,7 +125,7 @@ ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
         if (const auto cache = _cache.GetCurrentCache()) {
             return ArResolvedPath(cache->GetOrResolve(assetPath, [&] {
                 return arhttp::ResolveCache::Answer{resolve(), true};
-            }));
+            }).resolvedPath);
         }
         return ArResolvedPath(resolve());
     } catch (const std::exception& error) {
