@@ -13,6 +13,7 @@ describe('configuration from the environment', () => {
       maxConnections: 8,
       cacheTtlMs: 0,
       cacheMaxEntries: 100000,
+      batchPath: '/_ar/resolve',
       debug: false,
       searchPaths: [],
       warnings: [],
@@ -28,6 +29,7 @@ describe('configuration from the environment', () => {
       AR_HTTP_MAX_CONNECTIONS: '3',
       AR_HTTP_CACHE_TTL_MS: '60000',
       AR_HTTP_CACHE_MAX_ENTRIES: '500',
+      AR_HTTP_BATCH_PATH: '/v1/batch',
       TF_DEBUG: 'AR_HTTP',
       PXR_AR_DEFAULT_SEARCH_PATH: '/tmp/a::relative/b',
     });
@@ -39,6 +41,7 @@ describe('configuration from the environment', () => {
       maxConnections: 3,
       cacheTtlMs: 60000,
       cacheMaxEntries: 500,
+      batchPath: '/v1/batch',
       debug: true,
       searchPaths: ['/tmp/a', `${process.cwd()}/relative/b`],
       warnings: [],
@@ -114,6 +117,13 @@ describe('configuration from the environment', () => {
     const settings = setResolverEnv({ [name]: value });
     expect(settings[key]).toBe(fallback);
     expect(settings.warnings).toEqual([expect.stringContaining(`${name} "${value}"`)]);
+  });
+
+  test('AR_HTTP_BATCH_PATH: "none" turns batches off; a bad path is refused', () => {
+    expect(setResolverEnv({ AR_HTTP_BATCH_PATH: 'none' })).toMatchObject({ batchPath: '', warnings: [] });
+    const settings = setResolverEnv({ AR_HTTP_BATCH_PATH: 'batch?x' });
+    expect(settings.batchPath).toBe('/_ar/resolve');
+    expect(settings.warnings).toEqual([expect.stringContaining('AR_HTTP_BATCH_PATH "batch?x" is neither')]);
   });
 
   test('header names: underscores become dashes, bad names and framing headers are refused', () => {

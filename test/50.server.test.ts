@@ -47,6 +47,21 @@ describe('the sample resolution server', () => {
     }
   });
 
+  test('POST /_ar/resolve answers many asset paths at once, line for line', async () => {
+    const post = (body: string, type = 'text/plain') =>
+      fetch(`${address}/_ar/resolve`, { method: 'POST', headers: { 'content-type': type }, body });
+    const answer = await post('id0x01\nmodels%2Funknown\nid0x02\n');
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe(
+      `${path.join(samples, 'layer1.usda')}\n\n${path.join(samples, 'layer2.usda')}\n`,
+    );
+    expect((await post('{"a": 1}', 'application/json')).status).toBe(415);
+    const bad = await post('%E0%A4%A\n');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('line 1 is not percent-encoded');
+    expect((await post('x\n'.repeat(10001))).status).toBe(413);
+  });
+
   test('health check, OpenAPI description and interactive docs', async () => {
     const health = await fetch(`${address}/_ar/health`);
     expect(await health.json()).toEqual({ status: 'ok' });

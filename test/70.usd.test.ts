@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createResolutionServer, sampleMap } from '../lib';
 import { cliPath } from './helpers/cli';
 import { run } from './helpers/run';
+import { startTestServer } from './helpers/testServer';
 import { describeWithUsd, usd } from './helpers/usd';
 
 const samples = path.join(__dirname, '..', 'samples');
@@ -136,9 +137,54 @@ describeWithUsd('ArHttpResolver inside usdcat', () => {
     expect(server.requests.size).toBe(0);
   });
 
-  test('TF_DEBUG=AR_HTTP prints the request lines', async () => {
+  test('asking ahead: the ids a layer names are resolved in one batch request', async () => {
     const result = await usdcat(['--flatten', path.join(samples, 'stage.usda')], {
       AR_HTTP_SERVER_URL: server.url,
+      TF_DEBUG: 'AR_HTTP',
+      TF_DEBUG_OUTPUT_FILE: 'stderr',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('def "Prim1"');
+    const lines = result.stderr.split('\n').filter((line) => line.startsWith('ar-http:'));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(`^ar-http: POST ${server.url}/_ar/resolve \\(2 asset paths\\) -> 200 in [0-9.]+ ms: 2 answers$`),
+      ),
+    ]);
+    expect(Object.fromEntries(server.requests)).toEqual({ id0x01: 1, id0x02: 1 });
+  });
+
+  test('a server with no batch endpoint is asked one id at a time', async () => {
+    const plain = await startTestServer({
+      '/id0x01': { body: path.join(samples, 'layer1.usda') },
+      '/id0x02': { body: path.join(samples, 'layer2.usda') },
+      '*': { status: 404 },
+    });
+    try {
+      const result = await usdcat(['--flatten', path.join(samples, 'stage.usda')], {
+        AR_HTTP_SERVER_URL: plain.url,
+        TF_DEBUG: 'AR_HTTP',
+        TF_DEBUG_OUTPUT_FILE: 'stderr',
+      });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/def "Prim2"[\s\S]*def "Prim1"/);
+      expect(result.stderr).toContain('-> 404');
+      expect(result.stderr).toContain('no batch endpoint, resolving one by one from now on');
+      const { requests } = await plain.stats();
+      expect(requests.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+        'GET /id0x01',
+        'GET /id0x02',
+        'POST /_ar/resolve',
+      ]);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test('TF_DEBUG=AR_HTTP prints the request lines (batches off)', async () => {
+    const result = await usdcat(['--flatten', path.join(samples, 'stage.usda')], {
+      AR_HTTP_SERVER_URL: server.url,
+      AR_HTTP_BATCH_PATH: 'none',
       TF_DEBUG: 'AR_HTTP',
       TF_DEBUG_OUTPUT_FILE: 'stderr',
     });

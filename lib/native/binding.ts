@@ -17,6 +17,8 @@ export interface ResolverConfig {
   /** How long answers are kept process-wide; 0: not kept (concurrent resolves still share one request). */
   cacheTtlMs: number;
   cacheMaxEntries: number;
+  /** Where many asset paths are resolved in one POST (`''`: never). */
+  batchPath: string;
   debug: boolean;
   searchPaths: string[];
   /** Settings that were refused and replaced by their default, one sentence each. */

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 
 import { ArHttpError, ErrorCodes } from '../errors';
 import { type AssetMap, sampleMap } from './assetMap';
-import { ReservedRoutes } from './routes';
+import { MAX_BATCH, ReservedRoutes } from './routes';
 
 /** A resolver prototyped in TypeScript: a path, or null/undefined for "not found". */
 export type ResolveFunction = (
@@ -71,6 +71,49 @@ export async function createResolutionServer(
     () => ({ status: 'ok' }),
   );
 
+  const answerOf = async (assetPath: string): Promise<string> => {
+    const resolved = await resolveAsset(assetPath);
+    if (resolved === null || resolved === undefined) return '';
+    if (typeof resolved !== 'string') {
+      throw new TypeError(`resolve() returned ${typeof resolved}, not a string`);
+    }
+    return resolved;
+  };
+
+  app.post<{ Body: unknown }>(
+    ReservedRoutes.batch,
+    {
+      schema: {
+        summary: 'Resolve many asset paths at once',
+        description:
+          `The text/plain body holds up to ${MAX_BATCH} percent-encoded asset paths, one per line. ` +
+          'The text/plain answer holds as many lines, in the same order: each the resolved path, ' +
+          'or empty when not found.',
+      },
+    },
+    async (request, reply) => {
+      if (typeof request.body !== 'string') {
+        return reply.code(415).type('text/plain; charset=utf-8').send('send text/plain\n');
+      }
+      const lines = request.body.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      if (lines.length > MAX_BATCH) {
+        return reply.code(413).type('text/plain; charset=utf-8').send(`at most ${MAX_BATCH} asset paths\n`);
+      }
+      const assetPaths: string[] = [];
+      for (const [index, line] of lines.entries()) {
+        try {
+          assetPaths.push(decodeURIComponent(line.replace(/\r$/, '')));
+        } catch {
+          return reply.code(400).type('text/plain; charset=utf-8').send(`line ${index + 1} is not percent-encoded\n`);
+        }
+      }
+      // A resolved path holding a line break cannot be framed: it counts as not found.
+      const answers = (await Promise.all(assetPaths.map(answerOf))).map((path) => (/[\r\n]/.test(path) ? '' : path));
+      return reply.type('text/plain; charset=utf-8').send(answers.map((path) => `${path}\n`).join(''));
+    },
+  );
+
   app.get<{ Params: { '*': string } }>(
     '/*',
     {
@@ -86,13 +129,8 @@ export async function createResolutionServer(
       },
     },
     async (request, reply) => {
-      const resolved = await resolveAsset(request.params['*']);
-      if (resolved === null || resolved === undefined || resolved === '') {
-        return reply.code(404).type('text/plain; charset=utf-8').send('');
-      }
-      if (typeof resolved !== 'string') {
-        throw new TypeError(`resolve() returned ${typeof resolved}, not a string`);
-      }
+      const resolved = await answerOf(request.params['*']);
+      if (resolved === '') return reply.code(404).type('text/plain; charset=utf-8').send('');
       return reply.type('text/plain; charset=utf-8').send(resolved);
     },
   );

@@ -8,4 +8,9 @@ export const ReservedRoutes = {
   openApi: '/openapi.json',
   prefix: '/_ar',
   health: '/_ar/health',
+  /** POST: many asset paths in one request (see {@link createResolutionServer}). */
+  batch: '/_ar/resolve',
 } as const;
+
+/** Asset paths one batch request may hold. */
+export const MAX_BATCH = 10000;

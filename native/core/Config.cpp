@@ -54,6 +54,22 @@ PathFormat ReadPathFormat(const Environment& environment, std::vector<std::strin
     return *PathFormat::Parse(PathFormat::kDefault, &error);
 }
 
+// A path on the server, "none" to turn batches off, or the default.
+std::string ReadBatchPath(const Environment& environment, std::vector<std::string>* warnings) {
+    const std::string text = Lookup(environment, "AR_HTTP_BATCH_PATH");
+    if (text.empty()) return Config::kDefaultBatchPath;
+    if (text == "none") return std::string();
+    bool ok = text[0] == '/';
+    for (unsigned char c : text) ok = ok && c > 0x20 && c != 0x7F && c != '%' && c != '?' && c != '#';
+    if (!ok) {
+        warnings->push_back("AR_HTTP_BATCH_PATH \"" + text + "\" is neither \"none\" nor a path "
+                            "starting with '/' (no spaces, '%', '?' or '#'): using " +
+                            Config::kDefaultBatchPath);
+        return Config::kDefaultBatchPath;
+    }
+    return text;
+}
+
 }  // namespace
 
 Environment ProcessEnvironment() {
@@ -89,6 +105,7 @@ Config Config::FromEnvironment(const Environment& environment) {
                   static_cast<size_t>(maxConnections),
                   std::chrono::milliseconds(cacheTtlMs),
                   static_cast<size_t>(cacheMaxEntries),
+                  ReadBatchPath(environment, &warnings),
                   IsDebugSymbolEnabled(Lookup(environment, "TF_DEBUG"), kDebugSymbol),
                   FileSystemResolver::ParseSearchPath(
                       Lookup(environment, "PXR_AR_DEFAULT_SEARCH_PATH")),

@@ -22,6 +22,7 @@ struct Config {
     static constexpr long kDefaultTimeoutMs = 5000;
     static constexpr long kDefaultMaxConnections = 8;
     static constexpr long kDefaultCacheMaxEntries = 100000;
+    static constexpr const char* kDefaultBatchPath = "/_ar/resolve";
 
     ServerUrl server;
     PathFormat pathFormat;
@@ -31,6 +32,8 @@ struct Config {
     // Process-wide cache of answers; zero time to live turns it off.
     std::chrono::milliseconds cacheTimeToLive;
     size_t cacheMaxEntries;
+    // Where many asset paths are resolved in one POST; empty: never.
+    std::string batchPath;
     bool debug;
     std::vector<std::string> searchPaths;
     // What was refused and replaced by its default, one sentence each.
@@ -38,8 +41,8 @@ struct Config {
 
     // Reads AR_HTTP_SERVER_URL, AR_HTTP_PATH_FORMAT, AR_HTTP_HEADER_*,
     // AR_HTTP_TIMEOUT_MS, AR_HTTP_MAX_CONNECTIONS, AR_HTTP_CACHE_TTL_MS,
-    // AR_HTTP_CACHE_MAX_ENTRIES, TF_DEBUG and PXR_AR_DEFAULT_SEARCH_PATH. An
-    // empty variable counts as unset.
+    // AR_HTTP_CACHE_MAX_ENTRIES, AR_HTTP_BATCH_PATH, TF_DEBUG and
+    // PXR_AR_DEFAULT_SEARCH_PATH. An empty variable counts as unset.
     static Config FromEnvironment(const Environment& environment);
 };
 

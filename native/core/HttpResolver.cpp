@@ -1,5 +1,6 @@
 #include "HttpResolver.h"
 
+#include "PercentEncoding.h"
 #include "ResponseBody.h"
 
 #include <httplib.h>
@@ -60,6 +61,7 @@ HttpResolver::HttpResolver(const Config& config, std::shared_ptr<LogSink> log)
       _pathFormat(config.pathFormat),
       _timeout(config.timeout),
       _debug(config.debug),
+      _batchPath(config.batchPath),
       _log(std::move(log)),
       _pool(config.server, config.headers, config.timeout, config.maxConnections),
       _cache(config.cacheTimeToLive, config.cacheMaxEntries) {}
@@ -72,7 +74,8 @@ std::string HttpResolver::UrlFor(const std::string& assetPath) const {
     return _server.Origin() + TargetFor(assetPath);
 }
 
-HttpResolver::Exchange HttpResolver::Get(const std::string& target) const {
+HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::string* postBody,
+                                          size_t maxBody) const {
     const Clock::time_point deadline = Clock::now() + _timeout;
     Exchange exchange;
     // A kept-alive connection the server closed since its last use fails at
@@ -87,7 +90,7 @@ HttpResolver::Exchange HttpResolver::Get(const std::string& target) const {
         exchange = Exchange();
         bool oversized = false;
         bool late = false;
-        auto result = client->Get(
+        auto result = postBody ? client->Post(target, *postBody, "text/plain; charset=utf-8") : client->Get(
             target,
             [&](const httplib::Response& response) {
                 exchange.status = response.status;
@@ -98,7 +101,7 @@ HttpResolver::Exchange HttpResolver::Get(const std::string& target) const {
                        response.has_header("Transfer-Encoding");
             },
             [&](const char* data, size_t length) {
-                if (exchange.body.size() + length > kMaxResponseBodyBytes) {
+                if (exchange.body.size() + length > maxBody) {
                     oversized = true;
                     return false;
                 }
@@ -109,14 +112,22 @@ HttpResolver::Exchange HttpResolver::Get(const std::string& target) const {
                 exchange.body.append(data, length);
                 return true;
             });
-        if (result) return exchange;
+        if (result && postBody) {
+            // cpp-httplib reads a POST's answer whole: its size is checked after.
+            exchange.status = result->status;
+            exchange.body = std::move(result->body);
+            if (exchange.body.size() <= maxBody) return exchange;
+            oversized = true;
+        } else if (result) {
+            return exchange;
+        }
 
-        const httplib::Error error = result.error();
+        const httplib::Error error = result ? httplib::Error::Canceled : result.error();
         if (error == httplib::Error::Canceled && exchange.status != 0 && !oversized && !late) {
             return exchange;  // a non-200 answer we chose not to read
         }
         if (oversized) {
-            exchange.error = "body larger than " + std::to_string(kMaxResponseBodyBytes) + " bytes";
+            exchange.error = "body larger than " + std::to_string(maxBody) + " bytes";
         } else if (late) {
             exchange.error = "timed out while reading the body";
         } else {
@@ -152,6 +163,62 @@ ResolveCache::Answer HttpResolver::Lookup(const std::string& assetPath) const no
     }
 }
 
+std::optional<std::vector<std::string>> HttpResolver::ResolveBatch(
+    const std::vector<std::string>& assetPaths) const noexcept {
+    if (_batchPath.empty() || _noBatches.load() || assetPaths.empty()) return std::nullopt;
+    try {
+        std::string body;
+        for (const std::string& assetPath : assetPaths) body += PercentEncodePath(assetPath) + '\n';
+        const std::string target = _server.BasePath() + _batchPath;
+        const std::string url = _server.Origin() + target;
+        const Clock::time_point start = Clock::now();
+        const Exchange exchange =
+            Send(target, &body, assetPaths.size() * (kMaxResponseBodyBytes + 1));
+        if (exchange.status != 0) _unreachable.store(false);
+
+        std::optional<std::vector<std::string>> answers;
+        std::string outcome;
+        if (exchange.status == 404 || exchange.status == 405 || exchange.status == 501) {
+            _noBatches.store(true);
+            outcome = ": no batch endpoint, resolving one by one from now on";
+        } else if (exchange.status == 200) {
+            std::vector<std::string> lines;
+            size_t start = 0;
+            for (size_t end; (end = exchange.body.find('\n', start)) != std::string::npos; start = end + 1) {
+                lines.push_back(exchange.body.substr(start, end - start));
+            }
+            if (lines.size() == assetPaths.size() && start == exchange.body.size()) {
+                answers.emplace();
+                for (size_t i = 0; i < lines.size(); ++i) {
+                    std::string why;
+                    const auto path = lines[i].empty() ? std::nullopt
+                                                       : ResolvedPathFromBody(lines[i], &why);
+                    answers->push_back(path ? *path : std::string());
+                    _cache.Offer(assetPaths[i], {answers->back(), true});
+                }
+                outcome = ": " + std::to_string(lines.size()) + " answers";
+            } else {
+                _log->Warn("the batch answer of " + url + " holds " + std::to_string(lines.size()) +
+                           " lines for " + std::to_string(assetPaths.size()) +
+                           " asset paths: resolving one by one");
+                outcome = ": unusable answer";
+            }
+        } else if (exchange.unreachable) {
+            ReportOutage(url, exchange.error);
+        }
+        if (_debug) {
+            const std::string status = exchange.status
+                ? std::to_string(exchange.status) : "error (" + exchange.error + ")";
+            _log->Debug("ar-http: POST " + url + " (" + std::to_string(assetPaths.size()) +
+                        " asset paths) -> " + status + " in " +
+                        Milliseconds(Clock::now() - start) + outcome);
+        }
+        return answers;
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
 void HttpResolver::ClearCache() const {
     _cache.Clear();
 }
@@ -161,7 +228,7 @@ ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noe
         const std::string target = TargetFor(assetPath);
         const std::string url = _server.Origin() + target;
         const Clock::time_point start = Clock::now();
-        const Exchange exchange = Get(target);
+        const Exchange exchange = Send(target, nullptr, kMaxResponseBodyBytes);
 
         std::string resolved;
         std::string outcome;

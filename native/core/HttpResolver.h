@@ -10,7 +10,9 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace arhttp {
 
@@ -26,6 +28,13 @@ public:
     // Resolve, with whether the answer may be kept by a cache of the caller's.
     ResolveCache::Answer Lookup(const std::string& assetPath) const noexcept;
 
+    // Resolves many asset paths in one POST to AR_HTTP_BATCH_PATH: one
+    // answer per path, in order. Nothing when batches are off, the server has
+    // no batch endpoint (then it is not asked again) or the batch failed: the
+    // caller resolves one by one. Answers are kept as Resolve's are.
+    std::optional<std::vector<std::string>> ResolveBatch(
+        const std::vector<std::string>& assetPaths) const noexcept;
+
     // Forgets every kept answer.
     void ClearCache() const;
 
@@ -36,7 +45,8 @@ private:
     struct Exchange;
     // The request target: base path of the server URL, then the path format.
     std::string TargetFor(const std::string& assetPath) const;
-    Exchange Get(const std::string& target) const;
+    // A GET, or a text/plain POST of `postBody`, on a pooled connection.
+    Exchange Send(const std::string& target, const std::string* postBody, size_t maxBody) const;
     ResolveCache::Answer Fetch(const std::string& assetPath) const noexcept;
     void ReportOutage(const std::string& url, const std::string& error) const;
 
@@ -44,11 +54,14 @@ private:
     const PathFormat _pathFormat;
     const std::chrono::milliseconds _timeout;
     const bool _debug;
+    const std::string _batchPath;
     const std::shared_ptr<LogSink> _log;
     mutable HttpConnectionPool _pool;
     mutable ResolveCache _cache;
     // Set while the server is unreachable, so an outage is reported once.
     mutable std::atomic<bool> _unreachable{false};
+    // Set once the server said it has no batch endpoint.
+    mutable std::atomic<bool> _noBatches{false};
 };
 
 }  // namespace arhttp

@@ -62,6 +62,25 @@ ResolveCache::Answer ResolveCache::GetOrResolve(const std::string& key,
     return answer;
 }
 
+void ResolveCache::Offer(const std::string& key, const Answer& answer) {
+    if (!answer.keep || _timeToLive.count() == 0) return;
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto found = _entries.find(key);
+    if (found != _entries.end() && (!found->second.done || Clock::now() < found->second.expiry)) {
+        return;
+    }
+    if (found != _entries.end()) EraseLocked(found);
+    std::promise<Answer> promise;
+    promise.set_value(answer);
+    Entry entry;
+    entry.answer = promise.get_future().share();
+    entry.done = true;
+    entry.expiry = Clock::now() + _timeToLive;
+    entry.age = _ages.insert(_ages.end(), key);
+    _entries.emplace(key, std::move(entry));
+    while (_entries.size() > _maxEntries) EraseLocked(_entries.find(_ages.front()));
+}
+
 void ResolveCache::Clear() {
     std::lock_guard<std::mutex> lock(_mutex);
     // Entries under way stay so their waiters still share one request; the
@@ -74,9 +93,14 @@ void ResolveCache::Clear() {
     ++_generation;
 }
 
-size_t ResolveCache::Size() const {
+std::optional<ResolveCache::Answer> ResolveCache::Find(const std::string& key) const {
     std::lock_guard<std::mutex> lock(_mutex);
-    return _entries.size();
+    const auto found = _entries.find(key);
+    if (found == _entries.end() || !found->second.done || Clock::now() >= found->second.expiry) {
+        return std::nullopt;
+    }
+    return found->second.answer.get();
 }
+
 
 }  // namespace arhttp

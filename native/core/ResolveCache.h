@@ -8,6 +8,7 @@
 #include <future>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -34,8 +35,13 @@ public:
     // does every caller waiting for it.
     Answer GetOrResolve(const std::string& key, const std::function<Answer()>& resolve);
 
+    // Keeps `answer` for `key` unless one is kept or under way already: for
+    // answers learnt ahead of time. Nothing is kept with zero time to live.
+    void Offer(const std::string& key, const Answer& answer);
+
     void Clear();
-    size_t Size() const;
+    // The answer kept for `key`, if any; never waits, never resolves.
+    std::optional<Answer> Find(const std::string& key) const;
 
 private:
     struct Entry {

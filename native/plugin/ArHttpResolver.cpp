@@ -12,10 +12,13 @@
 #include "pxr/base/tf/pathUtils.h"
 #include "pxr/base/tf/stringUtils.h"
 #include "pxr/base/tf/type.h"
+#include "pxr/usd/ar/asset.h"
 #include "pxr/usd/ar/defineResolver.h"
 #include "pxr/usd/ar/notice.h"
 
+#include <cstring>
 #include <set>
+#include <vector>
 
 PXR_NAMESPACE_OPEN_SCOPE
 
@@ -55,6 +58,38 @@ bool IsFileFormatExtension(const std::string& word) {
         return found;
     }();
     return extensions.count(TfStringToLower(word)) != 0;
+}
+
+// The asset paths a text layer names: every @path@ and @@@path@@@ outside
+// comments is taken, a few too many (asset-valued attributes) doing no harm.
+std::vector<std::string> AssetPathsIn(const char* text, size_t size) {
+    std::vector<std::string> paths;
+    const char* const end = text + size;
+    for (const char* at = text; at < end; ++at) {
+        if (*at == '#') {  // a comment runs to the end of its line
+            at = static_cast<const char*>(std::memchr(at, '\n', end - at));
+            if (!at) break;
+        } else if (*at == '"' || *at == '\'') {  // so does nothing inside a string
+            const char quote = *at;
+            for (++at; at < end && *at != quote && *at != '\n'; ++at) {
+                if (*at == '\\') ++at;
+            }
+        } else if (*at == '@') {
+            const bool triple = end - at >= 3 && at[1] == '@' && at[2] == '@';
+            const char* begin = at + (triple ? 3 : 1);
+            const char* close = nullptr;
+            for (const char* c = begin; c < end && *c != '\n'; ++c) {
+                if (*c == '@' && (!triple || (end - c >= 3 && c[1] == '@' && c[2] == '@'))) {
+                    close = c;
+                    break;
+                }
+            }
+            if (!close) continue;
+            if (close > begin) paths.emplace_back(begin, close);
+            at = close + (triple ? 2 : 0);
+        }
+    }
+    return paths;
 }
 
 }  // namespace
@@ -118,7 +153,9 @@ ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
 
     auto resolve = [&]() {
         ArResolvedPath resolved = ArDefaultResolver::_Resolve(assetPath);
-        return resolved ? resolved.GetPathString() : _GetRemote()->http.Resolve(assetPath);
+        if (resolved) return resolved.GetPathString();
+        if (auto known = _ahead.Find(assetPath)) return known->resolvedPath;
+        return _GetRemote()->http.Resolve(assetPath);
     };
     // USD expects no exception from a resolver; only allocation can throw here.
     try {
@@ -146,7 +183,45 @@ std::string ArHttpResolver::_GetExtension(const std::string& assetPath) const {
     return extension;
 }
 
+std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolvedPath) const {
+    std::shared_ptr<ArAsset> asset = ArDefaultResolver::_OpenAsset(resolvedPath);
+    if (asset && TfGetExtension(resolvedPath.GetPathString()) == "usda") {
+        try {
+            _AskAhead(resolvedPath, *asset);
+        } catch (const std::exception& error) {
+            TF_WARN("ArHttpResolver: looking ahead in @%s@ failed: %s",
+                    resolvedPath.GetPathString().c_str(), error.what());
+        }
+    }
+    return asset;
+}
+
+// Composition will soon resolve, one by one and from several threads, the
+// asset paths this layer names: resolve those the filesystem lacks now, in one
+// request, where those resolves will look.
+void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& layer) const {
+    const auto cache = _cache.GetCurrentCache();
+    const std::shared_ptr<const char> text = layer.GetBuffer();
+    if (!text) return;
+    std::vector<std::string> wanted;
+    std::set<std::string> seen;
+    for (const std::string& assetPath : AssetPathsIn(text.get(), layer.GetSize())) {
+        const std::string identifier = _CreateIdentifier(assetPath, layerPath);
+        if (identifier.empty() || !seen.insert(identifier).second ||
+            (cache && cache->Find(identifier)) || _ahead.Find(identifier) ||
+            ArDefaultResolver::_Resolve(identifier)) {
+            continue;
+        }
+        wanted.push_back(identifier);
+    }
+    if (wanted.size() < 2) return;  // one path is as cheap asked when needed
+    const auto answers = _GetRemote()->http.ResolveBatch(wanted);
+    if (!answers) return;
+    for (size_t i = 0; i < wanted.size(); ++i) _ahead.Offer(wanted[i], {(*answers)[i], true});
+}
+
 void ArHttpResolver::ClearCache() {
+    _ahead.Clear();
     _GetRemote()->http.ClearCache();
 }
 

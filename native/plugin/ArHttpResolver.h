@@ -37,12 +37,16 @@ protected:
     void _EndCacheScope(VtValue* cacheScopeData) override;
     // Clears the kept answers and sends ArNotice::ResolverChanged.
     void _RefreshContext(const ArResolverContext& context) override;
+    // Opens as the default resolver does; a text layer also has the asset
+    // paths it names resolved ahead, in one batch request.
+    std::shared_ptr<ArAsset> _OpenAsset(const ArResolvedPath& resolvedPath) const override;
 
 private:
     // The HTTP half, replaced whole by Reconfigure while resolves go on.
     struct _Remote;
     static std::shared_ptr<const _Remote> _MakeRemote(const arhttp::Environment& environment);
     std::shared_ptr<const _Remote> _GetRemote() const;
+    void _AskAhead(const ArResolvedPath& layerPath, const ArAsset& layer) const;
 
     // Within a cache scope every answer is kept, and concurrent resolves of
     // one path share one resolve.
@@ -50,6 +54,9 @@ private:
         _ScopeCache() : arhttp::ResolveCache(kForever, SIZE_MAX) {}
     };
     mutable ArThreadLocalScopedCache<_ScopeCache> _cache;
+    // Answers learnt ahead of need: kept briefly, for the composition that
+    // follows the opening of a layer (a root layer opens outside any scope).
+    mutable arhttp::ResolveCache _ahead{std::chrono::seconds(10), 1000000};
 
     mutable std::mutex _remoteMutex;
     std::shared_ptr<const _Remote> _remote;

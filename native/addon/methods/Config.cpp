@@ -26,6 +26,7 @@ Napi::Object ConfigObject(Napi::Env env, const Config& config) {
     object.Set("maxConnections", static_cast<double>(config.maxConnections));
     object.Set("cacheTtlMs", static_cast<double>(config.cacheTimeToLive.count()));
     object.Set("cacheMaxEntries", static_cast<double>(config.cacheMaxEntries));
+    object.Set("batchPath", config.batchPath);
     object.Set("debug", config.debug);
     object.Set("searchPaths", StringArray(env, config.searchPaths));
     object.Set("warnings", StringArray(env, config.warnings));
