@@ -23,7 +23,8 @@
         "native/addon/methods/Config.cpp",
         "native/addon/methods/CreateIdentifier.cpp",
         "native/addon/methods/Resolve.cpp",
-        "native/addon/methods/ResolveAsync.cpp"
+        "native/addon/methods/ResolveAsync.cpp",
+        "native/addon/methods/ResolveManyAsync.cpp"
       ],
       "include_dirs": ["native"],
       "dependencies": [

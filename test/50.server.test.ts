@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import type { FastifyInstance } from 'fastify';
 
-import { createResolutionServer, ErrorCodes, loadMapFile, resolveAsync, resolveMany, sampleMap } from '../lib';
+import { backend, createResolutionServer, ErrorCodes, loadMapFile, resolveAsync, resolveMany, sampleMap } from '../lib';
 import { setResolverEnv } from './helpers/env';
 
 const samples = path.join(__dirname, '..', 'samples');
@@ -100,6 +100,27 @@ describe('createResolutionServer({ resolve }): a resolver prototyped in TypeScri
       // resolveAsync: a synchronous resolve could never be answered by a server in this process.
       await expect(resolveMany(paths)).resolves.toEqual(paths.map((p) => `/resolved/${p}`));
       expect(seen.sort()).toEqual([...paths].sort());
+    } finally {
+      await app.close();
+    }
+  });
+
+  // Through OpenUSD, Ar resolves one asset path at a time.
+  (backend === 'standalone' ? test : test.skip)('standalone: resolveMany sends what the filesystem lacks in one batch request', async () => {
+    const app = await createResolutionServer({ resolve: (assetPath) => `/store/${assetPath}.usda` });
+    const log: string[] = [];
+    app.addHook('onRequest', async (request) => {
+      log.push(`${request.method} ${request.url}`);
+    });
+    await listening(app);
+    try {
+      const paths = Array.from({ length: 50 }, (_, i) => `batch/${i}`);
+      const local = path.join(samples, 'layer1.usda');
+      await expect(resolveMany([...paths, local])).resolves.toEqual([
+        ...paths.map((p) => `/store/${p}.usda`),
+        local,
+      ]);
+      expect(log).toEqual(['POST /_ar/resolve']);
     } finally {
       await app.close();
     }

@@ -33,6 +33,8 @@ export interface NativeBinding {
   readonly backend: Backend;
   resolve(assetPath: string, anchor?: string): string;
   resolveAsync(assetPath: string, anchor?: string): Promise<string>;
+  /** One batch request for what the filesystem lacks; null when the server takes no batches. */
+  resolveManyAsync(assetPaths: readonly string[], anchor?: string): Promise<string[] | null>;
   createIdentifier(assetPath: string, anchor?: string): string;
   clearCache(): void;
   config(): ResolverConfig;

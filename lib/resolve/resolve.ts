@@ -37,15 +37,19 @@ export function resolveAsync(assetPath: string, options?: ResolveOptions): Promi
   }
 }
 
-/** Resolves several asset paths in parallel off the event loop; results keep the input order. */
-export function resolveMany(
+/**
+ * Resolves several asset paths off the event loop; results keep the input
+ * order. What the filesystem lacks goes to the server in one batch request
+ * (`AR_HTTP_BATCH_PATH`); a server without the batch endpoint is asked for
+ * each path, in parallel.
+ */
+export async function resolveMany(
   assetPaths: readonly string[],
   options?: ResolveOptions,
 ): Promise<string[]> {
-  if (!Array.isArray(assetPaths)) {
-    return Promise.reject(new TypeError('ar-http: assetPaths must be an array of strings'));
-  }
-  return Promise.all(assetPaths.map((assetPath) => resolveAsync(assetPath, options)));
+  const anchor = anchorOf(options);
+  const batch = await binding.resolveManyAsync(assetPaths, anchor);
+  return batch ?? Promise.all(assetPaths.map((assetPath) => binding.resolveAsync(assetPath, anchor)));
 }
 
 /** The identifier OpenUSD's default resolver would make for `assetPath` referred to from `anchor`. */

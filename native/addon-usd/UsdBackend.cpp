@@ -60,6 +60,11 @@ public:
     std::string Resolve(const std::string& identifier) const override {
         return ArGetResolver().Resolve(identifier).GetPathString();
     }
+    // Ar resolves one asset path at a time.
+    std::optional<std::vector<std::string>> ResolveMany(
+        const std::vector<std::string>&) const override {
+        return std::nullopt;
+    }
     Config GetConfig() const override { return HttpResolver().GetHttpConfig(); }
     void ClearCache() const override { HttpResolver().ClearCache(); }
 };

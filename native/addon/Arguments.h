@@ -8,6 +8,9 @@
 
 namespace arhttp::addon {
 
+// `value` as a string without NUL characters, or a TypeError naming `name`.
+std::string StringValue(Napi::Env env, const Napi::Value& value, const char* name);
+
 // info[index] as a string without NUL characters; `undefined` gives "" when
 // `optional` is set.
 std::string StringArgument(const Napi::CallbackInfo& info, size_t index,

@@ -7,7 +7,9 @@
 #include "core/Config.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace arhttp::addon {
 
@@ -18,6 +20,9 @@ public:
                                          const std::string& anchor) const = 0;
     // The resolved path or "". Safe from any thread.
     virtual std::string Resolve(const std::string& identifier) const = 0;
+    // Many at once in one batch request, or nothing: then one by one.
+    virtual std::optional<std::vector<std::string>> ResolveMany(
+        const std::vector<std::string>& identifiers) const = 0;
     virtual Config GetConfig() const = 0;
     virtual void ClearCache() const = 0;
 };

@@ -21,6 +21,10 @@ public:
     std::string Resolve(const std::string& identifier) const override {
         return _engine.Resolve(identifier);
     }
+    std::optional<std::vector<std::string>> ResolveMany(
+        const std::vector<std::string>& identifiers) const override {
+        return _engine.ResolveMany(identifiers);
+    }
     Config GetConfig() const override { return _engine.GetConfig(); }
     void ClearCache() const override { _engine.ClearCache(); }
 

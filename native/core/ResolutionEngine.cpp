@@ -35,6 +35,38 @@ std::string ResolutionEngine::Resolve(const std::string& identifier) const noexc
     }
 }
 
+std::optional<std::vector<std::string>> ResolutionEngine::ResolveMany(
+    const std::vector<std::string>& identifiers) const noexcept {
+    try {
+        const bool caching = _config.cacheTimeToLive.count() != 0;
+        std::vector<std::string> resolved(identifiers.size());
+        std::vector<size_t> remote;
+        for (size_t i = 0; i < identifiers.size(); ++i) {
+            if (identifiers[i].empty()) continue;
+            if (caching) {
+                if (auto kept = _answers.Find(identifiers[i])) {
+                    resolved[i] = kept->resolvedPath;
+                    continue;
+                }
+            }
+            resolved[i] = _fileSystem.Resolve(identifiers[i]);
+            if (resolved[i].empty()) remote.push_back(i);
+        }
+        if (remote.empty()) return resolved;
+        std::vector<std::string> asked;
+        for (size_t i : remote) asked.push_back(identifiers[i]);
+        const auto answers = _http.ResolveBatch(asked);
+        if (!answers) return std::nullopt;
+        for (size_t k = 0; k < remote.size(); ++k) {
+            resolved[remote[k]] = (*answers)[k];
+            _answers.Offer(asked[k], {(*answers)[k], true});
+        }
+        return resolved;
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
 void ResolutionEngine::ClearCache() const {
     _answers.Clear();
     _http.ClearCache();

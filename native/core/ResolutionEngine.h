@@ -9,7 +9,9 @@
 #include "LogSink.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace arhttp {
 
@@ -26,6 +28,11 @@ public:
     // AR_HTTP_CACHE_TTL_MS set, whole answers are kept, local ones included,
     // so a repeated resolve costs neither a request nor a filesystem probe.
     std::string Resolve(const std::string& identifier) const noexcept;
+
+    // Resolves many identifiers, those the filesystem lacks in one batch
+    // request. Nothing when the server takes no batches: resolve one by one.
+    std::optional<std::vector<std::string>> ResolveMany(
+        const std::vector<std::string>& identifiers) const noexcept;
 
     // Forgets every kept answer.
     void ClearCache() const;

@@ -10,6 +10,9 @@ namespace arhttp::addon {
 Napi::Value Resolve(const Napi::CallbackInfo& info);
 // resolveAsync(assetPath, anchor?) -> Promise<string>
 Napi::Value ResolveAsync(const Napi::CallbackInfo& info);
+// resolveManyAsync(assetPaths, anchor?) -> Promise<string[] | null>, null
+// when the server takes no batch requests
+Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info);
 // createIdentifier(assetPath, anchor?) -> string
 Napi::Value CreateIdentifier(const Napi::CallbackInfo& info);
 // clearCache() -> undefined

@@ -1,0 +1,71 @@
+#include "Methods.h"
+
+#include "addon/Arguments.h"
+#include "addon/Backend.h"
+
+namespace arhttp::addon {
+
+namespace {
+
+// One batch request on libuv's thread pool for the paths the filesystem lacks.
+class ResolveManyWorker : public Napi::AsyncWorker {
+public:
+    ResolveManyWorker(Napi::Env env, std::vector<std::string> assetPaths, std::string anchor)
+        : Napi::AsyncWorker(env, "ar-http:resolveMany"),
+          _deferred(Napi::Promise::Deferred::New(env)),
+          _backend(CurrentBackend()),
+          _assetPaths(std::move(assetPaths)),
+          _anchor(std::move(anchor)) {}
+
+    Napi::Promise Promise() const { return _deferred.Promise(); }
+
+    void Execute() override {
+        try {
+            std::vector<std::string> identifiers;
+            for (const std::string& assetPath : _assetPaths) {
+                identifiers.push_back(_backend->CreateIdentifier(assetPath, _anchor));
+            }
+            _resolved = _backend->ResolveMany(identifiers);
+        } catch (const std::exception& error) {
+            SetError(error.what());
+        }
+    }
+
+    void OnOK() override {
+        if (!_resolved) {
+            _deferred.Resolve(Env().Null());
+            return;
+        }
+        Napi::Array array = Napi::Array::New(Env(), _resolved->size());
+        for (size_t i = 0; i < _resolved->size(); ++i) array.Set(i, (*_resolved)[i]);
+        _deferred.Resolve(array);
+    }
+    void OnError(const Napi::Error& error) override { _deferred.Reject(error.Value()); }
+
+private:
+    Napi::Promise::Deferred _deferred;
+    std::shared_ptr<const Backend> _backend;
+    std::vector<std::string> _assetPaths;
+    std::string _anchor;
+    std::optional<std::vector<std::string>> _resolved;
+};
+
+}  // namespace
+
+Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info) {
+    if (!info[0].IsArray()) {
+        throw Napi::TypeError::New(info.Env(), "ar-http: assetPaths must be an array of strings");
+    }
+    const Napi::Array array = info[0].As<Napi::Array>();
+    std::vector<std::string> assetPaths;
+    for (uint32_t i = 0; i < array.Length(); ++i) {
+        assetPaths.push_back(StringValue(info.Env(), array.Get(i), "assetPaths[i]"));
+    }
+    auto* worker = new ResolveManyWorker(info.Env(), std::move(assetPaths),
+                                         StringArgument(info, 1, "anchor", true));
+    const Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+}
+
+}  // namespace arhttp::addon
