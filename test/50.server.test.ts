@@ -106,7 +106,7 @@ describe('createResolutionServer({ resolve }): a resolver prototyped in TypeScri
   });
 
   // Through OpenUSD, Ar resolves one asset path at a time.
-  (backend === 'standalone' ? test : test.skip)('standalone: resolveMany sends what the filesystem lacks in one batch request', async () => {
+  (backend === 'standalone' ? test : test.skip)('standalone: resolveMany sends what the filesystem lacks in batch requests of 1,000', async () => {
     const app = await createResolutionServer({ resolve: (assetPath) => `/store/${assetPath}.usda` });
     const log: string[] = [];
     app.addHook('onRequest', async (request) => {
@@ -114,13 +114,13 @@ describe('createResolutionServer({ resolve }): a resolver prototyped in TypeScri
     });
     await listening(app);
     try {
-      const paths = Array.from({ length: 50 }, (_, i) => `batch/${i}`);
+      const paths = Array.from({ length: 2500 }, (_, i) => `batch/${i}`);
       const local = path.join(samples, 'layer1.usda');
       await expect(resolveMany([...paths, local])).resolves.toEqual([
         ...paths.map((p) => `/store/${p}.usda`),
         local,
       ]);
-      expect(log).toEqual(['POST /_ar/resolve']);
+      expect(log).toEqual(['POST /_ar/resolve', 'POST /_ar/resolve', 'POST /_ar/resolve']);
     } finally {
       await app.close();
     }

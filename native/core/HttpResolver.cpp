@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace arhttp {
@@ -167,56 +168,72 @@ std::optional<std::vector<std::string>> HttpResolver::ResolveBatch(
     const std::vector<std::string>& assetPaths) const noexcept {
     if (_batchPath.empty() || _noBatches.load() || assetPaths.empty()) return std::nullopt;
     try {
-        std::string body;
-        for (const std::string& assetPath : assetPaths) body += PercentEncodePath(assetPath) + '\n';
-        const std::string target = _server.BasePath() + _batchPath;
-        const std::string url = _server.Origin() + target;
-        const Clock::time_point start = Clock::now();
-        const Exchange exchange =
-            Send(target, &body, assetPaths.size() * (kMaxResponseBodyBytes + 1));
-        if (exchange.status != 0) _unreachable.store(false);
-
-        std::optional<std::vector<std::string>> answers;
-        std::string outcome;
-        if (exchange.status == 404 || exchange.status == 405 || exchange.status == 501) {
-            _noBatches.store(true);
-            outcome = ": no batch endpoint, resolving one by one from now on";
-        } else if (exchange.status == 200) {
-            std::vector<std::string> lines;
-            size_t start = 0;
-            for (size_t end; (end = exchange.body.find('\n', start)) != std::string::npos; start = end + 1) {
-                lines.push_back(exchange.body.substr(start, end - start));
-            }
-            if (lines.size() == assetPaths.size() && start == exchange.body.size()) {
-                answers.emplace();
-                for (size_t i = 0; i < lines.size(); ++i) {
-                    std::string why;
-                    const auto path = lines[i].empty() ? std::nullopt
-                                                       : ResolvedPathFromBody(lines[i], &why);
-                    answers->push_back(path ? *path : std::string());
-                    _cache.Offer(assetPaths[i], {answers->back(), true});
-                }
-                outcome = ": " + std::to_string(lines.size()) + " answers";
-            } else {
-                _log->Warn("the batch answer of " + url + " holds " + std::to_string(lines.size()) +
-                           " lines for " + std::to_string(assetPaths.size()) +
-                           " asset paths: resolving one by one");
-                outcome = ": unusable answer";
-            }
-        } else if (exchange.unreachable) {
-            ReportOutage(url, exchange.error);
-        }
-        if (_debug) {
-            const std::string status = exchange.status
-                ? std::to_string(exchange.status) : "error (" + exchange.error + ")";
-            _log->Debug("ar-http: POST " + url + " (" + std::to_string(assetPaths.size()) +
-                        " asset paths) -> " + status + " in " +
-                        Milliseconds(Clock::now() - start) + outcome);
+        std::vector<std::string> answers;
+        for (auto begin = assetPaths.begin(); begin != assetPaths.end();) {
+            const auto end = begin + std::min<size_t>(kMaxBatch, assetPaths.end() - begin);
+            auto chunk = FetchBatch(begin, end);
+            if (!chunk) return std::nullopt;
+            answers.insert(answers.end(), chunk->begin(), chunk->end());
+            begin = end;
         }
         return answers;
     } catch (...) {
         return std::nullopt;
     }
+}
+
+std::optional<std::vector<std::string>> HttpResolver::FetchBatch(
+    std::vector<std::string>::const_iterator first,
+    std::vector<std::string>::const_iterator last) const {
+    const std::vector<std::string> assetPaths(first, last);
+    std::string body;
+    for (const std::string& assetPath : assetPaths) body += PercentEncodePath(assetPath) + '\n';
+    const std::string target = _server.BasePath() + _batchPath;
+    const std::string url = _server.Origin() + target;
+    const Clock::time_point start = Clock::now();
+    const Exchange exchange =
+        Send(target, &body, assetPaths.size() * (kMaxResponseBodyBytes + 1));
+    if (exchange.status != 0) _unreachable.store(false);
+
+    std::optional<std::vector<std::string>> answers;
+    std::string outcome;
+    if (exchange.status == 404 || exchange.status == 405 || exchange.status == 501) {
+        _noBatches.store(true);
+        outcome = ": no batch endpoint, resolving one by one from now on";
+    } else if (exchange.status == 200) {
+        std::vector<std::string> lines;
+        size_t lineStart = 0;
+        for (size_t end; (end = exchange.body.find('\n', lineStart)) != std::string::npos;
+             lineStart = end + 1) {
+            lines.push_back(exchange.body.substr(lineStart, end - lineStart));
+        }
+        if (lines.size() == assetPaths.size() && lineStart == exchange.body.size()) {
+            answers.emplace();
+            for (size_t i = 0; i < lines.size(); ++i) {
+                std::string why;
+                const auto path = lines[i].empty() ? std::nullopt
+                                                   : ResolvedPathFromBody(lines[i], &why);
+                answers->push_back(path ? *path : std::string());
+                _cache.Offer(assetPaths[i], {answers->back(), true});
+            }
+            outcome = ": " + std::to_string(lines.size()) + " answers";
+        } else {
+            _log->Warn("the batch answer of " + url + " holds " + std::to_string(lines.size()) +
+                       " lines for " + std::to_string(assetPaths.size()) +
+                       " asset paths: resolving one by one");
+            outcome = ": unusable answer";
+        }
+    } else if (exchange.unreachable) {
+        ReportOutage(url, exchange.error);
+    }
+    if (_debug) {
+        const std::string status = exchange.status
+            ? std::to_string(exchange.status) : "error (" + exchange.error + ")";
+        _log->Debug("ar-http: POST " + url + " (" + std::to_string(assetPaths.size()) +
+                    " asset paths) -> " + status + " in " +
+                    Milliseconds(Clock::now() - start) + outcome);
+    }
+    return answers;
 }
 
 void HttpResolver::ClearCache() const {

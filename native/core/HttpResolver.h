@@ -32,6 +32,8 @@ public:
     // answer per path, in order. Nothing when batches are off, the server has
     // no batch endpoint (then it is not asked again) or the batch failed: the
     // caller resolves one by one. Answers are kept as Resolve's are.
+    // Asset paths one batch request carries at most; more take several.
+    static constexpr size_t kMaxBatch = 1000;
     std::optional<std::vector<std::string>> ResolveBatch(
         const std::vector<std::string>& assetPaths) const noexcept;
 
@@ -48,6 +50,9 @@ private:
     // A GET, or a text/plain POST of `postBody`, on a pooled connection.
     Exchange Send(const std::string& target, const std::string* postBody, size_t maxBody) const;
     ResolveCache::Answer Fetch(const std::string& assetPath) const noexcept;
+    std::optional<std::vector<std::string>> FetchBatch(
+        std::vector<std::string>::const_iterator begin,
+        std::vector<std::string>::const_iterator end) const;
     void ReportOutage(const std::string& url, const std::string& error) const;
 
     const ServerUrl _server;
