@@ -1,5 +1,6 @@
 // Stress of the native core: 16 threads resolving cached, uncached, failing
-// and concurrently identical paths against a real loopback HTTP server.
+// and concurrently identical paths, one at a time and in batches, against a
+// real loopback HTTP server.
 // Built and run under ThreadSanitizer and AddressSanitizer by 80.stress.test.ts.
 #include "core/Config.h"
 #include "core/ResolutionEngine.h"
@@ -61,6 +62,19 @@ int main() {
             response.set_content("/resolved" + path, "text/plain");
         }
     });
+    // The batch endpoint: one answer line per asset path line (plain names here).
+    server.Post("/_ar/resolve", [](const httplib::Request& request, httplib::Response& response) {
+        {
+            std::lock_guard<std::mutex> lock(gCountsMutex);
+            ++gCounts[request.path];
+        }
+        std::string answer;
+        size_t start = 0;
+        for (size_t end; (end = request.body.find('\n', start)) != std::string::npos; start = end + 1) {
+            answer += "/resolved/" + request.body.substr(start, end - start) + "\n";
+        }
+        response.set_content(answer, "text/plain");
+    });
     const int port = server.bind_to_any_port("127.0.0.1");
     std::thread serving([&] { server.listen_after_bind(); });
     // Bound and listening already: early connections wait in the backlog.
@@ -101,6 +115,18 @@ int main() {
                 expect(cached->Resolve("error/" + std::to_string(i % 5)), "");
                 if (i % 50 == 0) expect(down->Resolve("anything"), "");
                 if (i % 97 == 0) cached->ClearCache();
+                if (i % 40 == 0) {
+                    std::vector<std::string> many;
+                    for (int k = 0; k < 30; ++k) many.push_back("many/" + std::to_string((t + k) % 20));
+                    for (auto* engine : {cached.get(), uncached.get()}) {
+                        const auto answers = engine->ResolveMany(many);
+                        if (!answers || answers->size() != many.size()) {
+                            ++wrong;
+                            continue;
+                        }
+                        for (size_t k = 0; k < many.size(); ++k) expect((*answers)[k], "/resolved/" + many[k]);
+                    }
+                }
             }
             for (int round = 0; round < kSharedRounds; ++round) {
                 sync.arrive_and_wait();
