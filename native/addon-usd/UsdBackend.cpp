@@ -66,7 +66,11 @@ public:
         return std::nullopt;
     }
     Config GetConfig() const override { return HttpResolver().GetHttpConfig(); }
-    void ClearCache() const override { HttpResolver().ClearCache(); }
+    // Through Ar, as a USD application would: ArHttpResolver clears its
+    // answers and sends ArNotice::ResolverChanged.
+    void ClearCache() const override {
+        ArGetResolver().RefreshContext(ArGetResolver().CreateDefaultContext());
+    }
 };
 
 }  // namespace
