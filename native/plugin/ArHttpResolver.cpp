@@ -69,11 +69,12 @@ std::vector<std::string> AssetPathsIn(const char* text, size_t size) {
         if (*at == '#') {  // a comment runs to the end of its line
             at = static_cast<const char*>(std::memchr(at, '\n', end - at));
             if (!at) break;
-        } else if (*at == '"' || *at == '\'') {  // so does nothing inside a string
+        } else if (*at == '"' || *at == '\'') {  // text in a string names no asset
             const char quote = *at;
             for (++at; at < end && *at != quote && *at != '\n'; ++at) {
-                if (*at == '\\') ++at;
+                if (*at == '\\' && at + 1 < end) ++at;
             }
+            if (at == end) break;
         } else if (*at == '@') {
             const bool triple = end - at >= 3 && at[1] == '@' && at[2] == '@';
             const char* begin = at + (triple ? 3 : 1);
