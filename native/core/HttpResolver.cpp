@@ -71,10 +71,6 @@ std::string HttpResolver::TargetFor(const std::string& assetPath) const {
     return _server.BasePath() + _pathFormat.Expand(assetPath);
 }
 
-std::string HttpResolver::UrlFor(const std::string& assetPath) const {
-    return _server.Origin() + TargetFor(assetPath);
-}
-
 HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::string* postBody,
                                           size_t maxBody) const {
     const Clock::time_point deadline = Clock::now() + _timeout;

@@ -40,9 +40,6 @@ public:
     // Forgets every kept answer.
     void ClearCache() const;
 
-    // The full URL a resolve of `assetPath` requests.
-    std::string UrlFor(const std::string& assetPath) const;
-
 private:
     struct Exchange;
     // The request target: base path of the server URL, then the path format.

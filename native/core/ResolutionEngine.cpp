@@ -2,10 +2,21 @@
 
 namespace arhttp {
 
+namespace {
+
+// The engine keeps whole answers itself: its HTTP half keeps none, so no
+// answer is stored, and looked up, twice.
+Config WithoutCache(Config config) {
+    config.cacheTimeToLive = std::chrono::milliseconds(0);
+    return config;
+}
+
+}  // namespace
+
 ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<LogSink> log)
     : _config(std::move(config)),
       _fileSystem(_config.searchPaths),
-      _http(_config, std::move(log)),
+      _http(WithoutCache(_config), std::move(log)),
       _answers(_config.cacheTimeToLive, _config.cacheMaxEntries) {}
 
 std::string ResolutionEngine::CreateIdentifier(const std::string& assetPath,
@@ -69,7 +80,6 @@ std::optional<std::vector<std::string>> ResolutionEngine::ResolveMany(
 
 void ResolutionEngine::ClearCache() const {
     _answers.Clear();
-    _http.ClearCache();
 }
 
 }  // namespace arhttp
