@@ -10,6 +10,26 @@ export const ErrorCodes = {
   BINDING_NOT_LOADED: 'ERR_AR_HTTP_BINDING_NOT_LOADED',
   /** A command line the CLI does not understand. */
   USAGE: 'ERR_AR_HTTP_USAGE',
+  /** AsyncClient: a path (attribute chain) the service's OpenAPI description does not define. */
+  CLIENT_UNKNOWN_PATH: 'ERR_AR_HTTP_CLIENT_UNKNOWN_PATH',
+  /** AsyncClient: an HTTP verb the description does not define for that path. */
+  CLIENT_UNKNOWN_METHOD: 'ERR_AR_HTTP_CLIENT_UNKNOWN_METHOD',
+  /** AsyncClient: call arguments that do not fit the operation (a missing path parameter, …). */
+  CLIENT_BAD_ARGUMENTS: 'ERR_AR_HTTP_CLIENT_BAD_ARGUMENTS',
+  /** AsyncClient: the service answered a status outside 2xx (`ArHttpStatusError`: `status`, `body`). */
+  CLIENT_HTTP_STATUS: 'ERR_AR_HTTP_CLIENT_HTTP_STATUS',
+  /** AsyncClient: no whole answer within the timeout. */
+  CLIENT_TIMEOUT: 'ERR_AR_HTTP_CLIENT_TIMEOUT',
+  /** AsyncClient: the call's AbortSignal fired. */
+  CLIENT_ABORTED: 'ERR_AR_HTTP_CLIENT_ABORTED',
+  /** AsyncClient: the service could not be reached, or the connection broke. */
+  CLIENT_CONNECTION: 'ERR_AR_HTTP_CLIENT_CONNECTION',
+  /** AsyncClient: an answer that does not match its content type (JSON that does not parse). */
+  CLIENT_BAD_RESPONSE: 'ERR_AR_HTTP_CLIENT_BAD_RESPONSE',
+  /** AsyncClient: the OpenAPI description cannot be read or is not OpenAPI 3. */
+  CLIENT_BAD_DESCRIPTION: 'ERR_AR_HTTP_CLIENT_BAD_DESCRIPTION',
+  /** AsyncClient: a call after `close()`. */
+  CLIENT_CLOSED: 'ERR_AR_HTTP_CLIENT_CLOSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
