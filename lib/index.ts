@@ -1,5 +1,5 @@
 export { ArHttpError, ErrorCodes, type ErrorCode } from './errors';
-export type { Backend, ResolverConfig } from './native/binding';
+export type { Backend, ResolverConfig, ResolverContext } from './native/binding';
 export { clearCache, config, reloadConfig } from './resolve/config';
 export {
   backend,

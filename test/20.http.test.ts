@@ -37,7 +37,8 @@ async function requestCount(): Promise<number> {
 }
 
 describe('the protocol against a real server', () => {
-  beforeAll(() => setResolverEnv({ AR_HTTP_SERVER_URL: server.url }));
+  // A dropped connection below would otherwise make the next resolves fail fast.
+  beforeAll(() => setResolverEnv({ AR_HTTP_SERVER_URL: server.url, AR_HTTP_FAIL_FAST_MS: '0' }));
 
   test('200 answers the body as the resolved path, synchronously and asynchronously', async () => {
     expect(resolve('id0x01')).toBe('/layers/layer1.usda');
@@ -221,7 +222,7 @@ describe('a server that is down or silent', () => {
       AR_HTTP_SERVER_URL: gone.url,
     });
     expect(status).toBe(1);
-    expect(stderr.match(/cannot reach the resolution server/g)).toHaveLength(1);
+    expect(stderr.match(/the resolution server at \S+ failed \(connection refused/g)).toHaveLength(1);
     expect(stderr).toContain(gone.url);
   });
 });

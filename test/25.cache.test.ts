@@ -95,7 +95,8 @@ describe('the process-wide cache (AR_HTTP_CACHE_TTL_MS)', () => {
   test('a server that is down is not remembered as "not found"', async () => {
     const later = await startTestServer({ '*': { echoUrl: true } });
     await later.close();
-    setResolverEnv({ AR_HTTP_SERVER_URL: later.url, AR_HTTP_CACHE_TTL_MS: '60000' });
+    // Without failing fast for a while, so that the next resolve asks again.
+    setResolverEnv({ AR_HTTP_SERVER_URL: later.url, AR_HTTP_CACHE_TTL_MS: '60000', AR_HTTP_FAIL_FAST_MS: '0' });
     expect(resolve('asset')).toBe('');
     // The same port served again; the settings, and so the cache, stay.
     const back = await startTestServer({ '*': { echoUrl: true } }, later.port);

@@ -19,10 +19,31 @@ export interface ResolverConfig {
   cacheMaxEntries: number;
   /** Where many asset paths are resolved in one POST (`''`: never). */
   batchPath: string;
+  /** Connection errors and 502/503/504 are tried again this many times, with backoff from `retryDelayMs`. */
+  retries: number;
+  retryDelayMs: number;
+  /** After the server failed, resolves answer `''` at once for this long (0: never). */
+  failFastMs: number;
+  maxRedirects: number;
+  /** How https:// servers are trusted: CA file and folder, and whether certificates are verified at all. */
+  tls: { caFile: string; caDir: string; verify: boolean };
   debug: boolean;
   searchPaths: string[];
   /** Settings that were refused and replaced by their default, one sentence each. */
   warnings: string[];
+}
+
+/** Settings that replace the environment's for one call (see {@link ResolveOptions}). */
+export interface ResolverContext {
+  /** Another resolution server, as `http(s)://host[:port][/base]`. */
+  serverUrl?: string;
+  /** Another path format, with exactly one `%s`. */
+  pathFormat?: string;
+  /**
+   * Extra request headers. A context naming another server gets none of the
+   * `AR_HTTP_HEADER_*` headers: they may hold credentials for the environment's server.
+   */
+  headers?: Record<string, string>;
 }
 
 /** Which implementation resolves: the standalone core, or OpenUSD's Ar with ArHttpResolver. */
@@ -31,10 +52,14 @@ export type Backend = 'standalone' | 'usd';
 /** The functions of the native addon (`native/addon/`). */
 export interface NativeBinding {
   readonly backend: Backend;
-  resolve(assetPath: string, anchor?: string): string;
-  resolveAsync(assetPath: string, anchor?: string): Promise<string>;
+  resolve(assetPath: string, anchor?: string, context?: ResolverContext): string;
+  resolveAsync(assetPath: string, anchor?: string, context?: ResolverContext): Promise<string>;
   /** One batch request for what the filesystem lacks; null when the server takes no batches. */
-  resolveManyAsync(assetPaths: readonly string[], anchor?: string): Promise<string[] | null>;
+  resolveManyAsync(
+    assetPaths: readonly string[],
+    anchor?: string,
+    context?: ResolverContext,
+  ): Promise<string[] | null>;
   createIdentifier(assetPath: string, anchor?: string): string;
   clearCache(): void;
   config(): ResolverConfig;

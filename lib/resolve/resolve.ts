@@ -1,4 +1,4 @@
-import { binding } from '../native/binding';
+import { binding, type ResolverContext } from '../native/binding';
 
 export interface ResolveOptions {
   /**
@@ -7,14 +7,20 @@ export interface ResolveOptions {
    * for beside it first, as OpenUSD's default resolver does.
    */
   anchor?: string;
+  /**
+   * Resolve through another server, path format or headers than the
+   * environment's, as a stage opened with an `ArHttpContext` does. Answers
+   * are kept apart per context.
+   */
+  context?: ResolverContext;
 }
 
-function anchorOf(options: ResolveOptions | undefined): string | undefined {
-  if (options === undefined) return undefined;
+function argumentsOf(options: ResolveOptions | undefined): [string | undefined, ResolverContext | undefined] {
+  if (options === undefined) return [undefined, undefined];
   if (options === null || typeof options !== 'object') {
     throw new TypeError('ar-http: options must be an object');
   }
-  return options.anchor;
+  return [options.anchor, options.context];
 }
 
 /**
@@ -25,13 +31,13 @@ function anchorOf(options: ResolveOptions | undefined): string | undefined {
  * can never be answered. Use {@link resolveAsync} there.
  */
 export function resolve(assetPath: string, options?: ResolveOptions): string {
-  return binding.resolve(assetPath, anchorOf(options));
+  return binding.resolve(assetPath, ...argumentsOf(options));
 }
 
 /** {@link resolve} on a worker thread; the event loop stays free. */
 export function resolveAsync(assetPath: string, options?: ResolveOptions): Promise<string> {
   try {
-    return binding.resolveAsync(assetPath, anchorOf(options));
+    return binding.resolveAsync(assetPath, ...argumentsOf(options));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -47,9 +53,9 @@ export async function resolveMany(
   assetPaths: readonly string[],
   options?: ResolveOptions,
 ): Promise<string[]> {
-  const anchor = anchorOf(options);
-  const batch = await binding.resolveManyAsync(assetPaths, anchor);
-  return batch ?? Promise.all(assetPaths.map((assetPath) => binding.resolveAsync(assetPath, anchor)));
+  const [anchor, context] = argumentsOf(options);
+  const batch = await binding.resolveManyAsync(assetPaths, anchor, context);
+  return batch ?? Promise.all(assetPaths.map((assetPath) => binding.resolveAsync(assetPath, anchor, context)));
 }
 
 /** The identifier OpenUSD's default resolver would make for `assetPath` referred to from `anchor`. */

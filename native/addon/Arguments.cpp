@@ -21,4 +21,39 @@ std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
     return StringValue(info.Env(), value, name);
 }
 
+ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
+    const Napi::Env env = info.Env();
+    const Napi::Value value = info[index];
+    if (value.IsUndefined()) return ServerContext();
+    if (!value.IsObject() || value.IsArray()) {
+        throw Napi::TypeError::New(env, "ar-http: context must be an object");
+    }
+    const Napi::Object object = value.As<Napi::Object>();
+    auto part = [&](const char* name) {
+        const Napi::Value given = object.Get(name);
+        return given.IsUndefined() ? std::string()
+                                   : StringValue(env, given, (std::string("context.") + name).c_str());
+    };
+    const std::string serverUrl = part("serverUrl");
+    const std::string pathFormat = part("pathFormat");
+    HeaderList headers;
+    const Napi::Value given = object.Get("headers");
+    if (!given.IsUndefined()) {
+        if (!given.IsObject() || given.IsArray()) {
+            throw Napi::TypeError::New(env, "ar-http: context.headers must be an object of strings");
+        }
+        const Napi::Object headerObject = given.As<Napi::Object>();
+        const Napi::Array names = headerObject.GetPropertyNames();
+        for (uint32_t i = 0; i < names.Length(); ++i) {
+            const std::string name = names.Get(i).ToString().Utf8Value();
+            headers.emplace_back(name, StringValue(env, headerObject.Get(name),
+                                                   "each value of context.headers"));
+        }
+    }
+    std::string error;
+    auto context = ServerContext::Make(serverUrl, pathFormat, headers, &error);
+    if (!context) throw Napi::TypeError::New(env, "ar-http: context " + error);
+    return *context;
+}
+
 }  // namespace arhttp::addon

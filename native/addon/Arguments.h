@@ -2,6 +2,8 @@
 #ifndef AR_HTTP_ADDON_ARGUMENTS_H
 #define AR_HTTP_ADDON_ARGUMENTS_H
 
+#include "core/ServerContext.h"
+
 #include <napi.h>
 
 #include <string>
@@ -15,6 +17,11 @@ std::string StringValue(Napi::Env env, const Napi::Value& value, const char* nam
 // `optional` is set.
 std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
                            const char* name, bool optional = false);
+
+// info[index] as a resolver context: undefined, or an object of optional
+// serverUrl, pathFormat and headers (an object of strings). A refused part
+// throws an Error naming it (header values of secrets are never shown).
+ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index);
 
 }  // namespace arhttp::addon
 

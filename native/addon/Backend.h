@@ -5,6 +5,7 @@
 #define AR_HTTP_ADDON_BACKEND_H
 
 #include "core/Config.h"
+#include "core/ServerContext.h"
 
 #include <memory>
 #include <optional>
@@ -18,11 +19,13 @@ public:
     virtual ~Backend() = default;
     virtual std::string CreateIdentifier(const std::string& assetPath,
                                          const std::string& anchor) const = 0;
-    // The resolved path or "". Safe from any thread.
-    virtual std::string Resolve(const std::string& identifier) const = 0;
+    // The resolved path or "", through the server `context` names (the
+    // environment's when empty). Safe from any thread.
+    virtual std::string Resolve(const std::string& identifier,
+                                const ServerContext& context) const = 0;
     // Many at once in one batch request, or nothing: then one by one.
     virtual std::optional<std::vector<std::string>> ResolveMany(
-        const std::vector<std::string>& identifiers) const = 0;
+        const std::vector<std::string>& identifiers, const ServerContext& context) const = 0;
     virtual Config GetConfig() const = 0;
     virtual void ClearCache() const = 0;
 };

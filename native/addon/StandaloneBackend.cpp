@@ -18,12 +18,13 @@ public:
                                  const std::string& anchor) const override {
         return _engine.CreateIdentifier(assetPath, anchor);
     }
-    std::string Resolve(const std::string& identifier) const override {
-        return _engine.Resolve(identifier);
+    std::string Resolve(const std::string& identifier,
+                        const ServerContext& context) const override {
+        return _engine.Resolve(identifier, context);
     }
     std::optional<std::vector<std::string>> ResolveMany(
-        const std::vector<std::string>& identifiers) const override {
-        return _engine.ResolveMany(identifiers);
+        const std::vector<std::string>& identifiers, const ServerContext& context) const override {
+        return _engine.ResolveMany(identifiers, context);
     }
     Config GetConfig() const override { return _engine.GetConfig(); }
     void ClearCache() const override { _engine.ClearCache(); }

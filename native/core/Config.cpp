@@ -2,8 +2,11 @@
 
 #include "DebugSwitch.h"
 #include "FileSystemResolver.h"
+#include "PrintableText.h"
 
 #include <cctype>
+
+#include <unistd.h>
 
 extern char** environ;
 
@@ -26,7 +29,7 @@ long ReadBoundedInteger(const Environment& environment, const std::string& name,
     for (unsigned char c : text) digits = digits && std::isdigit(c);
     const long value = digits ? std::stol(text) : -1;
     if (value < minimum || value > maximum) {
-        warnings->push_back(name + " \"" + text + "\" is not a whole number from " +
+        warnings->push_back(name + " " + Quoted(text) + " is not a whole number from " +
                             std::to_string(minimum) + " to " + std::to_string(maximum) +
                             ": using " + std::to_string(fallback));
         return fallback;
@@ -39,7 +42,7 @@ ServerUrl ReadServerUrl(const Environment& environment, std::vector<std::string>
     std::string error;
     if (!text.empty()) {
         if (auto url = ServerUrl::Parse(text, &error)) return *url;
-        warnings->push_back(error + ": using " + ServerUrl::kDefault);
+        warnings->push_back("AR_HTTP_SERVER_URL " + error + ": using " + ServerUrl::kDefault);
     }
     return *ServerUrl::Parse(ServerUrl::kDefault, &error);
 }
@@ -49,7 +52,7 @@ PathFormat ReadPathFormat(const Environment& environment, std::vector<std::strin
     std::string error;
     if (!text.empty()) {
         if (auto format = PathFormat::Parse(text, &error)) return *format;
-        warnings->push_back(error + ": using " + PathFormat::kDefault);
+        warnings->push_back("AR_HTTP_PATH_FORMAT " + error + ": using " + PathFormat::kDefault);
     }
     return *PathFormat::Parse(PathFormat::kDefault, &error);
 }
@@ -62,7 +65,7 @@ std::string ReadBatchPath(const Environment& environment, std::vector<std::strin
     bool ok = text[0] == '/';
     for (unsigned char c : text) ok = ok && c > 0x20 && c != 0x7F && c != '%' && c != '?' && c != '#';
     if (!ok) {
-        warnings->push_back("AR_HTTP_BATCH_PATH \"" + text + "\" is neither \"none\" nor a path "
+        warnings->push_back("AR_HTTP_BATCH_PATH " + Quoted(text) + " is neither \"none\" nor a path "
                             "starting with '/' (no spaces, '%', '?' or '#'): using " +
                             Config::kDefaultBatchPath);
         return Config::kDefaultBatchPath;
@@ -70,7 +73,48 @@ std::string ReadBatchPath(const Environment& environment, std::vector<std::strin
     return text;
 }
 
+bool IsReadable(const std::string& path) {
+    return !path.empty() && access(path.c_str(), R_OK) == 0;
+}
+
+TlsSettings ReadTlsSettings(const Environment& environment, std::vector<std::string>* warnings) {
+    TlsSettings tls;
+    tls.caFile = Lookup(environment, "AR_HTTP_CA_FILE");
+    if (!tls.caFile.empty() && !IsReadable(tls.caFile)) {
+        // Trusting the system instead would quietly trust more than asked.
+        warnings->push_back("AR_HTTP_CA_FILE " + Quoted(tls.caFile) +
+                            " cannot be read: https:// servers will not be trusted");
+    }
+    if (tls.caFile.empty()) {
+        // OpenSSL's own variables, read here since Node hands its environment
+        // over as an object, not as the C library's.
+        tls.caFile = Lookup(environment, "SSL_CERT_FILE");
+        tls.caDir = Lookup(environment, "SSL_CERT_DIR");
+        if (tls.caFile.empty() && tls.caDir.empty()) tls.caFile = TlsSettings::SystemCaFile();
+    }
+    const std::string unsafe = Lookup(environment, "AR_HTTP_UNSAFE_NO_TLS_VERIFY");
+    if (unsafe == "1") {
+        tls.verify = false;
+        warnings->push_back("AR_HTTP_UNSAFE_NO_TLS_VERIFY=1: server certificates are NOT "
+                            "verified; anyone on the network can answer in the server's name");
+    } else if (!unsafe.empty() && unsafe != "0") {
+        warnings->push_back("AR_HTTP_UNSAFE_NO_TLS_VERIFY " + Quoted(unsafe) +
+                            " is neither 1 nor 0: certificates are verified");
+    }
+    return tls;
+}
+
 }  // namespace
+
+std::string TlsSettings::SystemCaFile() {
+    for (const char* candidate : {"/etc/ssl/certs/ca-certificates.crt",  // Debian, Ubuntu, Arch
+                                  "/etc/pki/tls/certs/ca-bundle.crt",     // RHEL, Fedora
+                                  "/etc/ssl/ca-bundle.pem",               // SUSE
+                                  "/etc/ssl/cert.pem"}) {                 // Alpine, macOS
+        if (IsReadable(candidate)) return candidate;
+    }
+    return std::string();
+}
 
 Environment ProcessEnvironment() {
     Environment environment;
@@ -98,6 +142,15 @@ Config Config::FromEnvironment(const Environment& environment) {
     const long cacheMaxEntries = ReadBoundedInteger(environment, "AR_HTTP_CACHE_MAX_ENTRIES",
                                                     kDefaultCacheMaxEntries, 1, 100000000,
                                                     &warnings);
+    const long retries = ReadBoundedInteger(environment, "AR_HTTP_RETRIES", kDefaultRetries, 0,
+                                            10, &warnings);
+    const long retryDelayMs = ReadBoundedInteger(environment, "AR_HTTP_RETRY_DELAY_MS",
+                                                 kDefaultRetryDelayMs, 1, 60000, &warnings);
+    const long failFastMs = ReadBoundedInteger(environment, "AR_HTTP_FAIL_FAST_MS",
+                                               kDefaultFailFastMs, 0, 3600000, &warnings);
+    const long maxRedirects = ReadBoundedInteger(environment, "AR_HTTP_MAX_REDIRECTS",
+                                                 kDefaultMaxRedirects, 0, 20, &warnings);
+    TlsSettings tls = ReadTlsSettings(environment, &warnings);
     return Config{std::move(server),
                   std::move(pathFormat),
                   std::move(headers),
@@ -106,6 +159,11 @@ Config Config::FromEnvironment(const Environment& environment) {
                   std::chrono::milliseconds(cacheTtlMs),
                   static_cast<size_t>(cacheMaxEntries),
                   ReadBatchPath(environment, &warnings),
+                  retries,
+                  std::chrono::milliseconds(retryDelayMs),
+                  std::chrono::milliseconds(failFastMs),
+                  maxRedirects,
+                  std::move(tls),
                   IsDebugSymbolEnabled(Lookup(environment, "TF_DEBUG"), kDebugSymbol),
                   FileSystemResolver::ParseSearchPath(
                       Lookup(environment, "PXR_AR_DEFAULT_SEARCH_PATH")),

@@ -15,6 +15,19 @@ namespace arhttp {
 
 using Environment = std::map<std::string, std::string>;
 
+// How https:// servers are trusted.
+struct TlsSettings {
+    // CA certificates: a PEM file and/or a folder of hashed certificates.
+    // Both empty: the system's store, as found by TlsSettings::SystemCaFile.
+    std::string caFile;
+    std::string caDir;
+    // Off only with AR_HTTP_UNSAFE_NO_TLS_VERIFY=1.
+    bool verify = true;
+
+    // The first CA bundle of the usual Linux and macOS places that exists.
+    static std::string SystemCaFile();
+};
+
 // A copy of the process environment.
 Environment ProcessEnvironment();
 
@@ -23,6 +36,10 @@ struct Config {
     static constexpr long kDefaultMaxConnections = 8;
     static constexpr long kDefaultCacheMaxEntries = 100000;
     static constexpr const char* kDefaultBatchPath = "/_ar/resolve";
+    static constexpr long kDefaultRetries = 2;
+    static constexpr long kDefaultRetryDelayMs = 100;
+    static constexpr long kDefaultFailFastMs = 3000;
+    static constexpr long kDefaultMaxRedirects = 5;
 
     ServerUrl server;
     PathFormat pathFormat;
@@ -34,6 +51,15 @@ struct Config {
     size_t cacheMaxEntries;
     // Where many asset paths are resolved in one POST; empty: never.
     std::string batchPath;
+    // Connection errors and 502/503/504 are tried again this many times,
+    // waiting retryDelay, then twice as long each time.
+    long retries;
+    std::chrono::milliseconds retryDelay;
+    // After a request failed that way, resolves answer "" at once for this
+    // long instead of waiting on a server that is down; zero: never.
+    std::chrono::milliseconds failFast;
+    long maxRedirects;
+    TlsSettings tls;
     bool debug;
     std::vector<std::string> searchPaths;
     // What was refused and replaced by its default, one sentence each.
@@ -41,8 +67,11 @@ struct Config {
 
     // Reads AR_HTTP_SERVER_URL, AR_HTTP_PATH_FORMAT, AR_HTTP_HEADER_*,
     // AR_HTTP_TIMEOUT_MS, AR_HTTP_MAX_CONNECTIONS, AR_HTTP_CACHE_TTL_MS,
-    // AR_HTTP_CACHE_MAX_ENTRIES, AR_HTTP_BATCH_PATH, TF_DEBUG and
-    // PXR_AR_DEFAULT_SEARCH_PATH. An empty variable counts as unset.
+    // AR_HTTP_CACHE_MAX_ENTRIES, AR_HTTP_BATCH_PATH, AR_HTTP_RETRIES,
+    // AR_HTTP_RETRY_DELAY_MS, AR_HTTP_FAIL_FAST_MS, AR_HTTP_MAX_REDIRECTS,
+    // AR_HTTP_CA_FILE (else SSL_CERT_FILE and SSL_CERT_DIR),
+    // AR_HTTP_UNSAFE_NO_TLS_VERIFY, TF_DEBUG and PXR_AR_DEFAULT_SEARCH_PATH.
+    // An empty variable counts as unset.
     static Config FromEnvironment(const Environment& environment);
 };
 

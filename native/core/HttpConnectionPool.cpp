@@ -6,11 +6,12 @@ namespace arhttp {
 
 HttpConnectionPool::HttpConnectionPool(const ServerUrl& server, const HeaderList& headers,
                                        std::chrono::milliseconds timeout,
-                                       size_t maxConnections)
+                                       size_t maxConnections, const TlsSettings& tls)
     : _origin(server.Origin()),
       _headers(headers),
       _timeout(timeout),
-      _maxConnections(maxConnections) {}
+      _maxConnections(maxConnections),
+      _tls(tls) {}
 
 HttpConnectionPool::~HttpConnectionPool() = default;
 
@@ -25,19 +26,27 @@ HttpConnectionPool::Lease::~Lease() {
     if (_client) _pool->Release(std::move(_client));
 }
 
-std::unique_ptr<httplib::Client> HttpConnectionPool::NewClient() const {
-    auto client = std::make_unique<httplib::Client>(_origin);
+std::unique_ptr<httplib::Client> HttpConnectionPool::NewClient(const std::string& origin,
+                                                               const HeaderList& headerList,
+                                                               std::chrono::milliseconds timeout,
+                                                               const TlsSettings& tls) {
+    auto client = std::make_unique<httplib::Client>(origin);
+    if (origin.compare(0, 8, "https://") == 0) {
+        client->enable_server_certificate_verification(tls.verify);
+        if (!tls.caFile.empty() || !tls.caDir.empty()) client->set_ca_cert_path(tls.caFile, tls.caDir);
+    }
     client->set_keep_alive(true);
     // A request must leave at once, not wait on Nagle's algorithm for an ACK.
     client->set_tcp_nodelay(true);
     // The path format already percent-encoded the asset path.
     client->set_url_encode(false);
+    // HttpResolver follows redirects itself, within its rules.
     client->set_follow_location(false);
-    client->set_connection_timeout(_timeout);
-    client->set_read_timeout(_timeout);
-    client->set_write_timeout(_timeout);
+    client->set_connection_timeout(timeout);
+    client->set_read_timeout(timeout);
+    client->set_write_timeout(timeout);
     httplib::Headers headers;
-    for (const auto& [name, value] : _headers) headers.emplace(name, value);
+    for (const auto& [name, value] : headerList) headers.emplace(name, value);
     client->set_default_headers(std::move(headers));
     return client;
 }
@@ -56,7 +65,7 @@ HttpConnectionPool::Lease HttpConnectionPool::Acquire() {
     ++_created;
     lock.unlock();
     try {
-        return Lease(this, NewClient());
+        return Lease(this, NewClient(_origin, _headers, _timeout, _tls));
     } catch (...) {
         std::lock_guard<std::mutex> relock(_mutex);
         --_created;

@@ -2,6 +2,7 @@
 #ifndef AR_HTTP_CORE_HTTP_CONNECTION_POOL_H
 #define AR_HTTP_CORE_HTTP_CONNECTION_POOL_H
 
+#include "Config.h"
 #include "RequestHeaders.h"
 #include "ServerUrl.h"
 
@@ -20,7 +21,8 @@ namespace arhttp {
 class HttpConnectionPool {
 public:
     HttpConnectionPool(const ServerUrl& server, const HeaderList& headers,
-                       std::chrono::milliseconds timeout, size_t maxConnections);
+                       std::chrono::milliseconds timeout, size_t maxConnections,
+                       const TlsSettings& tls);
     ~HttpConnectionPool();
     HttpConnectionPool(const HttpConnectionPool&) = delete;
     HttpConnectionPool& operator=(const HttpConnectionPool&) = delete;
@@ -43,14 +45,21 @@ public:
 
     Lease Acquire();
 
+    // A connection to `origin` ("scheme://host:port") set up as the pooled
+    // ones are, sending `headers`: for a redirect to another server.
+    static std::unique_ptr<httplib::Client> NewClient(const std::string& origin,
+                                                      const HeaderList& headers,
+                                                      std::chrono::milliseconds timeout,
+                                                      const TlsSettings& tls);
+
 private:
-    std::unique_ptr<httplib::Client> NewClient() const;
     void Release(std::unique_ptr<httplib::Client> client);
 
     const std::string _origin;
     const HeaderList _headers;
     const std::chrono::milliseconds _timeout;
     const size_t _maxConnections;
+    const TlsSettings _tls;
 
     std::mutex _mutex;
     std::condition_variable _released;

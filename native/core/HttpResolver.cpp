@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <random>
+#include <thread>
 
 namespace arhttp {
 
@@ -48,49 +50,125 @@ std::string Milliseconds(Clock::duration elapsed) {
     return text;
 }
 
+bool IsRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// A gateway's or an overloaded server's answer: the server may do better soon.
+bool IsTransientStatus(int status) {
+    return status == 502 || status == 503 || status == 504;
+}
+
+struct RedirectTarget {
+    std::string origin;
+    std::string target;
+};
+
+// Where a Location header points, from `origin`: an absolute http(s) URL or
+// an absolute path. Nothing, with `error`, for anything else and for a step
+// down from https to http.
+std::optional<RedirectTarget> FollowLocation(const std::string& location,
+                                             const std::string& origin, std::string* error) {
+    for (unsigned char c : location) {
+        if (c <= 0x20 || c == 0x7F) {
+            *error = "a Location holding spaces or control characters";
+            return std::nullopt;
+        }
+    }
+    if (!location.empty() && location[0] == '/' && (location.size() == 1 || location[1] != '/')) {
+        return RedirectTarget{origin, location};
+    }
+    const size_t scheme = location.find("://");
+    const size_t pathStart = scheme == std::string::npos ? std::string::npos
+                                                         : location.find_first_of("/?#", scheme + 3);
+    const auto url = ServerUrl::Parse(location.substr(0, pathStart), error);
+    if (!url) {
+        *error = "a Location that is neither an absolute path nor an http(s) URL";
+        return std::nullopt;
+    }
+    if (origin.compare(0, 8, "https://") == 0 && url->Origin().compare(0, 7, "http://") == 0) {
+        *error = "a redirect from https to http, which is never followed";
+        return std::nullopt;
+    }
+    std::string target = pathStart == std::string::npos ? "/" : location.substr(pathStart);
+    if (target[0] != '/') target = "/" + target;
+    const size_t fragment = target.find('#');
+    if (fragment != std::string::npos) target.erase(fragment);
+    return RedirectTarget{url->Origin(), target};
+}
+
 }  // namespace
 
 struct HttpResolver::Exchange {
     int status = 0;
     std::string body;
+    std::string location;  // of a redirect
     std::string error;     // why no usable response came, if none did
     bool unreachable = false;
+    bool failedFast = false;
+    bool reported = false;  // a warning said why already
 };
 
 HttpResolver::HttpResolver(const Config& config, std::shared_ptr<LogSink> log)
     : _server(config.server),
       _pathFormat(config.pathFormat),
       _timeout(config.timeout),
+      _retries(config.retries),
+      _retryDelay(config.retryDelay),
+      _failFast(config.failFast),
+      _maxRedirects(config.maxRedirects),
+      _headers(config.headers),
+      _tls(config.tls),
       _debug(config.debug),
       _batchPath(config.batchPath),
       _log(std::move(log)),
-      _pool(config.server, config.headers, config.timeout, config.maxConnections),
+      _pool(config.server, config.headers, config.timeout, config.maxConnections, config.tls),
       _cache(config.cacheTimeToLive, config.cacheMaxEntries) {}
 
 std::string HttpResolver::TargetFor(const std::string& assetPath) const {
     return _server.BasePath() + _pathFormat.Expand(assetPath);
 }
 
-HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::string* postBody,
-                                          size_t maxBody) const {
-    const Clock::time_point deadline = Clock::now() + _timeout;
+HttpResolver::Exchange HttpResolver::SendOnce(const std::string& origin, const std::string& target,
+                                              const std::string* postBody, size_t maxBody,
+                                              Deadline deadline) const {
     Exchange exchange;
+    const bool pooled = origin == _server.Origin();
     // A kept-alive connection the server closed since its last use fails at
     // once; such a failure is retried on a new connection, a timeout is not.
     for (int attempt = 0; attempt < 2; ++attempt) {
-        HttpConnectionPool::Lease client = _pool.Acquire();
-        if (!client) {
+        const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - Clock::now());
+        if (remaining.count() <= 0) {
+            exchange.error = "timed out";
+            return exchange;
+        }
+        HttpConnectionPool::Lease lease = pooled ? _pool.Acquire() : HttpConnectionPool::Lease(nullptr, nullptr);
+        std::unique_ptr<httplib::Client> elsewhere;
+        if (!pooled) {
+            // Credentials were given for the configured server only.
+            HeaderList headers;
+            for (const auto& header : _headers) {
+                if (!IsSecretHeader(header.first)) headers.push_back(header);
+            }
+            elsewhere = HttpConnectionPool::NewClient(origin, headers, remaining, _tls);
+        } else if (!lease) {
             exchange.error = "no free connection within the timeout";
             return exchange;
         }
-        const bool reused = client->is_socket_open() != 0;
+        httplib::Client& client = pooled ? *lease : *elsewhere;
+        client.set_connection_timeout(remaining);
+        client.set_read_timeout(remaining);
+        client.set_write_timeout(remaining);
+        const bool reused = client.is_socket_open() != 0;
         exchange = Exchange();
         bool oversized = false;
         bool late = false;
-        auto result = postBody ? client->Post(target, *postBody, "text/plain; charset=utf-8") : client->Get(
+        auto result = postBody ? client.Post(target, *postBody, "text/plain; charset=utf-8") : client.Get(
             target,
             [&](const httplib::Response& response) {
                 exchange.status = response.status;
+                exchange.location = response.get_header_value("Location");
                 // A non-200 body is never used; one delimited only by the
                 // server closing the connection (as some 304s are) would
                 // just hold the connection until the timeout.
@@ -112,6 +190,7 @@ HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::
         if (result && postBody) {
             // cpp-httplib reads a POST's answer whole: its size is checked after.
             exchange.status = result->status;
+            exchange.location = result->get_header_value("Location");
             exchange.body = std::move(result->body);
             if (exchange.body.size() <= maxBody) return exchange;
             oversized = true;
@@ -140,10 +219,92 @@ HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::
     return exchange;
 }
 
-void HttpResolver::ReportOutage(const std::string& url, const std::string& error) const {
+HttpResolver::Exchange HttpResolver::SendWithRetries(const std::string& origin,
+                                                     const std::string& target,
+                                                     const std::string* postBody, size_t maxBody,
+                                                     Deadline deadline) const {
+    for (long attempt = 0;; ++attempt) {
+        Exchange exchange = SendOnce(origin, target, postBody, maxBody, deadline);
+        const bool transient = (exchange.status == 0 && exchange.unreachable) ||
+                               IsTransientStatus(exchange.status);
+        // Exponential backoff, a random half of it, so that many threads
+        // failing at once do not come back at once.
+        const auto delay = _retryDelay * (1L << std::min<long>(attempt, 16));
+        thread_local std::minstd_rand random(
+            static_cast<unsigned>(std::hash<std::thread::id>()(std::this_thread::get_id())));
+        const auto wait = delay / 2 + delay * static_cast<long>(random() % 512) / 1024;
+        if (!transient || attempt >= _retries || FailingFast() || Clock::now() + wait >= deadline) {
+            return exchange;
+        }
+        std::this_thread::sleep_for(wait);
+    }
+}
+
+HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::string* postBody,
+                                          size_t maxBody) const {
+    if (FailingFast()) {
+        Exchange exchange;
+        exchange.error = "failing fast: the server failed moments ago";
+        exchange.unreachable = true;
+        exchange.failedFast = true;
+        return exchange;
+    }
+    const Deadline deadline = Clock::now() + _timeout;
+    std::string origin = _server.Origin();
+    std::string hopTarget = target;
+    for (long hops = 0;; ++hops) {
+        Exchange exchange = SendWithRetries(origin, hopTarget, postBody, maxBody, deadline);
+        if (!IsRedirect(exchange.status)) return exchange;
+        std::string refusal;
+        std::optional<RedirectTarget> next;
+        if (hops == _maxRedirects) {
+            refusal = "more than " + std::to_string(_maxRedirects) + " redirects (AR_HTTP_MAX_REDIRECTS)";
+        } else if (postBody && exchange.status != 307 && exchange.status != 308) {
+            refusal = "a " + std::to_string(exchange.status) + " redirect of a POST, which would lose its body";
+        } else if (!(next = FollowLocation(exchange.location, origin, &refusal))) {
+            refusal += " (" + std::to_string(exchange.status) + " from " + origin + hopTarget + ")";
+        }
+        if (!refusal.empty()) {
+            if (!_redirectReported.exchange(true)) {
+                _log->Warn("the resolution server at " + _server.Text() + " redirected to " + refusal +
+                           ": not followed, the asset stays unresolved");
+            }
+            exchange.status = 0;
+            exchange.error = "redirect not followed: " + refusal;
+            exchange.reported = true;
+            return exchange;
+        }
+        origin = next->origin;
+        hopTarget = next->target;
+    }
+}
+
+bool HttpResolver::FailingFast() const {
+    return Clock::now().time_since_epoch().count() < _failFastUntil.load();
+}
+
+void HttpResolver::NoteOutcome(const Exchange& exchange, const std::string& url) const {
+    if (exchange.failedFast) return;
+    const bool failed = (exchange.status == 0 && exchange.unreachable) ||
+                        IsTransientStatus(exchange.status);
+    if (!failed) {
+        if (exchange.status != 0 && _unreachable.exchange(false)) {
+            _log->Warn("the resolution server at " + _server.Text() + " answers again");
+        }
+        return;
+    }
+    if (_failFast.count() > 0) {
+        _failFastUntil.store((Clock::now() + _failFast).time_since_epoch().count());
+    }
     if (!_unreachable.exchange(true)) {
-        _log->Warn("cannot reach the resolution server at " + _server.Text() + " (" + error +
-                   " for " + url + "); assets only it knows stay unresolved until it answers");
+        const std::string why = exchange.status ? "answered " + std::to_string(exchange.status)
+                                                : exchange.error;
+        _log->Warn("the resolution server at " + _server.Text() + " failed (" + why + " for " + url +
+                   (_retries ? ", after " + std::to_string(_retries) + " retries" : std::string()) +
+                   "); assets only it knows stay unresolved" +
+                   (_failFast.count() ? ", and it is asked again after " +
+                                            std::to_string(_failFast.count()) + " ms"
+                                      : std::string()));
     }
 }
 
@@ -189,7 +350,7 @@ std::optional<std::vector<std::string>> HttpResolver::FetchBatch(
     const Clock::time_point start = Clock::now();
     const Exchange exchange =
         Send(target, &body, assetPaths.size() * (kMaxResponseBodyBytes + 1));
-    if (exchange.status != 0) _unreachable.store(false);
+    NoteOutcome(exchange, url);
 
     std::optional<std::vector<std::string>> answers;
     std::string outcome;
@@ -219,8 +380,6 @@ std::optional<std::vector<std::string>> HttpResolver::FetchBatch(
                        " asset paths: resolving one by one");
             outcome = ": unusable answer";
         }
-    } else if (exchange.unreachable) {
-        ReportOutage(url, exchange.error);
     }
     if (_debug) {
         const std::string status = exchange.status
@@ -254,12 +413,10 @@ ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noe
                            "body (" + why + "): treated as unresolved");
                 outcome = ": refused (" + why + ")";
             }
-        } else if (exchange.status == 0 && exchange.unreachable) {
-            ReportOutage(url, exchange.error);
-        } else if (exchange.status == 0) {
+        } else if (exchange.status == 0 && !exchange.unreachable && !exchange.reported) {
             _log->Warn("request " + url + " failed: " + exchange.error);
         }
-        if (exchange.status != 0) _unreachable.store(false);
+        NoteOutcome(exchange, url);
 
         if (_debug) {
             const std::string status = exchange.status
@@ -268,7 +425,8 @@ ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noe
             _log->Debug("ar-http: GET " + url + " -> " + status + " in " +
                         Milliseconds(Clock::now() - start) + outcome);
         }
-        return {resolved, exchange.status != 0};
+        // Only an answer of the server itself says anything about the asset.
+        return {resolved, exchange.status != 0 && exchange.status < 500};
     } catch (const std::exception& error) {
         _log->Warn(std::string("resolving failed: ") + error.what());
     } catch (...) {

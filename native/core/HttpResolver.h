@@ -22,8 +22,12 @@ public:
 
     // The resolved path, or "" for any status but 200, a refused body, a
     // connection error or a timeout. Concurrent resolves of one path make
-    // one request; answers are kept as AR_HTTP_CACHE_TTL_MS says (errors of
-    // the connection never are). Never throws.
+    // one request; answers are kept as AR_HTTP_CACHE_TTL_MS says (failures
+    // never are). Connection errors and 502/503/504 are tried again with
+    // backoff; if they persist, every resolve answers "" at once for
+    // AR_HTTP_FAIL_FAST_MS, then the server is asked again. Redirects are
+    // followed up to AR_HTTP_MAX_REDIRECTS times, never from https to http.
+    // Never throws.
     std::string Resolve(const std::string& assetPath) const noexcept;
     // Resolve, with whether the answer may be kept by a cache of the caller's.
     ResolveCache::Answer Lookup(const std::string& assetPath) const noexcept;
@@ -42,19 +46,36 @@ public:
 
 private:
     struct Exchange;
+    using Deadline = std::chrono::steady_clock::time_point;
     // The request target: base path of the server URL, then the path format.
     std::string TargetFor(const std::string& assetPath) const;
-    // A GET, or a text/plain POST of `postBody`, on a pooled connection.
+    // A GET, or a text/plain POST of `postBody`, with retries and redirects,
+    // all within the timeout.
     Exchange Send(const std::string& target, const std::string* postBody, size_t maxBody) const;
+    Exchange SendWithRetries(const std::string& origin, const std::string& target,
+                             const std::string* postBody, size_t maxBody,
+                             Deadline deadline) const;
+    // One request: on a pooled connection for the server's own origin.
+    Exchange SendOnce(const std::string& origin, const std::string& target,
+                      const std::string* postBody, size_t maxBody, Deadline deadline) const;
+    // Whether resolves answer "" at once, the server having failed lately.
+    bool FailingFast() const;
+    // Notes how an exchange went, for failing fast and for the warnings.
+    void NoteOutcome(const Exchange& exchange, const std::string& url) const;
     ResolveCache::Answer Fetch(const std::string& assetPath) const noexcept;
     std::optional<std::vector<std::string>> FetchBatch(
         std::vector<std::string>::const_iterator begin,
         std::vector<std::string>::const_iterator end) const;
-    void ReportOutage(const std::string& url, const std::string& error) const;
 
     const ServerUrl _server;
     const PathFormat _pathFormat;
     const std::chrono::milliseconds _timeout;
+    const long _retries;
+    const std::chrono::milliseconds _retryDelay;
+    const std::chrono::milliseconds _failFast;
+    const long _maxRedirects;
+    const HeaderList _headers;
+    const TlsSettings _tls;
     const bool _debug;
     const std::string _batchPath;
     const std::shared_ptr<LogSink> _log;
@@ -62,6 +83,10 @@ private:
     mutable ResolveCache _cache;
     // Set while the server is unreachable, so an outage is reported once.
     mutable std::atomic<bool> _unreachable{false};
+    // Until when resolves fail fast (steady clock ticks).
+    mutable std::atomic<Deadline::rep> _failFastUntil{0};
+    // Set once a refused redirect was reported.
+    mutable std::atomic<bool> _redirectReported{false};
     // Set once the server said it has no batch endpoint.
     mutable std::atomic<bool> _noBatches{false};
 };

@@ -1,6 +1,7 @@
 #include "PathFormat.h"
 
 #include "PercentEncoding.h"
+#include "PrintableText.h"
 
 #include <utility>
 
@@ -13,24 +14,22 @@ std::optional<PathFormat> PathFormat::Parse(const std::string& format,
                                             std::string* error) {
     const size_t at = format.find("%s");
     if (at == std::string::npos) {
-        *error = "AR_HTTP_PATH_FORMAT \"" + format +
-                 "\" holds no %s: it needs exactly one, where the asset path goes";
+        *error = Quoted(format) + " holds no %s: it needs exactly one, where the asset path goes";
         return std::nullopt;
     }
     for (size_t i = 0; i < format.size(); ++i) {
         if (format[i] == '%' && i != at) {
-            *error = "AR_HTTP_PATH_FORMAT \"" + format +
-                     "\" holds a '%' other than its one %s";
+            *error = Quoted(format) + " holds a '%' other than its one %s";
             return std::nullopt;
         }
     }
     if (format.empty() || format[0] != '/') {
-        *error = "AR_HTTP_PATH_FORMAT \"" + format + "\" must start with '/'";
+        *error = Quoted(format) + " must start with '/'";
         return std::nullopt;
     }
     for (unsigned char c : format) {
         if (c <= 0x20 || c == 0x7F) {
-            *error = "AR_HTTP_PATH_FORMAT holds a space or control character";
+            *error = Quoted(format) + " holds a space or control character";
             return std::nullopt;
         }
     }

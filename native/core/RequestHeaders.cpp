@@ -1,5 +1,7 @@
 #include "RequestHeaders.h"
 
+#include "PrintableText.h"
+
 #include <cctype>
 #include <cstring>
 
@@ -7,23 +9,37 @@ namespace arhttp {
 
 namespace {
 
-std::string Lower(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
-
 // RFC 9110 token characters.
 bool IsTokenChar(unsigned char c) {
     return std::isalnum(c) || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
 }
 
 bool IsFramingHeader(const std::string& name) {
-    const std::string lower = Lower(name);
+    const std::string lower = LowerCaseName(name);
     return lower == "content-length" || lower == "transfer-encoding" ||
            lower == "connection" || lower == "host";
 }
 
 }  // namespace
+
+std::string LowerCaseName(std::string name) {
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return name;
+}
+
+std::optional<std::string> HeaderProblem(const std::string& name, const std::string& value) {
+    bool nameOk = !name.empty() && name.size() <= 256;
+    for (unsigned char c : name) nameOk = nameOk && IsTokenChar(c);
+    if (!nameOk) return Quoted(name) + " is not a valid header name";
+    if (IsFramingHeader(name)) return "ar-http manages the " + name + " header itself";
+    bool valueOk = value.size() <= 8192;
+    for (unsigned char c : value) valueOk = valueOk && (c >= 0x20 || c == '\t') && c != 0x7F;
+    if (!valueOk) {
+        return "the value of " + name + " holds a CR, LF, NUL or other control character, "
+               "or is longer than 8192 bytes";
+    }
+    return std::nullopt;
+}
 
 HeaderList HeadersFromEnvironment(const std::map<std::string, std::string>& environment,
                                   std::vector<std::string>* warnings) {
@@ -35,23 +51,8 @@ HeaderList HeadersFromEnvironment(const std::map<std::string, std::string>& envi
         for (char& c : name) {
             if (c == '_') c = '-';
         }
-        bool nameOk = !name.empty();
-        for (unsigned char c : name) nameOk = nameOk && IsTokenChar(c);
-        if (!nameOk) {
-            warnings->push_back(variable + " is ignored: \"" + name +
-                                "\" is not a valid header name");
-            continue;
-        }
-        if (IsFramingHeader(name)) {
-            warnings->push_back(variable + " is ignored: ar-http manages the " + name +
-                                " header itself");
-            continue;
-        }
-        bool valueOk = true;
-        for (unsigned char c : value) valueOk = valueOk && (c >= 0x20 || c == '\t') && c != 0x7F;
-        if (!valueOk) {
-            warnings->push_back(variable + " is ignored: its value holds a CR, LF, NUL or "
-                                "other control character");
+        if (const auto problem = HeaderProblem(name, value)) {
+            warnings->push_back(variable + " is ignored: " + *problem);
             continue;
         }
         headers.emplace_back(name, value);
@@ -60,7 +61,7 @@ HeaderList HeadersFromEnvironment(const std::map<std::string, std::string>& envi
 }
 
 bool IsSecretHeader(const std::string& name) {
-    const std::string lower = Lower(name);
+    const std::string lower = LowerCaseName(name);
     return lower == "authorization" || lower == "cookie" || lower == "proxy-authorization";
 }
 

@@ -11,12 +11,17 @@ Config WithoutCache(Config config) {
     return config;
 }
 
+// Answers through one context are kept apart from another's.
+std::string CacheKey(const ServerContext& context, const std::string& identifier) {
+    return context.IsEmpty() ? identifier : context.Key() + '\0' + identifier;
+}
+
 }  // namespace
 
 ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<LogSink> log)
     : _config(std::move(config)),
       _fileSystem(_config.searchPaths),
-      _http(WithoutCache(_config), std::move(log)),
+      _servers(WithoutCache(_config), std::move(log)),
       _answers(_config.cacheTimeToLive, _config.cacheMaxEntries) {}
 
 std::string ResolutionEngine::CreateIdentifier(const std::string& assetPath,
@@ -24,22 +29,29 @@ std::string ResolutionEngine::CreateIdentifier(const std::string& assetPath,
     return _fileSystem.CreateIdentifier(assetPath, anchor);
 }
 
-ResolveCache::Answer ResolutionEngine::ResolveUncached(const std::string& identifier) const noexcept {
+ResolveCache::Answer ResolutionEngine::ResolveUncached(const std::string& identifier,
+                                                      const HttpResolver& http) const noexcept {
     try {
         std::string local = _fileSystem.Resolve(identifier);
         if (!local.empty()) return {local, true};
     } catch (...) {
         // Only allocation can throw here; the HTTP half reports its own failures.
     }
-    return _http.Lookup(identifier);
+    return http.Lookup(identifier);
 }
 
-std::string ResolutionEngine::Resolve(const std::string& identifier) const noexcept {
+std::string ResolutionEngine::Resolve(const std::string& identifier,
+                                      const ServerContext& context) const noexcept {
     if (identifier.empty()) return identifier;
-    // With no time to live the cache keeps nothing: skip it, and its locking.
-    if (_config.cacheTimeToLive.count() == 0) return ResolveUncached(identifier).resolvedPath;
     try {
-        return _answers.GetOrResolve(identifier, [&] { return ResolveUncached(identifier); })
+        const auto http = _servers.For(context);
+        // With no time to live the cache keeps nothing: skip it, and its locking.
+        if (_config.cacheTimeToLive.count() == 0) {
+            return ResolveUncached(identifier, *http).resolvedPath;
+        }
+        return _answers
+            .GetOrResolve(CacheKey(context, identifier),
+                          [&] { return ResolveUncached(identifier, *http); })
             .resolvedPath;
     } catch (...) {
         return std::string();
@@ -47,7 +59,7 @@ std::string ResolutionEngine::Resolve(const std::string& identifier) const noexc
 }
 
 std::optional<std::vector<std::string>> ResolutionEngine::ResolveMany(
-    const std::vector<std::string>& identifiers) const noexcept {
+    const std::vector<std::string>& identifiers, const ServerContext& context) const noexcept {
     try {
         const bool caching = _config.cacheTimeToLive.count() != 0;
         std::vector<std::string> resolved(identifiers.size());
@@ -55,7 +67,7 @@ std::optional<std::vector<std::string>> ResolutionEngine::ResolveMany(
         for (size_t i = 0; i < identifiers.size(); ++i) {
             if (identifiers[i].empty()) continue;
             if (caching) {
-                if (auto kept = _answers.Find(identifiers[i])) {
+                if (auto kept = _answers.Find(CacheKey(context, identifiers[i]))) {
                     resolved[i] = kept->resolvedPath;
                     continue;
                 }
@@ -66,11 +78,11 @@ std::optional<std::vector<std::string>> ResolutionEngine::ResolveMany(
         if (remote.empty()) return resolved;
         std::vector<std::string> asked;
         for (size_t i : remote) asked.push_back(identifiers[i]);
-        const auto answers = _http.ResolveBatch(asked);
+        const auto answers = _servers.For(context)->ResolveBatch(asked);
         if (!answers) return std::nullopt;
         for (size_t k = 0; k < remote.size(); ++k) {
             resolved[remote[k]] = (*answers)[k];
-            _answers.Offer(asked[k], {(*answers)[k], true});
+            _answers.Offer(CacheKey(context, asked[k]), {(*answers)[k], true});
         }
         return resolved;
     } catch (...) {

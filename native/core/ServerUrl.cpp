@@ -1,5 +1,7 @@
 #include "ServerUrl.h"
 
+#include "PrintableText.h"
+
 #include <cctype>
 #include <utility>
 
@@ -29,7 +31,13 @@ ServerUrl::ServerUrl(std::string text, std::string origin, std::string basePath)
 
 std::optional<ServerUrl> ServerUrl::Parse(const std::string& url, std::string* error) {
     auto refuse = [&](const std::string& why) {
-        *error = "AR_HTTP_SERVER_URL \"" + url + "\" " + why;
+        // Credentials in a refused URL must not reach a log either.
+        const size_t at = url.find('@');
+        const size_t scheme = url.find("://");
+        const bool credentials = at != std::string::npos && scheme != std::string::npos &&
+                                 url.find('/', scheme + 3) > at;
+        *error = (credentials ? Quoted(url.substr(0, scheme + 3) + "<credentials>" + url.substr(at))
+                              : Quoted(url)) + " " + why;
         return std::nullopt;
     };
     for (unsigned char c : url) {
@@ -54,7 +62,7 @@ std::optional<ServerUrl> ServerUrl::Parse(const std::string& url, std::string* e
     const std::string authority = rest.substr(0, slash);
     std::string basePath = slash == std::string::npos ? "" : rest.substr(slash);
     if (authority.find('@') != std::string::npos) {
-        return refuse("holds credentials: send them with AR_HTTP_HEADER_Authorization instead");
+        return refuse("holds credentials: send them in an Authorization header instead");
     }
     if (basePath.find_first_of("?#%") != std::string::npos) {
         return refuse("may hold a base path, but no query, fragment or '%'");

@@ -27,6 +27,15 @@ Napi::Object ConfigObject(Napi::Env env, const Config& config) {
     object.Set("cacheTtlMs", static_cast<double>(config.cacheTimeToLive.count()));
     object.Set("cacheMaxEntries", static_cast<double>(config.cacheMaxEntries));
     object.Set("batchPath", config.batchPath);
+    object.Set("retries", static_cast<double>(config.retries));
+    object.Set("retryDelayMs", static_cast<double>(config.retryDelay.count()));
+    object.Set("failFastMs", static_cast<double>(config.failFast.count()));
+    object.Set("maxRedirects", static_cast<double>(config.maxRedirects));
+    Napi::Object tls = Napi::Object::New(env);
+    tls.Set("caFile", config.tls.caFile);
+    tls.Set("caDir", config.tls.caDir);
+    tls.Set("verify", config.tls.verify);
+    object.Set("tls", tls);
     object.Set("debug", config.debug);
     object.Set("searchPaths", StringArray(env, config.searchPaths));
     object.Set("warnings", StringArray(env, config.warnings));

@@ -6,11 +6,11 @@
 
 namespace arhttp::addon {
 
-// resolve(assetPath, anchor?) -> string
+// resolve(assetPath, anchor?, context?) -> string
 Napi::Value Resolve(const Napi::CallbackInfo& info);
-// resolveAsync(assetPath, anchor?) -> Promise<string>
+// resolveAsync(assetPath, anchor?, context?) -> Promise<string>
 Napi::Value ResolveAsync(const Napi::CallbackInfo& info);
-// resolveManyAsync(assetPaths, anchor?) -> Promise<string[] | null>, null
+// resolveManyAsync(assetPaths, anchor?, context?) -> Promise<string[] | null>, null
 // when the server takes no batch requests
 Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info);
 // createIdentifier(assetPath, anchor?) -> string

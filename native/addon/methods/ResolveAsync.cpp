@@ -11,18 +11,20 @@ namespace {
 // an HTTP server living in the same process.
 class ResolveWorker : public Napi::AsyncWorker {
 public:
-    ResolveWorker(Napi::Env env, std::string assetPath, std::string anchor)
+    ResolveWorker(Napi::Env env, std::string assetPath, std::string anchor,
+                  ServerContext context)
         : Napi::AsyncWorker(env, "ar-http:resolve"),
           _deferred(Napi::Promise::Deferred::New(env)),
           _backend(CurrentBackend()),
           _assetPath(std::move(assetPath)),
-          _anchor(std::move(anchor)) {}
+          _anchor(std::move(anchor)),
+          _context(std::move(context)) {}
 
     Napi::Promise Promise() const { return _deferred.Promise(); }
 
     void Execute() override {
         try {
-            _resolved = _backend->Resolve(_backend->CreateIdentifier(_assetPath, _anchor));
+            _resolved = _backend->Resolve(_backend->CreateIdentifier(_assetPath, _anchor), _context);
         } catch (const std::exception& error) {
             SetError(error.what());
         }
@@ -36,6 +38,7 @@ private:
     std::shared_ptr<const Backend> _backend;
     std::string _assetPath;
     std::string _anchor;
+    ServerContext _context;
     std::string _resolved;
 };
 
@@ -43,7 +46,8 @@ private:
 
 Napi::Value ResolveAsync(const Napi::CallbackInfo& info) {
     auto* worker = new ResolveWorker(info.Env(), StringArgument(info, 0, "assetPath"),
-                                     StringArgument(info, 1, "anchor", true));
+                                     StringArgument(info, 1, "anchor", true),
+                                     ContextArgument(info, 2));
     const Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;

@@ -10,12 +10,14 @@ namespace {
 // One batch request on libuv's thread pool for the paths the filesystem lacks.
 class ResolveManyWorker : public Napi::AsyncWorker {
 public:
-    ResolveManyWorker(Napi::Env env, std::vector<std::string> assetPaths, std::string anchor)
+    ResolveManyWorker(Napi::Env env, std::vector<std::string> assetPaths, std::string anchor,
+                      ServerContext context)
         : Napi::AsyncWorker(env, "ar-http:resolveMany"),
           _deferred(Napi::Promise::Deferred::New(env)),
           _backend(CurrentBackend()),
           _assetPaths(std::move(assetPaths)),
-          _anchor(std::move(anchor)) {}
+          _anchor(std::move(anchor)),
+          _context(std::move(context)) {}
 
     Napi::Promise Promise() const { return _deferred.Promise(); }
 
@@ -25,7 +27,7 @@ public:
             for (const std::string& assetPath : _assetPaths) {
                 identifiers.push_back(_backend->CreateIdentifier(assetPath, _anchor));
             }
-            _resolved = _backend->ResolveMany(identifiers);
+            _resolved = _backend->ResolveMany(identifiers, _context);
         } catch (const std::exception& error) {
             SetError(error.what());
         }
@@ -47,6 +49,7 @@ private:
     std::shared_ptr<const Backend> _backend;
     std::vector<std::string> _assetPaths;
     std::string _anchor;
+    ServerContext _context;
     std::optional<std::vector<std::string>> _resolved;
 };
 
@@ -62,7 +65,8 @@ Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info) {
         assetPaths.push_back(StringValue(info.Env(), array.Get(i), "assetPaths[i]"));
     }
     auto* worker = new ResolveManyWorker(info.Env(), std::move(assetPaths),
-                                         StringArgument(info, 1, "anchor", true));
+                                         StringArgument(info, 1, "anchor", true),
+                                         ContextArgument(info, 2));
     const Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;

@@ -1,0 +1,50 @@
+// One HttpResolver per server context in use: the environment's, and one for
+// each context a stage or a call brings, made when first needed.
+#ifndef AR_HTTP_CORE_HTTP_RESOLVER_SET_H
+#define AR_HTTP_CORE_HTTP_RESOLVER_SET_H
+
+#include "Config.h"
+#include "HttpResolver.h"
+#include "LogSink.h"
+#include "ServerContext.h"
+
+#include <list>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace arhttp {
+
+class HttpResolverSet {
+public:
+    // At most this many contexts keep their resolver (and its connections);
+    // the least recently used goes first.
+    static constexpr size_t kMaxContexts = 64;
+
+    HttpResolverSet(const Config& base, std::shared_ptr<LogSink> log);
+
+    const Config& GetBaseConfig() const { return _base; }
+
+    // The resolver for `context`; the environment's when it is empty.
+    std::shared_ptr<const HttpResolver> For(const ServerContext& context) const;
+
+    // Forgets the answers every resolver keeps.
+    void ClearCache() const;
+
+private:
+    const Config _base;
+    const std::shared_ptr<LogSink> _log;
+    const std::shared_ptr<const HttpResolver> _default;
+
+    mutable std::mutex _mutex;
+    struct Entry {
+        std::shared_ptr<const HttpResolver> resolver;
+        std::list<std::string>::iterator age;
+    };
+    mutable std::unordered_map<std::string, Entry> _byKey;
+    mutable std::list<std::string> _ages;  // most recently used first
+};
+
+}  // namespace arhttp
+
+#endif

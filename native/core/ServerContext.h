@@ -1,0 +1,59 @@
+// What a resolver context (a stage's, or one call's) puts in place of the
+// environment's settings: another server, path format or extra headers.
+#ifndef AR_HTTP_CORE_SERVER_CONTEXT_H
+#define AR_HTTP_CORE_SERVER_CONTEXT_H
+
+#include "Config.h"
+#include "RequestHeaders.h"
+
+#include <optional>
+#include <string>
+
+namespace arhttp {
+
+class ServerContext {
+public:
+    // Empty: the environment's settings.
+    ServerContext() = default;
+
+    // Any part may be empty: the environment's is used. Returns nothing and
+    // sets `error` when a part is refused (as the variables would be).
+    static std::optional<ServerContext> Make(const std::string& serverUrl,
+                                             const std::string& pathFormat,
+                                             const HeaderList& headers, std::string* error);
+
+    // The string form, parts separated by ';':
+    //   <server URL>[;pathFormat=<format>][;header.<Name>=<value>]...
+    // The URL may be left empty to keep the environment's server.
+    static std::optional<ServerContext> Parse(const std::string& text, std::string* error);
+
+    bool IsEmpty() const { return _key.empty(); }
+    const std::string& GetServerUrl() const { return _serverUrl; }
+    const std::string& GetPathFormat() const { return _pathFormat; }
+    // Sorted by name, one per name (case-insensitive).
+    const HeaderList& GetHeaders() const { return _headers; }
+
+    // The same text for equal contexts, for maps and cache keys. Holds
+    // header values: never print it.
+    const std::string& Key() const { return _key; }
+    // For messages: header values of secret headers are redacted.
+    std::string Describe() const;
+
+    // `base` with this context's parts in place. A context naming another
+    // server gets none of the environment's headers: they may hold
+    // credentials meant for the environment's server only.
+    Config ApplyTo(const Config& base) const;
+
+    bool operator==(const ServerContext& other) const { return _key == other._key; }
+    bool operator<(const ServerContext& other) const { return _key < other._key; }
+
+private:
+    std::string _serverUrl;
+    std::string _pathFormat;
+    HeaderList _headers;
+    std::string _key;
+};
+
+}  // namespace arhttp
+
+#endif
