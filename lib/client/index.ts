@@ -1,0 +1,21 @@
+export { AsyncClient, DEFAULT_TIMEOUT_MS, type AsyncClientConstructor, type AsyncClientOptions } from './AsyncClient';
+export { ArHttpStatusError } from './clientErrors';
+export type { ClientResponse } from './exchange';
+export type { Injectable, InjectedResponse, LocalApp } from './localTransport';
+export { HTTP_VERBS, type HttpVerb, type OpenApiDocument } from './openApiDocument';
+export type {
+  AsyncClientMethods,
+  CallOptions,
+  ChainOf,
+  DescriptionShape,
+  DynamicNode,
+  OperationArguments,
+  OperationResult,
+  QueryValue,
+  SchemaType,
+  SpecialArguments,
+  TypedNode,
+  TypedPath,
+  TypedVerb,
+  UntypedVerb,
+} from './types';
