@@ -1,12 +1,14 @@
 // The backend of the USD-linked binding: resolution goes through OpenUSD's
 // own Ar (ArGetResolver), with ArHttpResolver registered for the process.
 #include "addon/Backend.h"
+#include "plugin/ArHttpContext.h"
 #include "plugin/ArHttpResolver.h"
 
 #include "pxr/base/plug/registry.h"
 #include "pxr/base/tf/debug.h"
 #include "pxr/usd/ar/resolvedPath.h"
 #include "pxr/usd/ar/resolver.h"
+#include "pxr/usd/ar/resolverContextBinder.h"
 
 #include <dlfcn.h>
 
@@ -57,12 +59,16 @@ public:
                                  const std::string& anchor) const override {
         return ArGetResolver().CreateIdentifier(assetPath, ArResolvedPath(anchor));
     }
-    std::string Resolve(const std::string& identifier) const override {
+    // A context is bound, on this thread, as a USD application binds a stage's.
+    std::string Resolve(const std::string& identifier,
+                        const ServerContext& context) const override {
+        if (context.IsEmpty()) return ArGetResolver().Resolve(identifier).GetPathString();
+        const ArResolverContextBinder binder(ArResolverContext(ArHttpContext(context)));
         return ArGetResolver().Resolve(identifier).GetPathString();
     }
     // Ar resolves one asset path at a time.
     std::optional<std::vector<std::string>> ResolveMany(
-        const std::vector<std::string>&) const override {
+        const std::vector<std::string>&, const ServerContext&) const override {
         return std::nullopt;
     }
     Config GetConfig() const override { return HttpResolver().GetHttpConfig(); }

@@ -11,11 +11,6 @@ Config WithoutCache(Config config) {
     return config;
 }
 
-// Answers through one context are kept apart from another's.
-std::string CacheKey(const ServerContext& context, const std::string& identifier) {
-    return context.IsEmpty() ? identifier : context.Key() + '\0' + identifier;
-}
-
 }  // namespace
 
 ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<LogSink> log)
@@ -50,7 +45,7 @@ std::string ResolutionEngine::Resolve(const std::string& identifier,
             return ResolveUncached(identifier, *http).resolvedPath;
         }
         return _answers
-            .GetOrResolve(CacheKey(context, identifier),
+            .GetOrResolve(context.KeyFor(identifier),
                           [&] { return ResolveUncached(identifier, *http); })
             .resolvedPath;
     } catch (...) {
@@ -67,7 +62,7 @@ std::optional<std::vector<std::string>> ResolutionEngine::ResolveMany(
         for (size_t i = 0; i < identifiers.size(); ++i) {
             if (identifiers[i].empty()) continue;
             if (caching) {
-                if (auto kept = _answers.Find(CacheKey(context, identifiers[i]))) {
+                if (auto kept = _answers.Find(context.KeyFor(identifiers[i]))) {
                     resolved[i] = kept->resolvedPath;
                     continue;
                 }
@@ -82,7 +77,7 @@ std::optional<std::vector<std::string>> ResolutionEngine::ResolveMany(
         if (!answers) return std::nullopt;
         for (size_t k = 0; k < remote.size(); ++k) {
             resolved[remote[k]] = (*answers)[k];
-            _answers.Offer(CacheKey(context, asked[k]), {(*answers)[k], true});
+            _answers.Offer(context.KeyFor(asked[k]), {(*answers)[k], true});
         }
         return resolved;
     } catch (...) {

@@ -36,6 +36,11 @@ public:
     // The same text for equal contexts, for maps and cache keys. Holds
     // header values: never print it.
     const std::string& Key() const { return _key; }
+    // A cache key for `assetPath` resolved through this context: answers of
+    // one context are kept apart from another's.
+    std::string KeyFor(const std::string& assetPath) const {
+        return IsEmpty() ? assetPath : _key + '\0' + assetPath;
+    }
     // For messages: header values of secret headers are redacted.
     std::string Describe() const;
 

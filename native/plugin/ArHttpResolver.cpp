@@ -4,7 +4,7 @@
 #include "TfLogSink.h"
 
 #include "core/DebugSwitch.h"
-#include "core/HttpResolver.h"
+#include "core/HttpResolverSet.h"
 
 #include "pxr/base/js/value.h"
 #include "pxr/base/plug/registry.h"
@@ -26,9 +26,9 @@ AR_DEFINE_RESOLVER(ArHttpResolver, ArDefaultResolver);
 
 struct ArHttpResolver::_Remote {
     explicit _Remote(arhttp::Config settings)
-        : config(std::move(settings)), http(config, std::make_shared<ArHttpTfLogSink>()) {}
+        : config(std::move(settings)), servers(config, std::make_shared<ArHttpTfLogSink>()) {}
     const arhttp::Config config;
-    const arhttp::HttpResolver http;
+    const arhttp::HttpResolverSet servers;
 };
 
 namespace {
@@ -93,6 +93,7 @@ std::vector<std::string> AssetPathsIn(const char* text, size_t size) {
     return paths;
 }
 
+
 }  // namespace
 
 // Settings refused in the environment are reported once, when read.
@@ -148,28 +149,60 @@ std::string ArHttpResolver::_CreateIdentifier(const std::string& assetPath,
     return identifier;
 }
 
+std::optional<arhttp::ServerContext> ArHttpResolver::_CurrentServerContext() const {
+    const ArHttpContext* bound = _GetCurrentContextObject<ArHttpContext>();
+    if (!bound) return arhttp::ServerContext();
+    if (bound->IsValid()) return bound->GetServerContext();
+    std::lock_guard<std::mutex> lock(_remoteMutex);
+    if (_refusedContexts.insert(bound->GetError()).second) {
+        TF_WARN("ArHttpResolver: the bound ArHttpContext is refused (%s): assets the "
+                "filesystem lacks stay unresolved while it is bound",
+                bound->GetError().c_str());
+    }
+    return std::nullopt;
+}
+
 ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
     if (assetPath.empty()) return ArResolvedPath();
     if (tLocalOnly) return ArDefaultResolver::_Resolve(assetPath);
 
-    auto resolve = [&]() {
-        ArResolvedPath resolved = ArDefaultResolver::_Resolve(assetPath);
-        if (resolved) return resolved.GetPathString();
-        if (auto known = _ahead.Find(assetPath)) return known->resolvedPath;
-        return _GetRemote()->http.Resolve(assetPath);
-    };
     // USD expects no exception from a resolver; only allocation can throw here.
     try {
+        const std::optional<arhttp::ServerContext> context = _CurrentServerContext();
+        if (!context) return ArDefaultResolver::_Resolve(assetPath);
+        const std::string key = context->KeyFor(assetPath);
+        auto resolve = [&]() -> arhttp::ResolveCache::Answer {
+            ArResolvedPath resolved = ArDefaultResolver::_Resolve(assetPath);
+            if (resolved) return {resolved.GetPathString(), true};
+            if (auto known = _ahead.Find(key)) return *known;
+            return _GetRemote()->servers.For(*context)->Lookup(assetPath);
+        };
         if (const auto cache = _cache.GetCurrentCache()) {
-            return ArResolvedPath(cache->GetOrResolve(assetPath, [&] {
-                return arhttp::ResolveCache::Answer{resolve(), true};
-            }).resolvedPath);
+            return ArResolvedPath(cache->GetOrResolve(key, resolve).resolvedPath);
         }
-        return ArResolvedPath(resolve());
+        return ArResolvedPath(resolve().resolvedPath);
     } catch (const std::exception& error) {
         TF_WARN("ArHttpResolver: resolving @%s@ failed: %s", assetPath.c_str(), error.what());
         return ArResolvedPath();
     }
+}
+
+ArResolverContext ArHttpResolver::_CreateContextFromString(const std::string& contextStr) const {
+    if (contextStr.compare(0, 7, "http://") != 0 && contextStr.compare(0, 8, "https://") != 0 &&
+        contextStr.compare(0, 1, ";") != 0) {
+        return ArDefaultResolver::_CreateContextFromString(contextStr);
+    }
+    const ArHttpContext context = ArHttpContext::FromString(contextStr);
+    if (!context.IsValid()) {
+        TF_WARN("ArHttpResolver: %s: the context resolves nothing through HTTP",
+                context.GetError().c_str());
+    }
+    return ArResolverContext(context);
+}
+
+bool ArHttpResolver::_IsContextDependentPath(const std::string& assetPath) const {
+    if (ArDefaultResolver::_IsContextDependentPath(assetPath)) return true;
+    return !assetPath.empty() && !ArDefaultResolver::_Resolve(assetPath);
 }
 
 std::string ArHttpResolver::_GetExtension(const std::string& assetPath) const {
@@ -201,6 +234,8 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
 // asset paths this layer names: resolve those the filesystem lacks now, in one
 // request, where those resolves will look.
 void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& layer) const {
+    const std::optional<arhttp::ServerContext> context = _CurrentServerContext();
+    if (!context) return;
     const auto cache = _cache.GetCurrentCache();
     const std::shared_ptr<const char> text = layer.GetBuffer();
     if (!text) return;
@@ -209,21 +244,23 @@ void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& l
     for (const std::string& assetPath : AssetPathsIn(text.get(), layer.GetSize())) {
         const std::string identifier = _CreateIdentifier(assetPath, layerPath);
         if (identifier.empty() || !seen.insert(identifier).second ||
-            (cache && cache->Find(identifier)) || _ahead.Find(identifier) ||
-            ArDefaultResolver::_Resolve(identifier)) {
+            (cache && cache->Find(context->KeyFor(identifier))) ||
+            _ahead.Find(context->KeyFor(identifier)) || ArDefaultResolver::_Resolve(identifier)) {
             continue;
         }
         wanted.push_back(identifier);
     }
     if (wanted.size() < 2) return;  // one path is as cheap asked when needed
-    const auto answers = _GetRemote()->http.ResolveBatch(wanted);
+    const auto answers = _GetRemote()->servers.For(*context)->ResolveBatch(wanted);
     if (!answers) return;
-    for (size_t i = 0; i < wanted.size(); ++i) _ahead.Offer(wanted[i], {(*answers)[i], true});
+    for (size_t i = 0; i < wanted.size(); ++i) {
+        _ahead.Offer(context->KeyFor(wanted[i]), {(*answers)[i], true});
+    }
 }
 
 void ArHttpResolver::ClearCache() {
     _ahead.Clear();
-    _GetRemote()->http.ClearCache();
+    _GetRemote()->servers.ClearCache();
 }
 
 void ArHttpResolver::_RefreshContext(const ArResolverContext&) {

@@ -3,6 +3,8 @@
 #ifndef AR_HTTP_PLUGIN_AR_HTTP_RESOLVER_H
 #define AR_HTTP_PLUGIN_AR_HTTP_RESOLVER_H
 
+#include "ArHttpContext.h"
+
 #include "core/Config.h"
 #include "core/ResolveCache.h"
 
@@ -12,6 +14,8 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 PXR_NAMESPACE_OPEN_SCOPE
@@ -32,6 +36,12 @@ protected:
     std::string _CreateIdentifier(const std::string& assetPath,
                                   const ArResolvedPath& anchorAssetPath) const override;
     ArResolvedPath _Resolve(const std::string& assetPath) const override;
+    // A server URL (or a string starting with one, or ';') makes an
+    // ArHttpContext; anything else a search path, as ArDefaultResolver does.
+    ArResolverContext _CreateContextFromString(const std::string& contextStr) const override;
+    // What the filesystem lacks may be resolved by a server: which one
+    // depends on the bound context.
+    bool _IsContextDependentPath(const std::string& assetPath) const override;
     std::string _GetExtension(const std::string& assetPath) const override;
     void _BeginCacheScope(VtValue* cacheScopeData) override;
     void _EndCacheScope(VtValue* cacheScopeData) override;
@@ -47,6 +57,9 @@ private:
     static std::shared_ptr<const _Remote> _MakeRemote(const arhttp::Environment& environment);
     std::shared_ptr<const _Remote> _GetRemote() const;
     void _AskAhead(const ArResolvedPath& layerPath, const ArAsset& layer) const;
+    // The bound ArHttpContext's settings: empty for none, nothing (after one
+    // warning) for a refused one.
+    std::optional<arhttp::ServerContext> _CurrentServerContext() const;
 
     // Within a cache scope every answer is kept, and concurrent resolves of
     // one path share one resolve.
@@ -60,6 +73,8 @@ private:
 
     mutable std::mutex _remoteMutex;
     std::shared_ptr<const _Remote> _remote;
+    // Refused contexts already warned about.
+    mutable std::set<std::string> _refusedContexts;
 };
 
 PXR_NAMESPACE_CLOSE_SCOPE

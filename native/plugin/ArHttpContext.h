@@ -1,0 +1,66 @@
+// ArHttpContext: a resolver context object naming the resolution server (and
+// path format and headers) that a stage's asset paths are resolved through.
+//
+//   ArResolverContext context(ArHttpContext("https://assets.example:8443"));
+//   UsdStageRefPtr stage = UsdStage::Open("shot.usda", context);
+//
+// or from a string, with ArGetResolver().CreateContextFromString(
+//   "https://assets.example:8443;pathFormat=/v1/%s;header.Authorization=Bearer t").
+#ifndef AR_HTTP_PLUGIN_AR_HTTP_CONTEXT_H
+#define AR_HTTP_PLUGIN_AR_HTTP_CONTEXT_H
+
+#include "core/ServerContext.h"
+
+#include "pxr/pxr.h"
+#include "pxr/usd/ar/defineResolverContext.h"
+
+#include <map>
+#include <string>
+
+PXR_NAMESPACE_OPEN_SCOPE
+
+class ArHttpContext {
+public:
+    // The environment's settings.
+    ArHttpContext() = default;
+    // Empty parts keep the environment's. A refused part makes a context
+    // that resolves nothing through HTTP; GetError() says why, and resolving
+    // with it warns once.
+    explicit ArHttpContext(const std::string& serverUrl, const std::string& pathFormat = "",
+                           const std::map<std::string, std::string>& headers = {});
+    explicit ArHttpContext(arhttp::ServerContext context);
+    // The string form of arhttp::ServerContext::Parse.
+    static ArHttpContext FromString(const std::string& text);
+
+    bool IsValid() const { return _error.empty(); }
+    const std::string& GetError() const { return _error; }
+    const arhttp::ServerContext& GetServerContext() const { return _context; }
+
+    // For debugging; secret header values are redacted.
+    std::string GetAsString() const;
+
+    bool operator<(const ArHttpContext& other) const { return _Key() < other._Key(); }
+    bool operator==(const ArHttpContext& other) const { return _Key() == other._Key(); }
+    bool operator!=(const ArHttpContext& other) const { return !(*this == other); }
+
+    // Tells apart the answers of different contexts in caches; never print it.
+    std::string CacheKeyPrefix() const { return _Key(); }
+
+private:
+    std::string _Key() const { return _error.empty() ? _context.Key() : "\1" + _error; }
+
+    arhttp::ServerContext _context;
+    std::string _error;
+};
+
+size_t hash_value(const ArHttpContext& context);
+
+inline std::string ArGetDebugString(const ArHttpContext& context) {
+    return context.GetAsString();
+}
+
+AR_DECLARE_RESOLVER_CONTEXT(ArHttpContext);
+
+PXR_NAMESPACE_CLOSE_SCOPE
+
+#endif
