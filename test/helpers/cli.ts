@@ -2,7 +2,9 @@ import path from 'node:path';
 
 import { run } from './run';
 
-export const cliPath = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'main.js');
+/** The built library, for scripts run in child processes. */
+export const distLib = path.join(__dirname, '..', '..', 'dist', 'lib');
+export const cliPath = path.join(distLib, 'cli', 'main.js');
 
 export interface CliResult {
   status: number | null;

@@ -17,6 +17,8 @@ export interface Route {
   destroy?: boolean;
   /** Close the kept-alive connection this long after answering. */
   closeAfterMs?: number;
+  /** Extra response headers (e.g. `location`). */
+  headers?: Record<string, string>;
 }
 
 export interface RecordedRequest {
@@ -32,13 +34,27 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real HTTP server on 127.0.0.1, on a free port (or `port`), answering from its own thread. */
-export async function startTestServer(routes: Record<string, Route>, wantedPort?: number): Promise<TestServer> {
-  const worker = new Worker(path.join(__dirname, 'serverWorker.js'), { workerData: { routes, port: wantedPort } });
+/** PEM key and certificate chain of an https test server. */
+export interface TlsIdentity {
+  key: string;
+  cert: string;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1, on a free port (or `port`), answering from
+ * its own thread; https with `tls`. A route given as an array answers the
+ * nth request of its path with its nth element, then with its last.
+ */
+export async function startTestServer(
+  routes: Record<string, Route | Route[]>,
+  wantedPort?: number,
+  tls?: TlsIdentity,
+): Promise<TestServer> {
+  const worker = new Worker(path.join(__dirname, 'serverWorker.js'), { workerData: { routes, port: wantedPort, tls } });
   worker.unref();
   const [{ port }] = (await once(worker, 'message')) as [{ port: number }];
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     async stats() {
       worker.postMessage('stats');
