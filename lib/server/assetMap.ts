@@ -7,6 +7,10 @@ import { packageRoot } from '../packageRoot';
 /** Asset path -> resolved path. */
 export type AssetMap = ReadonlyMap<string, string>;
 
+/** What a resolved path may be: one line, no NUL (a JSON schema `pattern`, also used below). */
+export const resolvedPathPattern = '^[^\\x00\\r\\n]+$';
+const resolvedPathRegExp = new RegExp(resolvedPathPattern);
+
 /** The protocol document's sample: `id0x01` and `id0x02`, as absolute paths of this install. */
 export function sampleMap(): AssetMap {
   const samples = path.join(packageRoot, 'samples');
@@ -36,7 +40,7 @@ export function loadMapFile(file: string): AssetMap {
   const folder = path.dirname(path.resolve(file));
   const map = new Map<string, string>();
   for (const [assetPath, resolved] of Object.entries(parsed)) {
-    if (typeof resolved !== 'string' || resolved === '' || /[\0\r\n]/.test(resolved)) {
+    if (typeof resolved !== 'string' || !resolvedPathRegExp.test(resolved)) {
       fail(`the entry for "${assetPath}" must be a non-empty one-line string`);
     }
     if (assetPath === '') fail('an asset path must not be empty');

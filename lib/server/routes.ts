@@ -1,7 +1,7 @@
 /**
  * Paths the resolution server keeps for itself; every other path is an asset
  * path. Asset paths equal to `docs` or `openapi.json`, or starting with
- * `docs/` or `_ar/`, cannot be served.
+ * `docs/` or `_ar/`, cannot be served (see {@link isReservedAssetPath}).
  */
 export const ReservedRoutes = {
   docs: '/docs',
@@ -10,7 +10,18 @@ export const ReservedRoutes = {
   health: '/_ar/health',
   /** POST: many asset paths in one request (see {@link createResolutionServer}). */
   batch: '/_ar/resolve',
+  /** The admin API of a server that serves a map: `GET` all, `GET`/`PUT`/`DELETE` `/<asset path>`. */
+  mappings: '/_ar/mappings',
 } as const;
 
 /** Asset paths one batch request may hold. */
 export const MAX_BATCH = 10000;
+
+// As asset paths: without the leading slash of the URL path.
+const shadowedPaths = [ReservedRoutes.docs, ReservedRoutes.openApi].map((route) => route.slice(1));
+const shadowedFolders = [ReservedRoutes.docs, ReservedRoutes.prefix].map((route) => `${route.slice(1)}/`);
+
+/** Whether `assetPath` is shadowed by one of the {@link ReservedRoutes} and so can never be asked for. */
+export function isReservedAssetPath(assetPath: string): boolean {
+  return shadowedPaths.includes(assetPath) || shadowedFolders.some((folder) => assetPath.startsWith(folder));
+}

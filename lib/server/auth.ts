@@ -1,0 +1,63 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+
+import { ArHttpError, ErrorCodes } from '../errors';
+import { ReservedRoutes } from './routes';
+
+// Visible ASCII: goes into an Authorization header as is, with nothing to trim, quote or encode.
+const TOKEN = /^[\x21-\x7e]+$/;
+
+/** The token, if usable; else a BAD_OPTION error naming `source` but never quoting the value. */
+export function checkToken(token: unknown, source = 'the token'): string {
+  if (typeof token !== 'string' || !TOKEN.test(token)) {
+    throw new ArHttpError(
+      ErrorCodes.BAD_OPTION,
+      `ar-http: ${source} must be one or more visible ASCII characters (no spaces, no control characters)`,
+    );
+  }
+  return token;
+}
+
+/** Routes anyone may use: the health check, the OpenAPI description and the docs. */
+function isPublicRoute(url: string): boolean {
+  return (
+    url === ReservedRoutes.health ||
+    url === ReservedRoutes.openApi ||
+    url === ReservedRoutes.docs ||
+    url.startsWith(`${ReservedRoutes.docs}/`)
+  );
+}
+
+/** For the OpenAPI description's `components.securitySchemes`. */
+export const bearerSecurityScheme = { bearer: { type: 'http', scheme: 'bearer' } } as const;
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/**
+ * Every route registered after this call but the public ones answers `401` (empty body,
+ * `WWW-Authenticate: Bearer`) unless the request has `Authorization: Bearer <token>`, and its
+ * OpenAPI description says so.
+ */
+export function requireBearerToken(app: FastifyInstance, token: string): void {
+  const expected = digest(token);
+  const guard: onRequestHookHandler = async (request, reply) => {
+    const given = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
+    // Digests of equal length: the comparison takes as long whatever was sent.
+    if (given === null || !timingSafeEqual(digest(given[1]), expected)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain; charset=utf-8').send('');
+    }
+  };
+  app.addHook('onRoute', (route) => {
+    if (isPublicRoute(route.url)) return;
+    route.onRequest = [guard, ...[route.onRequest ?? []].flat()];
+    route.schema = {
+      ...route.schema,
+      security: [{ bearer: [] }],
+      response: {
+        ...(route.schema?.response as object | undefined),
+        401: { description: 'No or wrong bearer token (empty body)', type: 'null' },
+      },
+    };
+  });
+}

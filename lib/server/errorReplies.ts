@@ -1,0 +1,42 @@
+import { STATUS_CODES } from 'node:http';
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** The JSON body of error replies: short, and never quoting the request (paths, headers, body). */
+export const errorBodySchema = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'string' } },
+} as const;
+
+export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
+}
+
+// Fastify's errors that clients can cause, in words of our own: some of Fastify's quote the URL.
+const errorTexts: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the URL is not validly percent-encoded',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'the body is too large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'an application/json body must not be empty',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'the body is not valid JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported content type',
+};
+
+/**
+ * Every error reply: the status of a client error, else 500 (logged); a message that names
+ * the problem without quoting the request (URL, headers, body). Also the `frameworkErrors`
+ * server option, which receives the errors met before routing (bad percent-encoding).
+ */
+export function replyToError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) request.log.error({ err: error }, 'request failed');
+  // Validation messages name the field and the rule broken, never the value.
+  const message = error.validation !== undefined ? error.message : (errorTexts[error.code] ?? STATUS_CODES[status] ?? 'error');
+  return sendError(reply, status, message);
+}
+
+/** Error replies for the whole server; unknown routes get `404` with an empty body, as unknown asset paths do. */
+export function installErrorReplies(app: FastifyInstance): void {
+  app.setErrorHandler(replyToError);
+  app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send(''));
+}

@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+
+import { errorBodySchema, sendError } from './errorReplies';
+import { assetPathLimit, Limits } from './limits';
+import { isReservedAssetPath, MAX_BATCH, ReservedRoutes } from './routes';
+
+/** A resolver prototyped in TypeScript: a path, or null/undefined for "not found". */
+export type ResolveFunction = (
+  assetPath: string,
+) => string | null | undefined | Promise<string | null | undefined>;
+
+const text = 'text/plain; charset=utf-8';
+
+/** The protocol: `GET /<asset path>` and `POST /_ar/resolve`, answered by `resolveAsset`. */
+export function registerResolveRoutes(app: FastifyInstance, resolveAsset: ResolveFunction): void {
+  const answerOf = async (assetPath: string): Promise<string> => {
+    // A reserved path is one no client can ask for by GET: the same answer by batch.
+    const resolved = isReservedAssetPath(assetPath) ? null : await resolveAsset(assetPath);
+    if (resolved === null || resolved === undefined) return '';
+    if (typeof resolved !== 'string') {
+      throw new TypeError(`resolve() returned ${typeof resolved}, not a string`);
+    }
+    return resolved;
+  };
+
+  const plainText = (description: string) => ({ description, content: { 'text/plain': { schema: { type: 'string' } } } });
+  const error = (description: string) => ({ description, ...errorBodySchema });
+
+  app.post<{ Body: unknown }>(
+    ReservedRoutes.batch,
+    {
+      bodyLimit: Limits.batchBodyBytes,
+      schema: {
+        summary: 'Resolve many asset paths at once',
+        operationId: 'resolveBatch',
+        body: {
+          content: {
+            'text/plain': {
+              schema: {
+                type: 'string',
+                description: `Up to ${MAX_BATCH} percent-encoded asset paths, one per line, ${Limits.batchBodyBytes} bytes at most`,
+              },
+            },
+          },
+        },
+        response: {
+          200: plainText('As many lines as asked, in the same order: each the resolved path, or empty when not found'),
+          400: error('A line is not percent-encoded'),
+          413: error(`More than ${MAX_BATCH} lines or ${Limits.batchBodyBytes} bytes`),
+          415: error('Not text/plain'),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (typeof request.body !== 'string') return sendError(reply, 415, 'send text/plain');
+      const lines = request.body.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      if (lines.length > MAX_BATCH) return sendError(reply, 413, `at most ${MAX_BATCH} asset paths`);
+      const assetPaths: string[] = [];
+      for (const [index, line] of lines.entries()) {
+        try {
+          assetPaths.push(decodeURIComponent(line.replace(/\r$/, '')));
+        } catch {
+          return sendError(reply, 400, `line ${index + 1} is not percent-encoded`);
+        }
+      }
+      // A resolved path holding a line break cannot be framed: it counts as not found.
+      const answers = (await Promise.all(assetPaths.map(answerOf))).map((path) => (/[\r\n]/.test(path) ? '' : path));
+      return reply.type(text).send(answers.map((path) => `${path}\n`).join(''));
+    },
+  );
+
+  app.get<{ Params: { '*': string } }>(
+    '/*',
+    {
+      onRequest: assetPathLimit('*'),
+      schema: {
+        summary: 'Resolve an asset path',
+        operationId: 'resolve',
+        description:
+          'The asset path is the whole URL path, percent-decoded: several segments, or one segment ' +
+          `with its slashes as %2F. 200 answers the resolved path as text; 404 with an empty body means ` +
+          `not found. Asset paths over ${Limits.assetPathBytes} bytes are refused with 414.`,
+        response: {
+          200: plainText('The resolved path'),
+          404: plainText('Not found (empty body)'),
+          414: error(`Asset path over ${Limits.assetPathBytes} bytes`),
+        },
+      },
+      config: {
+        // Fastify's wildcard shows as a path parameter named `*`: give it a name clients can use.
+        swaggerTransform: ({ schema }) => ({
+          url: '/{assetPath}',
+          schema: {
+            ...schema,
+            params: {
+              type: 'object',
+              required: ['assetPath'],
+              properties: { assetPath: { type: 'string', description: 'The asset path, percent-encoded' } },
+            },
+          },
+        }),
+      },
+    },
+    async (request, reply) => {
+      const resolved = await answerOf(request.params['*']);
+      if (resolved === '') return reply.code(404).type(text).send('');
+      return reply.type(text).send(resolved);
+    },
+  );
+}
