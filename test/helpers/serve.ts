@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+import { cliPath } from './cli';
+
+export interface ServeProcess {
+  address: string;
+  /** stdout and stderr so far. */
+  output: () => string;
+  /** SIGTERM, then the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+/**
+ * `ar-http serve --port 0 ...args` in a child process, with `env` added to this process's
+ * environment less its AR_HTTP_* settings; resolves once it prints its address.
+ */
+export async function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AR_HTTP_')));
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...args], {
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20000);
+  const address = await new Promise<string>((done, fail) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/[^ ]+)/.exec(output);
+      if (match) done(match[1]);
+    });
+    child.on('exit', () => {
+      clearTimeout(killer);
+      fail(new Error(`serve exited early:\n${output}`));
+    });
+  });
+  return {
+    address,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      clearTimeout(killer);
+      return code as number | null;
+    },
+  };
+}
