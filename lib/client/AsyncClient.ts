@@ -217,7 +217,12 @@ class AsyncClientImpl {
 
 /** Constructs an {@link AsyncClientType AsyncClient}; a literal `options.openapi` (or `D`) types it. */
 export interface AsyncClientConstructor {
-  new <const D extends DescriptionShape | undefined = undefined>(uri: string, options?: AsyncClientOptions<D>): AsyncClientType<D>;
+  /** Typed by the description given as `options.openapi` (a literal, or a constant `as const`). */
+  new <const D extends DescriptionShape>(uri: string, options: AsyncClientOptions<D> & { openapi: D }): AsyncClientType<D>;
+  /** Untyped: any attribute, any verb. */
+  new (uri: string, options?: AsyncClientOptions): AsyncClientType;
+  /** Typed by `D` (`new AsyncClient<typeof description>(uri)`); the description itself is read from the service. */
+  new <D extends DescriptionShape>(uri: string, options?: AsyncClientOptions<D>): AsyncClientType<D>;
   readonly prototype: object;
 }
 

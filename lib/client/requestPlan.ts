@@ -101,8 +101,8 @@ const isScalar = (value: unknown): value is Scalar =>
 /**
  * A path parameter's value, percent-encoded as one segment (`models/a.usda`
  * -> `models%2Fa.usda`). The wildcard `*` of Fastify routes (`/{*}`) spans
- * segments: its `/` stay. `.` and `..` are encoded so no URL handling
- * folds them away.
+ * segments: its `/` stay. A segment `.` or `..` is refused, encoded or not:
+ * URL handling (WHATWG URLs, proxies, light-my-request) folds it away.
  */
 export function encodePathValue(name: string, value: unknown, call: string): string {
   if (!isScalar(value)) {
@@ -110,9 +110,11 @@ export function encodePathValue(name: string, value: unknown, call: string): str
   }
   const text = String(value);
   if (text === '') return badArguments(`${call}: the path parameter ${name} is empty`);
-  const segment = (part: string): string =>
-    part === '.' ? '%2E' : part === '..' ? '%2E%2E' : encodeURIComponent(part);
-  return name === '*' ? text.split('/').map(segment).join('/') : segment(text);
+  const parts = name === '*' ? text.split('/') : [text];
+  if (parts.some((part) => part === '.' || part === '..')) {
+    return badArguments(`${call}: the path parameter ${name} cannot be (or, for *, hold a segment) . or ..: URLs fold such segments away`);
+  }
+  return parts.map(encodeURIComponent).join('/');
 }
 
 function appendQuery(query: URLSearchParams, name: string, value: unknown, parameter?: OpenApiParameter): void {

@@ -260,6 +260,9 @@ export interface DescriptionShape {
   readonly paths: { readonly [template: string]: object };
 }
 
+/** Whether `D` is a description with literal paths (a wide `DescriptionShape` types nothing). */
+type IsTyped<D> = [D] extends [DescriptionShape] ? (string extends PathKeys<D> ? false : true) : false;
+
 /** The client's own methods. */
 export interface AsyncClientMethods<D> {
   /** Releases the keep-alive connections (calls under way finish first); later calls reject with CLIENT_CLOSED. */
@@ -271,7 +274,7 @@ export interface AsyncClientMethods<D> {
    * for names that are not attributes (`/then`, `/close`, a segment named
    * like a verb) or to pick one of several paths sharing a chain.
    */
-  path: D extends DescriptionShape
+  path: IsTyped<D> extends true
     ? <P extends PathKeys<D>>(template: P) => TypedPath<D, P>
     : (template: string) => { readonly [V in HttpVerb]: UntypedVerb };
   /** `{ uri }`: a client serializes as where it points, never as its headers. */
@@ -283,4 +286,4 @@ export interface AsyncClientMethods<D> {
  * `D` a description (`typeof description`, `as const`) it is typed by it.
  */
 export type AsyncClient<D = undefined> = AsyncClientMethods<D> &
-  (D extends DescriptionShape ? TypedNode<D, '', ReservedRootName> : DynamicNode);
+  (IsTyped<D> extends true ? TypedNode<D, '', ReservedRootName> : DynamicNode);
