@@ -40,7 +40,10 @@
         "<!@(pkg-config --cflags cpp-httplib)"
       ],
       "libraries": ["<!@(pkg-config --libs cpp-httplib)"],
-      "ldflags": ["-Wl,--exclude-libs,ALL"]
+      "ldflags": [
+        "-Wl,--exclude-libs,ALL",
+        "-Wl,--version-script=<(module_root_dir)/native/addon/exports.map"
+      ]
     }
   ]
 }
