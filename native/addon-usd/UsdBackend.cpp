@@ -63,7 +63,7 @@ public:
     std::string Resolve(const std::string& identifier,
                         const ServerContext& context) const override {
         if (context.IsEmpty()) return ArGetResolver().Resolve(identifier).GetPathString();
-        const ArResolverContextBinder binder(ArResolverContext(ArHttpContext(context)));
+        const ArResolverContextBinder binder{ArResolverContext(ArHttpContext(context))};
         return ArGetResolver().Resolve(identifier).GetPathString();
     }
     // Ar resolves one asset path at a time.

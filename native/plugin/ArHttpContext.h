@@ -9,6 +9,8 @@
 #ifndef AR_HTTP_PLUGIN_AR_HTTP_CONTEXT_H
 #define AR_HTTP_PLUGIN_AR_HTTP_CONTEXT_H
 
+#include "Api.h"
+
 #include "core/ServerContext.h"
 
 #include "pxr/pxr.h"
@@ -19,7 +21,7 @@
 
 PXR_NAMESPACE_OPEN_SCOPE
 
-class ArHttpContext {
+class AR_HTTP_API ArHttpContext {
 public:
     // The environment's settings.
     ArHttpContext() = default;
@@ -53,7 +55,7 @@ private:
     std::string _error;
 };
 
-size_t hash_value(const ArHttpContext& context);
+AR_HTTP_API size_t hash_value(const ArHttpContext& context);
 
 inline std::string ArGetDebugString(const ArHttpContext& context) {
     return context.GetAsString();
