@@ -64,7 +64,7 @@ export type TypedVerb<A, R> = {} extends A
       (args: A & SpecialArguments, options: Full): Promise<ClientResponse<R>>;
     };
 
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type Simplify<T> = { [K in keyof T]: T[K] };
 type More<Depth extends unknown[]> = [...Depth, 0];
 
 /** What a `$ref` to `#/components/<kind>/<name>` points at; other values as they are. */
@@ -229,19 +229,40 @@ export type OperationResult<D, Op> = Op extends { readonly responses: infer R }
   : unknown;
 
 type VerbsAt<D, K extends string> = { [P in PathsAt<D, K>]: Extract<keyof ItemOf<D, P>, HttpVerb> }[PathsAt<D, K>];
-type ArgumentsAt<D, K extends string, V> = {
-  [P in PathsAt<D, K>]: V extends keyof ItemOf<D, P> ? OperationArguments<D, P, ItemOf<D, P>, ItemOf<D, P>[V]> : never;
+type Braces<P extends string> = P extends `${string}{${string}}${infer Rest}` ? [0, ...Braces<Rest>] : [];
+/** The paths at chain `K` defining verb `V` whose templates have `N` parameters (`'more'`: over 3). */
+type PathsWith<D, K extends string, V, N> = {
+  [P in PathsAt<D, K>]: V extends keyof ItemOf<D, P>
+    ? Braces<P>['length'] extends (N extends 'more' ? 0 | 1 | 2 | 3 : never)
+      ? never
+      : N extends 'more' | Braces<P>['length']
+        ? P
+        : never
+    : never;
 }[PathsAt<D, K>];
-type ResultAt<D, K extends string, V> = {
-  [P in PathsAt<D, K>]: V extends keyof ItemOf<D, P> ? OperationResult<D, ItemOf<D, P>[V]> : never;
-}[PathsAt<D, K>];
+type VerbOf<D, Ps, V> = [Ps] extends [never]
+  ? unknown
+  : TypedVerb<
+      { [P in Ps & string]: OperationArguments<D, P, ItemOf<D, P>, ItemOf<D, P>[V & keyof ItemOf<D, P>]> }[Ps & string],
+      { [P in Ps & string]: OperationResult<D, ItemOf<D, P>[V & keyof ItemOf<D, P>]> }[Ps & string]
+    >;
+/**
+ * Verb `V` at chain `K`: overloads, the paths with the most path parameters
+ * first, as the client picks them (`get({ item_id })` is GET /items/{item_id},
+ * `get()` GET /items, each with its own answer type).
+ */
+type VerbAt<D, K extends string, V> = VerbOf<D, PathsWith<D, K, V, 'more'>, V> &
+  VerbOf<D, PathsWith<D, K, V, 3>, V> &
+  VerbOf<D, PathsWith<D, K, V, 2>, V> &
+  VerbOf<D, PathsWith<D, K, V, 1>, V> &
+  VerbOf<D, PathsWith<D, K, V, 0>, V>;
 
 /** Names on the client itself, never attributes: reach such paths with `client.path()`. */
 export type ReservedRootName = 'close' | 'path' | 'description' | 'toJSON' | 'then' | 'constructor';
 
 /** The attribute at chain `K` of a client typed by description `D`. */
 export type TypedNode<D, K extends string, Reserved extends string = 'then'> = {
-  readonly [V in VerbsAt<D, K>]: TypedVerb<ArgumentsAt<D, K, V>, ResultAt<D, K, V>>;
+  readonly [V in VerbsAt<D, K>]: VerbAt<D, K, V>;
 } & {
   readonly [N in Exclude<ChildNames<D, K>, HttpVerb | Reserved>]: TypedNode<D, `${K}/${N}`>;
 };
