@@ -12,6 +12,8 @@ const commands: Record<string, () => Promise<Command>> = {
   config: async () => (await import('./commands/config')).configCommand,
   'plugin-path': async () => (await import('./commands/pluginPath')).pluginPathCommand,
   demo: async () => (await import('./commands/demo')).demo,
+  mappings: async () => (await import('./commands/mappings')).mappingsCommand,
+  'client-types': async () => (await import('./commands/clientTypes')).clientTypesCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

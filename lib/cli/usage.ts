@@ -15,4 +15,16 @@ Commands:
   demo
         Start the sample server on a free port, resolve the sample ids against
         it with \`ar-http resolve\`, and stop.
+  mappings list|get|set|delete [--server URL] [--json]
+        The server's mappings, through its admin API (with the AsyncClient):
+          mappings list                            every mapping, one a line
+          mappings get <assetPath>                 its resolved path
+          mappings set <assetPath> <resolvedPath>  add or replace
+          mappings delete <assetPath>              remove
+        The server is --server, else AR_HTTP_SERVER_URL, else
+        http://localhost:8000; AR_HTTP_SERVER_TOKEN is sent as a bearer token.
+  client-types <url-or-file> [--out FILE] [--import MODULE] [--header "N: v"]
+        Write a TypeScript module holding an OpenAPI 3 description (as const)
+        and Client, the AsyncClient typed by it. A URL ending in .json is the
+        description; any other URL is a service serving /openapi.json.
 `;

@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+
+import { AsyncClient } from '../../client/AsyncClient';
+import { ArHttpStatusError } from '../../client/clientErrors';
+import { ArHttpError, ErrorCodes } from '../../errors';
+
+const DEFAULT_SERVER = 'http://localhost:8000';
+
+const subcommands: Record<string, number> = { list: 0, get: 1, set: 2, delete: 1 };
+
+interface Mapping {
+  assetPath: string;
+  resolvedPath: string;
+}
+
+/**
+ * `ar-http mappings list|get|set|delete`: the resolution server's admin API,
+ * driven through the AsyncClient (`client._ar.mappings.get()` and so on).
+ * The server is `--server`, else AR_HTTP_SERVER_URL, else
+ * http://localhost:8000; AR_HTTP_SERVER_TOKEN goes as a bearer token.
+ */
+export async function mappingsCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { server: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const [action, ...operands] = positionals;
+  if (action === undefined || subcommands[action] === undefined) {
+    throw new ArHttpError(ErrorCodes.USAGE, `ar-http: mappings needs one of ${Object.keys(subcommands).join(', ')}`);
+  }
+  if (operands.length !== subcommands[action]) {
+    const wanted = { list: '', get: ' <assetPath>', set: ' <assetPath> <resolvedPath>', delete: ' <assetPath>' }[action];
+    throw new ArHttpError(ErrorCodes.USAGE, `ar-http: usage: ar-http mappings ${action}${wanted}`);
+  }
+  const server = values.server || process.env.AR_HTTP_SERVER_URL || DEFAULT_SERVER;
+  const token = process.env.AR_HTTP_SERVER_TOKEN;
+  const client = new AsyncClient(server, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const [assetPath, resolvedPath] = operands;
+  try {
+    switch (action) {
+      case 'list': {
+        const { mappings } = await client._ar.mappings.get<{ mappings: Record<string, string> }>();
+        if (values.json) process.stdout.write(`${JSON.stringify(mappings, null, 2)}\n`);
+        else for (const [from, to] of Object.entries(mappings)) process.stdout.write(`${from}\t${to}\n`);
+        return 0;
+      }
+      case 'get': {
+        const mapping = await client._ar.mappings.get<Mapping>({ asset_path: assetPath });
+        process.stdout.write(values.json ? `${JSON.stringify(mapping)}\n` : `${mapping.resolvedPath}\n`);
+        return 0;
+      }
+      case 'set': {
+        const answer = await client._ar.mappings.put<Mapping>({ asset_path: assetPath, resolvedPath }, { full: true });
+        process.stdout.write(values.json ? `${JSON.stringify(answer.body)}\n` : `${answer.status === 201 ? 'added' : 'replaced'}: ${assetPath} -> ${answer.body.resolvedPath}\n`);
+        return 0;
+      }
+      default: {
+        await client._ar.mappings.delete({ asset_path: assetPath });
+        if (!values.json) process.stdout.write(`removed: ${assetPath}\n`);
+        return 0;
+      }
+    }
+  } catch (error) {
+    process.stderr.write(`${explain(error, server, action, assetPath)}\n`);
+    return 1;
+  } finally {
+    await client.close();
+  }
+}
+
+/** One line for what went wrong, naming the server but never the token. */
+function explain(error: unknown, server: string, action: string, assetPath: string | undefined): string {
+  if (error instanceof ArHttpStatusError) {
+    if (error.status === 401) {
+      return process.env.AR_HTTP_SERVER_TOKEN
+        ? `ar-http: ${server} refused the token in AR_HTTP_SERVER_TOKEN (401)`
+        : `ar-http: ${server} wants a bearer token (401): set AR_HTTP_SERVER_TOKEN`;
+    }
+    if (error.status === 404 && action !== 'list') return `ar-http: no mapping for ${JSON.stringify(assetPath)} on ${server}`;
+    const detail = (error.body as { error?: unknown } | undefined)?.error;
+    if (typeof detail === 'string') return `ar-http: ${server} answered ${error.status}: ${detail}`;
+  }
+  if (error instanceof ArHttpError && (error.code === ErrorCodes.CLIENT_UNKNOWN_PATH || error.code === ErrorCodes.CLIENT_UNKNOWN_METHOD)) {
+    return `ar-http: ${server} has no admin API for mappings (a server started with a resolve function has none): ${error.message.replace(/^ar-http: /, '')}`;
+  }
+  return (error as Error).message;
+}
