@@ -194,8 +194,12 @@ ArResolverContext ArHttpResolver::_CreateContextFromString(const std::string& co
     }
     const ArHttpContext context = ArHttpContext::FromString(contextStr);
     if (!context.IsValid()) {
-        TF_WARN("ArHttpResolver: %s: the context resolves nothing through HTTP",
-                context.GetError().c_str());
+        std::lock_guard<std::mutex> lock(_remoteMutex);
+        // Said here, so not again when it is bound.
+        if (_refusedContexts.insert(context.GetError()).second) {
+            TF_WARN("ArHttpResolver: %s: the context resolves nothing through HTTP",
+                    context.GetError().c_str());
+        }
     }
     return ArResolverContext(context);
 }
