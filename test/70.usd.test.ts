@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 
 import { createResolutionServer, sampleMap } from '../lib';
+import { makeCertificates } from './helpers/certificates';
 import { cliPath } from './helpers/cli';
 import { run } from './helpers/run';
 import { startTestServer } from './helpers/testServer';
@@ -217,6 +218,58 @@ describeWithUsd('ArHttpResolver inside usdcat', () => {
     expect(result.stderr.match(/the resolution server at \S+ failed/g)).toHaveLength(1);
     expect(result.stderr).toContain('id0x01');
     expect(result.elapsedMs).toBeLessThan(10000);
+  });
+
+  test('300 ids while the server hangs: usdcat ends in seconds, then resolves them all once it answers', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `props/p${i}`);
+    const stage = path.join(folder, 'many.usda');
+    writeFileSync(
+      stage,
+      ['#usda 1.0', ...ids.map((id, i) => `def "P${i}" (references = @${id}@</Lamp>) {}`)].join('\n') + '\n',
+    );
+    const lamp = path.join(folder, 'store', 'lamp.usda');
+    const hanging = await startTestServer({ '*': { hang: true } });
+    try {
+      const result = await usdcat(['--flatten', stage], { AR_HTTP_SERVER_URL: hanging.url, AR_HTTP_TIMEOUT_MS: '1000' });
+      expect(result.signal).toBeNull();
+      // Without failing fast: 300 ids / 8 connections x 1 s = 38 s at least.
+      expect(result.elapsedMs).toBeLessThan(10000);
+      expect(result.stderr.match(/the resolution server at \S+ failed/g)).toHaveLength(1);
+      expect((await hanging.stats()).requests.length).toBeLessThanOrEqual(20);
+    } finally {
+      await hanging.close();
+    }
+    const back = await startTestServer({ '*': { body: lamp } }, Number(new URL(hanging.url).port));
+    try {
+      const result = await usdcat(['--flatten', stage], { AR_HTTP_SERVER_URL: back.url });
+      expect(result.status).toBe(0);
+      expect(result.stdout.match(/custom double watts = 60/g)).toHaveLength(300);
+    } finally {
+      await back.close();
+    }
+  }, 60_000);
+
+  test('an https:// server whose CA is given by AR_HTTP_CA_FILE', async () => {
+    const certificates = makeCertificates();
+    const secure = await startTestServer(
+      { '/id0x01': { body: path.join(samples, 'layer1.usda') }, '/id0x02': { body: path.join(samples, 'layer2.usda') } },
+      undefined,
+      certificates.server,
+    );
+    try {
+      const trusted = await usdcat(['--flatten', path.join(samples, 'stage.usda')], {
+        AR_HTTP_SERVER_URL: secure.url,
+        AR_HTTP_CA_FILE: certificates.caFile,
+      });
+      expect(trusted.status).toBe(0);
+      expect(trusted.stdout).toContain('def "Prim1"');
+      const untrusted = await usdcat(['--flatten', path.join(samples, 'stage.usda')], { AR_HTTP_SERVER_URL: secure.url });
+      expect(untrusted.stdout).not.toContain('def "Prim1"');
+      expect(untrusted.stderr).toMatch(/server certificate not trusted/);
+    } finally {
+      await secure.close();
+      certificates.remove();
+    }
   });
 });
 
