@@ -286,11 +286,11 @@ describe('AsyncClient over http: keep-alive', () => {
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const { port } = server.address() as { port: number };
     await new Promise((done) => server.close(done));
-    const client = new AsyncClient(`http://127.0.0.1:${port}`);
+    const client = new AsyncClient(`http://127.0.0.1:${port}/base/`);
     try {
       const failed = await rejection(client.anything.get());
       expect(failed.code).toBe(ErrorCodes.CLIENT_CONNECTION);
-      expect(failed.message).toContain(`GET http://127.0.0.1:${port}/openapi.json`);
+      expect(failed.message).toContain(`GET http://127.0.0.1:${port}/base/openapi.json: `);
       expect(failed.message).toContain('ECONNREFUSED');
     } finally {
       await client.close();
@@ -347,6 +347,8 @@ describe('AsyncClient over local:// with a plain Node handler', () => {
     expect(await client.numbers.post({ __body__: [1, 2, 3.5] })).toEqual({ sum: 6.5 });
     expect(await client.bytes.get()).toEqual(Buffer.from([0, 1, 2, 255]));
     expect(JSON.stringify(client)).toBe('{"uri":"local:///api"}');
+    const missing = new AsyncClient('local:///api/v2', { app: plainHandler() });
+    expect((await rejection(missing.greeting.get({ name: 'x' }))).message).toBe('ar-http: GET local:///api/v2/openapi.json -> 404 Not Found');
     await client.close();
   });
 

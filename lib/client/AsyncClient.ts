@@ -173,10 +173,11 @@ class AsyncClientImpl {
     let transport: Transport;
     if (target.kind === 'local') {
       if (options.app === undefined) badOption(`${JSON.stringify(uri)} needs options.app: the application to call in-process`);
-      transport = new LocalTransport(options.app, target.label);
+      // Transports are labelled without the base path: request targets hold it.
+      transport = new LocalTransport(options.app, 'local://');
     } else {
       if (options.app !== undefined) badOption(`${JSON.stringify(uri)} goes over the network; options.app is for local:// only`);
-      transport = new HttpTransport(target.origin, target.label, { connections, keepAliveTimeoutMs: 4000 });
+      transport = new HttpTransport(target.origin, target.origin, { connections, keepAliveTimeoutMs: 4000 });
     }
     const descriptionSource = descriptionSourceOf(options.openapi, target);
     const core = new ClientCore(uri, target, transport, headers, timeoutMs, descriptionSource);

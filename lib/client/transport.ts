@@ -21,7 +21,7 @@ export interface TransportResponse {
 
 /** Carries requests to the service: over HTTP (undici) or in-process (`local://`). */
 export interface Transport {
-  /** Where requests go, for messages: `http://127.0.0.1:8000/base`, `local:///base`. */
+  /** Where requests go, for messages, before their targets: `http://127.0.0.1:8000`, `local://`. */
   readonly label: string;
   request(request: TransportRequest): Promise<TransportResponse>;
   /** Releases connections; requests under way finish first. */

@@ -171,7 +171,12 @@ export async function createDemoService(): Promise<DemoService> {
   );
   app.get<{ Params: { job_id: string } }>(
     '/jobs/:job_id/log-lines',
-    { schema: { params: { type: 'object', properties: { job_id: { type: 'string' } } } } },
+    {
+      schema: {
+        params: { type: 'object', properties: { job_id: { type: 'string' } } },
+        response: { 200: { description: 'The log', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      },
+    },
     async (request, reply) => reply.type('text/plain; charset=utf-8').send(`log of ${request.params.job_id}\nline 2\n`),
   );
 
