@@ -1,41 +1,12 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { cliPath, runCli } from './helpers/cli';
+import { runCli } from './helpers/cli';
+import { startServe } from './helpers/serve';
 import { startTestServer, type TestServer } from './helpers/testServer';
 
 const samples = path.join(__dirname, '..', 'samples');
-
-/** `ar-http serve` in a child process on a free port; resolves once it prints its address. */
-async function startServe(args: string[]): Promise<{ address: string; output: () => string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 20000);
-  const address = await new Promise<string>((done, fail) => {
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/[^ ]+)/.exec(output);
-      if (match) done(match[1]);
-    });
-    child.on('exit', () => fail(new Error(`serve exited early:\n${output}`)));
-  });
-  return {
-    address,
-    output: () => output,
-    stop: async () => {
-      child.kill('SIGTERM');
-      const [code] = await once(child, 'exit');
-      clearTimeout(killer);
-      return code as number | null;
-    },
-  };
-}
 
 describe('ar-http serve', () => {
   test('serves the sample map, logs requests and stops cleanly on SIGTERM', async () => {
