@@ -129,10 +129,24 @@ describe('configuration from the environment', () => {
     ['AR_HTTP_MAX_CONNECTIONS', 'many', 8, 'maxConnections'],
     ['AR_HTTP_CACHE_TTL_MS', '-1', 0, 'cacheTtlMs'],
     ['AR_HTTP_CACHE_MAX_ENTRIES', '0', 100000, 'cacheMaxEntries'],
+    ['AR_HTTP_RETRIES', '11', 2, 'retries'],
+    ['AR_HTTP_RETRIES', '-1', 2, 'retries'],
+    ['AR_HTTP_RETRY_DELAY_MS', '0', 100, 'retryDelayMs'],
+    ['AR_HTTP_FAIL_FAST_MS', '1e3', 3000, 'failFastMs'],
+    ['AR_HTTP_MAX_REDIRECTS', '21', 5, 'maxRedirects'],
   ] as const)('%s=%j is refused', (name, value, fallback, key) => {
     const settings = setResolverEnv({ [name]: value });
     expect(settings[key]).toBe(fallback);
     expect(settings.warnings).toEqual([expect.stringContaining(`${name} "${value}"`)]);
+  });
+
+  test('control characters in a refused value are escaped in the warning, never printed raw', () => {
+    const settings = setResolverEnv({ AR_HTTP_SERVER_URL: 'http://h\u001b[2J\nost', AR_HTTP_RETRIES: '1\r\nX' });
+    expect(settings.warnings).toEqual([
+      expect.stringContaining('AR_HTTP_SERVER_URL "http://h\\x1B[2J\\x0Aost" holds a space or control character'),
+      expect.stringContaining('AR_HTTP_RETRIES "1\\x0D\\x0AX" is not a whole number'),
+    ]);
+    expect(settings.warnings.join('')).not.toMatch(/[\u0000-\u001f]/);
   });
 
   test('AR_HTTP_BATCH_PATH: "none" turns batches off; a bad path is refused', () => {

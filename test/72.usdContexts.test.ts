@@ -62,6 +62,12 @@ describeWithUsd('ArHttpContext in a USD program', () => {
     expect(stdout).toMatch(/search path Search path: \[\s*\/a\/b\s*\]/);
     expect(lines).toContain('context-dependent: model 1, root layer 0');
     expect(lines).toContain(`debug string ArHttpContext(${servers.b.url};header.X-Stage=b)`);
+    // Hostile context strings (test/native/contexts.cpp) are all refused, each named in a warning
+    // that never holds a secret or a raw control character.
+    expect(lines).toContain('hostile refused 9');
+    expect(stderr).not.toContain('hunter2');
+    expect(stderr).not.toMatch(/\u001b/);
+    expect(stderr).toContain('\\x1B[2Jhost');
     // Each server was asked by its own stage only, with that context's headers.
     const bRequests = (await servers.b.stats()).requests.filter((request) => request.url === '/model');
     expect(bRequests.length).toBeGreaterThan(0);

@@ -63,5 +63,19 @@ int main(int argc, char** argv) {
                 static_cast<int>(resolver.IsContextDependentPath("model")),
                 static_cast<int>(resolver.IsContextDependentPath(root)));
     std::printf("debug string %s\n", b.GetDebugString().c_str());
+
+    // Hostile context strings: each refused (a warning, nothing through HTTP), none a crash;
+    // the last, separators only, is merely the environment's settings.
+    const std::string server = argv[3];
+    int refused = 0;
+    for (const std::string& hostile :
+         {server + ";header.Host=evil.example", server + ";header.X-A=a\r\nX-Injected: 1",
+          server + ";header.Bad Name=x", server + ";header.X-A", server + ";bogus=1",
+          server + ";pathFormat=", std::string("http://user:hunter2@127.0.0.1:1"),
+          std::string("http://\x1b[2Jhost"), std::string("https://"), std::string(";") + std::string(5000, ';')}) {
+        const ArHttpContext* context = resolver.CreateContextFromString(hostile).Get<ArHttpContext>();
+        refused += context && !context->IsValid();
+    }
+    std::printf("hostile refused %d\n", refused);
     return 0;
 }
