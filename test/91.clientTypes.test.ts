@@ -85,6 +85,7 @@ const demo = {
         ],
       },
     },
+    '/toString': { get: {} },
     '/then': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { reached: { const: 'then' } } } } } } } } },
   },
 } as const;
@@ -156,6 +157,8 @@ describe('AsyncClient typed by a literal description', () => {
       await client.echo.get({});
       // @ts-expect-error then is not an attribute (the client is no thenable)
       await client.then.get();
+      // @ts-expect-error toString is Object.prototype's: /toString is client.path('/toString')
+      await client.toString.get();
       // @ts-expect-error path() takes the description's templates
       client.path('/nowhere');
       // @ts-expect-error call options are timeoutMs, signal, full

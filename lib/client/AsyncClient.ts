@@ -103,6 +103,11 @@ class ClientCore {
         }
       }
       return new OpenApiIndex(checkDescription(body, source), source);
+    } catch (error) {
+      if (error instanceof ArHttpError && error.code === ErrorCodes.CLIENT_BAD_RESPONSE) {
+        throw new ArHttpError(ErrorCodes.CLIENT_BAD_DESCRIPTION, `ar-http: the OpenAPI description at ${transport.label}${target} is not JSON`, { cause: error });
+      }
+      throw error;
     } finally {
       if (transport !== this.transport) await transport.close();
     }

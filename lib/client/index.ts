@@ -1,5 +1,6 @@
 export { AsyncClient, DEFAULT_TIMEOUT_MS, type AsyncClientConstructor, type AsyncClientOptions } from './AsyncClient';
 export { ArHttpStatusError } from './clientErrors';
+export { descriptionModule, type DescriptionModuleOptions } from './descriptionModule';
 export type { ClientResponse } from './exchange';
 export type { Injectable, InjectedResponse, LocalApp } from './localTransport';
 export { HTTP_VERBS, type HttpVerb, type OpenApiDocument } from './openApiDocument';
@@ -12,6 +13,7 @@ export type {
   OperationArguments,
   OperationResult,
   QueryValue,
+  ReservedRootName,
   SchemaType,
   SpecialArguments,
   TypedNode,

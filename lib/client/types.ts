@@ -257,8 +257,19 @@ type VerbAt<D, K extends string, V> = VerbOf<D, PathsWith<D, K, V, 'more'>, V> &
   VerbOf<D, PathsWith<D, K, V, 1>, V> &
   VerbOf<D, PathsWith<D, K, V, 0>, V>;
 
-/** Names on the client itself, never attributes: reach such paths with `client.path()`. */
-export type ReservedRootName = 'close' | 'path' | 'description' | 'toJSON' | 'then' | 'constructor';
+/** Names on the client itself (its methods, `then`, Object.prototype's), never attributes: reach such paths with `client.path()`. */
+export type ReservedRootName =
+  | 'close'
+  | 'path'
+  | 'description'
+  | 'toJSON'
+  | 'then'
+  | keyof Object
+  | '__proto__'
+  | '__defineGetter__'
+  | '__defineSetter__'
+  | '__lookupGetter__'
+  | '__lookupSetter__';
 
 /** The attribute at chain `K` of a client typed by description `D`. */
 export type TypedNode<D, K extends string, Reserved extends string = 'then'> = {

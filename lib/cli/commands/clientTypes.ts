@@ -58,7 +58,9 @@ export async function clientTypesCommand(args: string[]): Promise<number> {
   }
   const [source] = positionals;
   const document = await readDescription(source, headersOf(values.header));
-  const module = descriptionModule(document, { source, importFrom: values.import });
+  // A query string may hold a key: the module's comment names the URL without it.
+  const shown = /^https?:\/\//i.test(source) ? source.replace(/[?#].*$/s, '') : source;
+  const module = descriptionModule(document, { source: shown, importFrom: values.import });
   if (values.out === undefined) process.stdout.write(module);
   else writeFileSync(values.out, module);
   return 0;
