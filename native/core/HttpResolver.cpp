@@ -266,8 +266,9 @@ HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::
         }
         if (!refusal.empty()) {
             if (!_redirectReported.exchange(true)) {
-                _log->Warn("the resolution server at " + _server.Text() + " redirected to " + refusal +
-                           ": not followed, the asset stays unresolved");
+                _log->Warn("the resolution server at " + _server.Text() +
+                           " sent a redirect that is not followed, " + refusal +
+                           ": the asset stays unresolved");
             }
             exchange.status = 0;
             exchange.error = "redirect not followed: " + refusal;
