@@ -1,36 +1,27 @@
 #include "Methods.h"
 
 #include "addon/Arguments.h"
-#include "addon/Backend.h"
+#include "addon/ResolveWorker.h"
 
 namespace arhttp::addon {
 
 namespace {
 
 // One batch request on libuv's thread pool for the paths the filesystem lacks.
-class ResolveManyWorker : public Napi::AsyncWorker {
+class ResolveManyWorker : public ResolveWorker {
 public:
     ResolveManyWorker(Napi::Env env, std::vector<std::string> assetPaths, std::string anchor,
                       ServerContext context)
-        : Napi::AsyncWorker(env, "ar-http:resolveMany"),
-          _deferred(Napi::Promise::Deferred::New(env)),
-          _backend(CurrentBackend()),
-          _assetPaths(std::move(assetPaths)),
-          _anchor(std::move(anchor)),
-          _context(std::move(context)) {}
+        : ResolveWorker(env, "ar-http:resolveMany", std::move(anchor), std::move(context)),
+          _assetPaths(std::move(assetPaths)) {}
 
-    Napi::Promise Promise() const { return _deferred.Promise(); }
-
-    void Execute() override {
-        try {
-            std::vector<std::string> identifiers;
-            for (const std::string& assetPath : _assetPaths) {
-                identifiers.push_back(_backend->CreateIdentifier(assetPath, _anchor));
-            }
-            _resolved = _backend->ResolveMany(identifiers, _context);
-        } catch (const std::exception& error) {
-            SetError(error.what());
+private:
+    void Run() override {
+        std::vector<std::string> identifiers;
+        for (const std::string& assetPath : _assetPaths) {
+            identifiers.push_back(_backend->CreateIdentifier(assetPath, _anchor));
         }
+        _resolved = _backend->ResolveMany(identifiers, _context);
     }
 
     void OnOK() override {
@@ -42,14 +33,8 @@ public:
         for (size_t i = 0; i < _resolved->size(); ++i) array.Set(i, (*_resolved)[i]);
         _deferred.Resolve(array);
     }
-    void OnError(const Napi::Error& error) override { _deferred.Reject(error.Value()); }
 
-private:
-    Napi::Promise::Deferred _deferred;
-    std::shared_ptr<const Backend> _backend;
-    std::vector<std::string> _assetPaths;
-    std::string _anchor;
-    ServerContext _context;
+    const std::vector<std::string> _assetPaths;
     std::optional<std::vector<std::string>> _resolved;
 };
 
@@ -64,12 +49,9 @@ Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info) {
     for (uint32_t i = 0; i < array.Length(); ++i) {
         assetPaths.push_back(StringValue(info.Env(), array.Get(i), "assetPaths[i]"));
     }
-    auto* worker = new ResolveManyWorker(info.Env(), std::move(assetPaths),
-                                         StringArgument(info, 1, "anchor", true),
-                                         ContextArgument(info, 2));
-    const Napi::Promise promise = worker->Promise();
-    worker->Queue();
-    return promise;
+    return (new ResolveManyWorker(info.Env(), std::move(assetPaths),
+                                  StringArgument(info, 1, "anchor", true), ContextArgument(info, 2)))
+        ->Start();
 }
 
 }  // namespace arhttp::addon
