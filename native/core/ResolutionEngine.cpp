@@ -25,28 +25,29 @@ std::string ResolutionEngine::CreateIdentifier(const std::string& assetPath,
 }
 
 ResolveCache::Answer ResolutionEngine::ResolveUncached(const std::string& identifier,
-                                                      const HttpResolver& http) const noexcept {
+                                                      const ServerContext& context) const noexcept {
     try {
         std::string local = _fileSystem.Resolve(identifier);
         if (!local.empty()) return {local, true};
+        // Only what the filesystem lacks needs the context's server.
+        return _servers.For(context)->Lookup(identifier);
     } catch (...) {
         // Only allocation can throw here; the HTTP half reports its own failures.
+        return {std::string(), false};
     }
-    return http.Lookup(identifier);
 }
 
 std::string ResolutionEngine::Resolve(const std::string& identifier,
                                       const ServerContext& context) const noexcept {
     if (identifier.empty()) return identifier;
     try {
-        const auto http = _servers.For(context);
         // With no time to live the cache keeps nothing: skip it, and its locking.
         if (_config.cacheTimeToLive.count() == 0) {
-            return ResolveUncached(identifier, *http).resolvedPath;
+            return ResolveUncached(identifier, context).resolvedPath;
         }
         return _answers
             .GetOrResolve(context.KeyFor(identifier),
-                          [&] { return ResolveUncached(identifier, *http); })
+                          [&] { return ResolveUncached(identifier, context); })
             .resolvedPath;
     } catch (...) {
         return std::string();

@@ -43,7 +43,7 @@ public:
 
 private:
     ResolveCache::Answer ResolveUncached(const std::string& identifier,
-                                         const HttpResolver& http) const noexcept;
+                                         const ServerContext& context) const noexcept;
 
     const Config _config;
     const FileSystemResolver _fileSystem;

@@ -149,17 +149,18 @@ std::string ArHttpResolver::_CreateIdentifier(const std::string& assetPath,
     return identifier;
 }
 
-std::optional<arhttp::ServerContext> ArHttpResolver::_CurrentServerContext() const {
+const arhttp::ServerContext* ArHttpResolver::_CurrentServerContext() const {
+    static const arhttp::ServerContext environment;
     const ArHttpContext* bound = _GetCurrentContextObject<ArHttpContext>();
-    if (!bound) return arhttp::ServerContext();
-    if (bound->IsValid()) return bound->GetServerContext();
+    if (!bound) return &environment;
+    if (bound->IsValid()) return &bound->GetServerContext();
     std::lock_guard<std::mutex> lock(_remoteMutex);
     if (_refusedContexts.insert(bound->GetError()).second) {
         TF_WARN("ArHttpResolver: the bound ArHttpContext is refused (%s): assets the "
                 "filesystem lacks stay unresolved while it is bound",
                 bound->GetError().c_str());
     }
-    return std::nullopt;
+    return nullptr;
 }
 
 ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
@@ -168,7 +169,7 @@ ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
 
     // USD expects no exception from a resolver; only allocation can throw here.
     try {
-        const std::optional<arhttp::ServerContext> context = _CurrentServerContext();
+        const arhttp::ServerContext* context = _CurrentServerContext();
         if (!context) return ArDefaultResolver::_Resolve(assetPath);
         const std::string key = context->KeyFor(assetPath);
         auto resolve = [&]() -> arhttp::ResolveCache::Answer {
@@ -238,7 +239,7 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
 // asset paths this layer names: resolve those the filesystem lacks now, in one
 // request, where those resolves will look.
 void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& layer) const {
-    const std::optional<arhttp::ServerContext> context = _CurrentServerContext();
+    const arhttp::ServerContext* context = _CurrentServerContext();
     if (!context) return;
     const auto cache = _cache.GetCurrentCache();
     const std::shared_ptr<const char> text = layer.GetBuffer();

@@ -14,7 +14,6 @@
 
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 
@@ -57,9 +56,9 @@ private:
     static std::shared_ptr<const _Remote> _MakeRemote(const arhttp::Environment& environment);
     std::shared_ptr<const _Remote> _GetRemote() const;
     void _AskAhead(const ArResolvedPath& layerPath, const ArAsset& layer) const;
-    // The bound ArHttpContext's settings: empty for none, nothing (after one
-    // warning) for a refused one.
-    std::optional<arhttp::ServerContext> _CurrentServerContext() const;
+    // The bound ArHttpContext's settings (kept alive by the binding): empty
+    // for none, null (after one warning) for a refused one.
+    const arhttp::ServerContext* _CurrentServerContext() const;
 
     // Within a cache scope every answer is kept, and concurrent resolves of
     // one path share one resolve.
