@@ -3,16 +3,7 @@ import { inspect } from 'node:util';
 
 import { ArHttpError, ArHttpStatusError, AsyncClient, type AsyncClientOptions, ErrorCodes } from '../lib';
 import { createDemoService, type DemoService, demoToken } from './helpers/demoService';
-
-/** The rejection of `promise`, which must reject. */
-async function rejection(promise: Promise<unknown>): Promise<ArHttpError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ArHttpError;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from './helpers/rejection';
 
 interface Setup {
   client: AsyncClient;

@@ -2,20 +2,12 @@ import path from 'node:path';
 
 import type { FastifyInstance } from 'fastify';
 
-import { ArHttpError, ArHttpStatusError, AsyncClient, createResolutionServer, ErrorCodes } from '../lib';
+import { ArHttpStatusError, AsyncClient, createResolutionServer, ErrorCodes } from '../lib';
+import { rejection } from './helpers/rejection';
 
 const samples = path.join(__dirname, '..', 'samples');
 const token = 'client-test-token';
 const authorization = `Bearer ${token}`;
-
-async function rejection(promise: Promise<unknown>): Promise<ArHttpError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ArHttpError;
-  }
-  throw new Error('expected a rejection');
-}
 
 interface Mapping {
   assetPath: string;
