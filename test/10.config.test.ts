@@ -9,6 +9,7 @@ describe('configuration from the environment', () => {
       serverUrl: 'http://localhost:8000',
       pathFormat: '/%s',
       headers: {},
+      secretHeaders: [],
       timeoutMs: 5000,
       maxConnections: 8,
       cacheTtlMs: 0,
@@ -47,7 +48,8 @@ describe('configuration from the environment', () => {
     expect(settings).toMatchObject({
       serverUrl: 'http://resolver.example:9000/api/',
       pathFormat: '/v1/assets/%s/resolve',
-      headers: { 'X-Api-Key': 'k-123' },
+      headers: { 'X-Api-Key': '<redacted>' },
+      secretHeaders: [],
       timeoutMs: 250,
       maxConnections: 3,
       cacheTtlMs: 60000,
@@ -185,20 +187,43 @@ describe('configuration from the environment', () => {
     ]);
   });
 
-  test('secret header values are redacted in config()', () => {
+  test('secret header values are redacted in config(): credential-like names and AR_HTTP_SECRET_HEADERS', () => {
     const settings = setResolverEnv({
       AR_HTTP_HEADER_Authorization: 'Bearer top-secret',
       AR_HTTP_HEADER_Cookie: 'session=top-secret',
       AR_HTTP_HEADER_Proxy_Authorization: 'Basic top-secret',
+      AR_HTTP_HEADER_X_Api_Key: 'top-secret',
+      AR_HTTP_HEADER_X_Auth_Token: 'top-secret',
+      AR_HTTP_HEADER_X_Client_Secret: 'top-secret',
+      AR_HTTP_HEADER_X_Db_Password: 'top-secret',
+      AR_HTTP_HEADER_X_Session_Id: 'top-secret',
+      AR_HTTP_HEADER_X_Amz_Signature: 'top-secret',
+      AR_HTTP_HEADER_X_Tenant: 'top-secret',
       AR_HTTP_HEADER_X_Visible: 'shown',
+      AR_HTTP_SECRET_HEADERS: ' x-tenant , X-Other',
     });
     expect(settings.headers).toEqual({
       Authorization: '<redacted>',
       Cookie: '<redacted>',
       'Proxy-Authorization': '<redacted>',
+      'X-Api-Key': '<redacted>',
+      'X-Auth-Token': '<redacted>',
+      'X-Client-Secret': '<redacted>',
+      'X-Db-Password': '<redacted>',
+      'X-Session-Id': '<redacted>',
+      'X-Amz-Signature': '<redacted>',
+      'X-Tenant': '<redacted>',
       'X-Visible': 'shown',
     });
+    expect(settings.secretHeaders).toEqual(['x-tenant', 'x-other']);
+    expect(settings.warnings).toEqual([]);
     expect(JSON.stringify(config())).not.toContain('top-secret');
+  });
+
+  test('a name in AR_HTTP_SECRET_HEADERS that is no header name is left out with a warning', () => {
+    const settings = setResolverEnv({ AR_HTTP_SECRET_HEADERS: 'X-Good,bad name' });
+    expect(settings.secretHeaders).toEqual(['x-good']);
+    expect(settings.warnings).toEqual([expect.stringMatching(/^AR_HTTP_SECRET_HEADERS: "bad name" is not a valid header name/)]);
   });
 
   test.each([

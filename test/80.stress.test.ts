@@ -19,7 +19,7 @@ async function stress(name: string, sanitizer: string[], env: Record<string, str
   const core = readdirSync(path.join(root, 'native', 'core'))
     .filter((file) => file.endsWith('.cpp'))
     .map((file) => path.join(root, 'native', 'core', file));
-  const httplib = (await exec('pkg-config', ['--cflags', '--libs', 'cpp-httplib'])).stdout.trim().split(/\s+/);
+  const httplib = (await exec('pkg-config', ['--cflags', '--libs', 'cpp-httplib', 'openssl'])).stdout.trim().split(/\s+/);
   await exec(
     'g++',
     ['-std=c++20', '-O1', '-g', ...sanitizer, '-I', path.join(root, 'native'), ...core,

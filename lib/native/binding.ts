@@ -12,6 +12,9 @@ export interface ResolverConfig {
   serverUrl: string;
   pathFormat: string;
   headers: Record<string, string>;
+  /** Header names (lower case) marked secret by `AR_HTTP_SECRET_HEADERS`, besides those named like credentials. */
+  secretHeaders: string[];
+  /** Bounds each exchange with the server as a whole: connecting, the request, the answer, retries and redirects. */
   timeoutMs: number;
   maxConnections: number;
   /** How long answers are kept process-wide; 0: not kept (concurrent resolves still share one request). */

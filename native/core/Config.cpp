@@ -133,6 +133,8 @@ Config Config::FromEnvironment(const Environment& environment) {
     ServerUrl server = ReadServerUrl(environment, &warnings);
     PathFormat pathFormat = ReadPathFormat(environment, &warnings);
     HeaderList headers = HeadersFromEnvironment(environment, &warnings);
+    SecretHeaderNames secretHeaders =
+        SecretHeaderNamesFrom(Lookup(environment, "AR_HTTP_SECRET_HEADERS"), &warnings);
     const long timeoutMs = ReadBoundedInteger(environment, "AR_HTTP_TIMEOUT_MS",
                                               kDefaultTimeoutMs, 1, 600000, &warnings);
     const long maxConnections = ReadBoundedInteger(environment, "AR_HTTP_MAX_CONNECTIONS",
@@ -154,6 +156,7 @@ Config Config::FromEnvironment(const Environment& environment) {
     return Config{std::move(server),
                   std::move(pathFormat),
                   std::move(headers),
+                  std::move(secretHeaders),
                   std::chrono::milliseconds(timeoutMs),
                   static_cast<size_t>(maxConnections),
                   std::chrono::milliseconds(cacheTtlMs),

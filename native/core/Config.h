@@ -44,6 +44,10 @@ struct Config {
     ServerUrl server;
     PathFormat pathFormat;
     HeaderList headers;
+    // Headers secret besides those IsSecretHeader's rule finds.
+    SecretHeaderNames secretHeaders;
+    // Bounds each exchange with the server as a whole: connecting, the
+    // request, the answer's head and body, retries and redirects.
     std::chrono::milliseconds timeout;
     size_t maxConnections;
     // Process-wide cache of answers; zero time to live turns it off.
@@ -66,6 +70,7 @@ struct Config {
     std::vector<std::string> warnings;
 
     // Reads AR_HTTP_SERVER_URL, AR_HTTP_PATH_FORMAT, AR_HTTP_HEADER_*,
+    // AR_HTTP_SECRET_HEADERS,
     // AR_HTTP_TIMEOUT_MS, AR_HTTP_MAX_CONNECTIONS, AR_HTTP_CACHE_TTL_MS,
     // AR_HTTP_CACHE_MAX_ENTRIES, AR_HTTP_BATCH_PATH, AR_HTTP_RETRIES,
     // AR_HTTP_RETRY_DELAY_MS, AR_HTTP_FAIL_FAST_MS, AR_HTTP_MAX_REDIRECTS,

@@ -1,7 +1,10 @@
 #include "HttpResolver.h"
 
+#include "GuardedClient.h"
 #include "PercentEncoding.h"
+#include "PrintableText.h"
 #include "ResponseBody.h"
+#include "ResponseHead.h"
 
 #include <httplib.h>
 
@@ -60,15 +63,15 @@ bool IsTransientStatus(int status) {
 }
 
 struct RedirectTarget {
-    std::string origin;
+    ServerUrl server;
     std::string target;
 };
 
-// Where a Location header points, from `origin`: an absolute http(s) URL or
+// Where a Location header points, from `server`: an absolute http(s) URL or
 // an absolute path. Nothing, with `error`, for anything else and for a step
 // down from https to http.
 std::optional<RedirectTarget> FollowLocation(const std::string& location,
-                                             const std::string& origin, std::string* error) {
+                                             const ServerUrl& server, std::string* error) {
     for (unsigned char c : location) {
         if (c <= 0x20 || c == 0x7F) {
             *error = "a Location holding spaces or control characters";
@@ -76,7 +79,7 @@ std::optional<RedirectTarget> FollowLocation(const std::string& location,
         }
     }
     if (!location.empty() && location[0] == '/' && (location.size() == 1 || location[1] != '/')) {
-        return RedirectTarget{origin, location};
+        return RedirectTarget{server, location};
     }
     const size_t scheme = location.find("://");
     const size_t pathStart = scheme == std::string::npos ? std::string::npos
@@ -86,7 +89,7 @@ std::optional<RedirectTarget> FollowLocation(const std::string& location,
         *error = "a Location that is neither an absolute path nor an http(s) URL";
         return std::nullopt;
     }
-    if (origin.compare(0, 8, "https://") == 0 && url->Origin().compare(0, 7, "http://") == 0) {
+    if (server.IsHttps() && !url->IsHttps()) {
         *error = "a redirect from https to http, which is never followed";
         return std::nullopt;
     }
@@ -94,7 +97,7 @@ std::optional<RedirectTarget> FollowLocation(const std::string& location,
     if (target[0] != '/') target = "/" + target;
     const size_t fragment = target.find('#');
     if (fragment != std::string::npos) target.erase(fragment);
-    return RedirectTarget{url->Origin(), target};
+    return RedirectTarget{*url, target};
 }
 
 }  // namespace
@@ -118,22 +121,23 @@ HttpResolver::HttpResolver(const Config& config, std::shared_ptr<LogSink> log)
       _failFast(config.failFast),
       _maxRedirects(config.maxRedirects),
       _headers(config.headers),
+      _secretHeaders(config.secretHeaders),
       _tls(config.tls),
       _debug(config.debug),
       _batchPath(config.batchPath),
       _log(std::move(log)),
-      _pool(config.server, config.headers, config.timeout, config.maxConnections, config.tls),
+      _pool(config.server, config.headers, config.maxConnections, config.tls),
       _cache(config.cacheTimeToLive, config.cacheMaxEntries) {}
 
 std::string HttpResolver::TargetFor(const std::string& assetPath) const {
     return _server.BasePath() + _pathFormat.Expand(assetPath);
 }
 
-HttpResolver::Exchange HttpResolver::SendOnce(const std::string& origin, const std::string& target,
+HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std::string& target,
                                               const std::string* postBody, size_t maxBody,
                                               Deadline deadline) const {
     Exchange exchange;
-    const bool pooled = origin == _server.Origin();
+    const bool pooled = server.Origin() == _server.Origin();
     // A kept-alive connection the server closed since its last use fails at
     // once; such a failure is retried on a new connection, a timeout is not.
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -143,88 +147,93 @@ HttpResolver::Exchange HttpResolver::SendOnce(const std::string& origin, const s
             exchange.error = "timed out";
             return exchange;
         }
-        HttpConnectionPool::Lease lease = pooled ? _pool.Acquire() : HttpConnectionPool::Lease(nullptr, nullptr);
-        std::unique_ptr<httplib::Client> elsewhere;
+        HttpConnectionPool::Lease lease = pooled ? _pool.Acquire(deadline)
+                                                 : HttpConnectionPool::Lease(nullptr, nullptr);
+        std::unique_ptr<GuardedClient> elsewhere;
         if (!pooled) {
             // Credentials were given for the configured server only.
             HeaderList headers;
             for (const auto& header : _headers) {
-                if (!IsSecretHeader(header.first)) headers.push_back(header);
+                if (!IsSecretHeader(header.first, _secretHeaders)) headers.push_back(header);
             }
-            elsewhere = HttpConnectionPool::NewClient(origin, headers, remaining, _tls);
+            elsewhere = GuardedClient::Make(server, headers, _tls);
         } else if (!lease) {
             exchange.error = "no free connection within the timeout";
             return exchange;
         }
-        httplib::Client& client = pooled ? *lease : *elsewhere;
+        GuardedClient& guarded = pooled ? *lease : *elsewhere;
+        httplib::ClientImpl& client = guarded.Http();
         client.set_connection_timeout(remaining);
-        client.set_read_timeout(remaining);
-        client.set_write_timeout(remaining);
+        // Chunk framing and compression take room beside the body itself.
+        guarded.Limit({deadline, 2 * maxBody + kMaxResponseHeadBytes});
         const bool reused = client.is_socket_open() != 0;
         exchange = Exchange();
         bool oversized = false;
-        bool late = false;
-        auto result = postBody ? client.Post(target, *postBody, "text/plain; charset=utf-8") : client.Get(
-            target,
-            [&](const httplib::Response& response) {
-                exchange.status = response.status;
-                exchange.location = response.get_header_value("Location");
-                // A non-200 body is never used; one delimited only by the
-                // server closing the connection (as some 304s are) would
-                // just hold the connection until the timeout.
-                return response.status == 200 || response.has_header("Content-Length") ||
-                       response.has_header("Transfer-Encoding");
-            },
-            [&](const char* data, size_t length) {
-                if (exchange.body.size() + length > maxBody) {
-                    oversized = true;
-                    return false;
-                }
-                if (Clock::now() > deadline) {
-                    late = true;
-                    return false;
-                }
-                exchange.body.append(data, length);
-                return true;
-            });
-        if (result && postBody) {
-            // cpp-httplib reads a POST's answer whole: its size is checked after.
-            exchange.status = result->status;
-            exchange.location = result->get_header_value("Location");
-            exchange.body = std::move(result->body);
-            if (exchange.body.size() <= maxBody) return exchange;
-            oversized = true;
-        } else if (result) {
+        size_t received = 0;
+
+        httplib::Request request;
+        request.method = postBody ? "POST" : "GET";
+        request.path = target;
+        if (postBody) {
+            request.body = *postBody;
+            request.set_header("Content-Type", "text/plain; charset=utf-8");
+        }
+        request.response_handler = [&](const httplib::Response& response) {
+            exchange.status = response.status;
+            exchange.location = response.get_header_value("Location");
+            // A non-200 body is never used; one delimited only by the server
+            // closing the connection (as some 304s are) would just hold the
+            // connection until the timeout.
+            return response.status == 200 || response.has_header("Content-Length") ||
+                   response.has_header("Transfer-Encoding");
+        };
+        // Counted as decompressed: a small compressed body can inflate a lot.
+        request.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
+            received += length;
+            if (received > maxBody) {
+                oversized = true;
+                return false;
+            }
+            if (exchange.status == 200) exchange.body.append(data, length);
+            return true;
+        };
+        httplib::Response response;
+        httplib::Error error = httplib::Error::Success;
+        if (client.send(request, response, error)) return exchange;
+        // Once a status other than 200 came, it is the answer, whatever
+        // happened to the body nobody reads.
+        if (exchange.status != 0 && exchange.status != 200) {
+            exchange.body.clear();
             return exchange;
         }
 
-        const httplib::Error error = result ? httplib::Error::Canceled : result.error();
-        if (error == httplib::Error::Canceled && exchange.status != 0 && !oversized && !late) {
-            return exchange;  // a non-200 answer we chose not to read
-        }
+        const GuardOutcome& outcome = guarded.Outcome();
         if (oversized) {
             exchange.error = "body larger than " + std::to_string(maxBody) + " bytes";
-        } else if (late) {
-            exchange.error = "timed out while reading the body";
+        } else if (outcome.stop != GuardStop::None && outcome.stop != GuardStop::Closed) {
+            exchange.error = Describe(outcome);
+            // A server that never finishes its answer is as good as down.
+            exchange.unreachable = outcome.stop == GuardStop::Deadline;
         } else {
             exchange.error = Describe(error);
-            exchange.unreachable = IsConnectionError(error);
+            exchange.unreachable = IsConnectionError(error) || outcome.stop == GuardStop::Closed;
         }
         exchange.status = 0;
-        const bool stale = reused && (error == httplib::Error::Read ||
-                                      error == httplib::Error::Write) &&
+        exchange.body.clear();
+        const bool stale = reused && outcome.received == 0 &&
+                           (error == httplib::Error::Read || error == httplib::Error::Write) &&
                            Clock::now() < deadline - _timeout / 2;
         if (!stale) break;
     }
     return exchange;
 }
 
-HttpResolver::Exchange HttpResolver::SendWithRetries(const std::string& origin,
+HttpResolver::Exchange HttpResolver::SendWithRetries(const ServerUrl& server,
                                                      const std::string& target,
                                                      const std::string* postBody, size_t maxBody,
                                                      Deadline deadline) const {
     for (long attempt = 0;; ++attempt) {
-        Exchange exchange = SendOnce(origin, target, postBody, maxBody, deadline);
+        Exchange exchange = SendOnce(server, target, postBody, maxBody, deadline);
         const bool transient = (exchange.status == 0 && exchange.unreachable) ||
                                IsTransientStatus(exchange.status);
         // Exponential backoff, a random half of it, so that many threads
@@ -250,10 +259,10 @@ HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::
         return exchange;
     }
     const Deadline deadline = Clock::now() + _timeout;
-    std::string origin = _server.Origin();
+    ServerUrl server = _server;
     std::string hopTarget = target;
     for (long hops = 0;; ++hops) {
-        Exchange exchange = SendWithRetries(origin, hopTarget, postBody, maxBody, deadline);
+        Exchange exchange = SendWithRetries(server, hopTarget, postBody, maxBody, deadline);
         if (!IsRedirect(exchange.status)) return exchange;
         std::string refusal;
         std::optional<RedirectTarget> next;
@@ -261,8 +270,9 @@ HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::
             refusal = "more than " + std::to_string(_maxRedirects) + " redirects (AR_HTTP_MAX_REDIRECTS)";
         } else if (postBody && exchange.status != 307 && exchange.status != 308) {
             refusal = "a " + std::to_string(exchange.status) + " redirect of a POST, which would lose its body";
-        } else if (!(next = FollowLocation(exchange.location, origin, &refusal))) {
-            refusal += " (" + std::to_string(exchange.status) + " from " + origin + hopTarget + ")";
+        } else if (!(next = FollowLocation(exchange.location, server, &refusal))) {
+            refusal += " (" + std::to_string(exchange.status) + " from " +
+                       Printable(server.Origin() + hopTarget) + ")";
         }
         if (!refusal.empty()) {
             if (!_redirectReported.exchange(true)) {
@@ -275,7 +285,7 @@ HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::
             exchange.reported = true;
             return exchange;
         }
-        origin = next->origin;
+        server = next->server;
         hopTarget = next->target;
     }
 }
@@ -300,7 +310,7 @@ void HttpResolver::NoteOutcome(const Exchange& exchange, const std::string& url)
     if (!_unreachable.exchange(true)) {
         const std::string why = exchange.status ? "answered " + std::to_string(exchange.status)
                                                 : exchange.error;
-        _log->Warn("the resolution server at " + _server.Text() + " failed (" + why + " for " + url +
+        _log->Warn("the resolution server at " + _server.Text() + " failed (" + why + " for " + Printable(url) +
                    (_retries ? ", after " + std::to_string(_retries) + " retries" : std::string()) +
                    "); assets only it knows stay unresolved" +
                    (_failFast.count() ? ", and it is asked again after " +
@@ -313,8 +323,17 @@ std::string HttpResolver::Resolve(const std::string& assetPath) const noexcept {
     return Lookup(assetPath).resolvedPath;
 }
 
+bool HttpResolver::IsSendable(const std::string& assetPath) const {
+    if (assetPath.size() <= kMaxAssetPathBytes) return true;
+    _log->Warn("the asset path " + Quoted(assetPath) + " (" + std::to_string(assetPath.size()) +
+               " bytes) is longer than " + std::to_string(kMaxAssetPathBytes) +
+               " bytes: it is not sent to the resolution server and stays unresolved");
+    return false;
+}
+
 ResolveCache::Answer HttpResolver::Lookup(const std::string& assetPath) const noexcept {
     try {
+        if (!IsSendable(assetPath)) return {std::string(), false};
         return _cache.GetOrResolve(assetPath, [&] { return Fetch(assetPath); });
     } catch (...) {
         // Only allocation fails here; Fetch reports its own failures.
@@ -326,13 +345,18 @@ std::optional<std::vector<std::string>> HttpResolver::ResolveBatch(
     const std::vector<std::string>& assetPaths) const noexcept {
     if (_batchPath.empty() || _noBatches.load() || assetPaths.empty()) return std::nullopt;
     try {
-        std::vector<std::string> answers;
-        for (auto begin = assetPaths.begin(); begin != assetPaths.end();) {
-            const auto end = begin + std::min<size_t>(kMaxBatch, assetPaths.end() - begin);
-            auto chunk = FetchBatch(begin, end);
-            if (!chunk) return std::nullopt;
-            answers.insert(answers.end(), chunk->begin(), chunk->end());
-            begin = end;
+        std::vector<std::string> answers(assetPaths.size());
+        std::vector<size_t> sent;
+        for (size_t i = 0; i < assetPaths.size(); ++i) {
+            if (IsSendable(assetPaths[i])) sent.push_back(i);
+        }
+        for (size_t begin = 0; begin < sent.size(); begin += kMaxBatch) {
+            const size_t end = std::min(sent.size(), begin + kMaxBatch);
+            std::vector<std::string> chunk;
+            for (size_t i = begin; i < end; ++i) chunk.push_back(assetPaths[sent[i]]);
+            const auto chunkAnswers = FetchBatch(chunk);
+            if (!chunkAnswers) return std::nullopt;
+            for (size_t i = begin; i < end; ++i) answers[sent[i]] = (*chunkAnswers)[i - begin];
         }
         return answers;
     } catch (...) {
@@ -341,9 +365,7 @@ std::optional<std::vector<std::string>> HttpResolver::ResolveBatch(
 }
 
 std::optional<std::vector<std::string>> HttpResolver::FetchBatch(
-    std::vector<std::string>::const_iterator first,
-    std::vector<std::string>::const_iterator last) const {
-    const std::vector<std::string> assetPaths(first, last);
+    const std::vector<std::string>& assetPaths) const {
     std::string body;
     for (const std::string& assetPath : assetPaths) body += PercentEncodePath(assetPath) + '\n';
     const std::string target = _server.BasePath() + _batchPath;
@@ -376,7 +398,7 @@ std::optional<std::vector<std::string>> HttpResolver::FetchBatch(
             }
             outcome = ": " + std::to_string(lines.size()) + " answers";
         } else {
-            _log->Warn("the batch answer of " + url + " holds " + std::to_string(lines.size()) +
+            _log->Warn("the batch answer of " + Printable(url) + " holds " + std::to_string(lines.size()) +
                        " lines for " + std::to_string(assetPaths.size()) +
                        " asset paths: resolving one by one");
             outcome = ": unusable answer";
@@ -385,7 +407,7 @@ std::optional<std::vector<std::string>> HttpResolver::FetchBatch(
     if (_debug) {
         const std::string status = exchange.status
             ? std::to_string(exchange.status) : "error (" + exchange.error + ")";
-        _log->Debug("ar-http: POST " + url + " (" + std::to_string(assetPaths.size()) +
+        _log->Debug("ar-http: POST " + Printable(url) + " (" + std::to_string(assetPaths.size()) +
                     " asset paths) -> " + status + " in " +
                     Milliseconds(Clock::now() - start) + outcome);
     }
@@ -410,20 +432,20 @@ ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noe
             if (auto path = ResolvedPathFromBody(exchange.body, &why)) {
                 resolved = *path;
             } else {
-                _log->Warn("the resolution server answered " + url + " with 200 but an unusable "
+                _log->Warn("the resolution server answered " + Printable(url) + " with 200 but an unusable "
                            "body (" + why + "): treated as unresolved");
                 outcome = ": refused (" + why + ")";
             }
         } else if (exchange.status == 0 && !exchange.unreachable && !exchange.reported) {
-            _log->Warn("request " + url + " failed: " + exchange.error);
+            _log->Warn("request " + Printable(url) + " failed: " + exchange.error);
         }
         NoteOutcome(exchange, url);
 
         if (_debug) {
             const std::string status = exchange.status
                 ? std::to_string(exchange.status) : "error (" + exchange.error + ")";
-            if (outcome.empty()) outcome = resolved.empty() ? ": unresolved" : ": " + resolved;
-            _log->Debug("ar-http: GET " + url + " -> " + status + " in " +
+            if (outcome.empty()) outcome = resolved.empty() ? ": unresolved" : ": " + Printable(resolved, 1024);
+            _log->Debug("ar-http: GET " + Printable(url) + " -> " + status + " in " +
                         Milliseconds(Clock::now() - start) + outcome);
         }
         // Only an answer of the server itself says anything about the asset.

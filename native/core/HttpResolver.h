@@ -32,6 +32,10 @@ public:
     // Resolve, with whether the answer may be kept by a cache of the caller's.
     ResolveCache::Answer Lookup(const std::string& assetPath) const noexcept;
 
+    // Longer asset paths are never sent: each is answered "" at once, with a
+    // warning, and counts as no failure of the server.
+    static constexpr size_t kMaxAssetPathBytes = 16 * 1024;
+
     // Resolves many asset paths in one POST to AR_HTTP_BATCH_PATH: one
     // answer per path, in order. Nothing when batches are off, the server has
     // no batch endpoint (then it is not asked again) or the batch failed: the
@@ -52,20 +56,21 @@ private:
     // A GET, or a text/plain POST of `postBody`, with retries and redirects,
     // all within the timeout.
     Exchange Send(const std::string& target, const std::string* postBody, size_t maxBody) const;
-    Exchange SendWithRetries(const std::string& origin, const std::string& target,
+    Exchange SendWithRetries(const ServerUrl& server, const std::string& target,
                              const std::string* postBody, size_t maxBody,
                              Deadline deadline) const;
     // One request: on a pooled connection for the server's own origin.
-    Exchange SendOnce(const std::string& origin, const std::string& target,
+    Exchange SendOnce(const ServerUrl& server, const std::string& target,
                       const std::string* postBody, size_t maxBody, Deadline deadline) const;
+    // False, with a warning, for an asset path never to be sent.
+    bool IsSendable(const std::string& assetPath) const;
     // Whether resolves answer "" at once, the server having failed lately.
     bool FailingFast() const;
     // Notes how an exchange went, for failing fast and for the warnings.
     void NoteOutcome(const Exchange& exchange, const std::string& url) const;
     ResolveCache::Answer Fetch(const std::string& assetPath) const noexcept;
     std::optional<std::vector<std::string>> FetchBatch(
-        std::vector<std::string>::const_iterator begin,
-        std::vector<std::string>::const_iterator end) const;
+        const std::vector<std::string>& assetPaths) const;
 
     const ServerUrl _server;
     const PathFormat _pathFormat;
@@ -75,6 +80,7 @@ private:
     const std::chrono::milliseconds _failFast;
     const long _maxRedirects;
     const HeaderList _headers;
+    const SecretHeaderNames _secretHeaders;
     const TlsSettings _tls;
     const bool _debug;
     const std::string _batchPath;

@@ -2,6 +2,7 @@
 
 #include "PrintableText.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -60,13 +61,38 @@ HeaderList HeadersFromEnvironment(const std::map<std::string, std::string>& envi
     return headers;
 }
 
-bool IsSecretHeader(const std::string& name) {
+bool IsSecretHeader(const std::string& name, const SecretHeaderNames& alsoSecret) {
     const std::string lower = LowerCaseName(name);
-    return lower == "authorization" || lower == "cookie" || lower == "proxy-authorization";
+    for (const char* word : {"auth", "cookie", "key", "token", "secret", "password", "session",
+                             "signature"}) {
+        if (lower.find(word) != std::string::npos) return true;
+    }
+    return std::find(alsoSecret.begin(), alsoSecret.end(), lower) != alsoSecret.end();
 }
 
-std::string PrintableHeaderValue(const std::string& name, const std::string& value) {
-    return IsSecretHeader(name) ? "<redacted>" : value;
+std::string PrintableHeaderValue(const std::string& name, const std::string& value,
+                                 const SecretHeaderNames& alsoSecret) {
+    return IsSecretHeader(name, alsoSecret) ? "<redacted>" : value;
+}
+
+SecretHeaderNames SecretHeaderNamesFrom(const std::string& text, std::vector<std::string>* warnings) {
+    SecretHeaderNames names;
+    for (size_t start = 0; start <= text.size();) {
+        size_t end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        std::string name = text.substr(start, end - start);
+        name.erase(0, name.find_first_not_of(" \t"));
+        name.erase(name.find_last_not_of(" \t") + 1);
+        if (!name.empty()) {
+            if (const auto problem = HeaderProblem(name, std::string())) {
+                warnings->push_back("AR_HTTP_SECRET_HEADERS: " + *problem + ": left out");
+            } else {
+                names.push_back(LowerCaseName(name));
+            }
+        }
+        start = end + 1;
+    }
+    return names;
 }
 
 }  // namespace arhttp

@@ -27,11 +27,23 @@ std::optional<std::string> HeaderProblem(const std::string& name, const std::str
 HeaderList HeadersFromEnvironment(const std::map<std::string, std::string>& environment,
                                   std::vector<std::string>* warnings);
 
-// Authorization, Cookie and Proxy-Authorization: values never printed.
-bool IsSecretHeader(const std::string& name);
+// Lower-case names of headers to treat as secret besides those the rule
+// finds (AR_HTTP_SECRET_HEADERS).
+using SecretHeaderNames = std::vector<std::string>;
+
+// Whether a header carries credentials, whose value is never printed and
+// never sent to another origin: Authorization, Proxy-Authorization, Cookie,
+// any name holding key, token, secret, password, auth, session, signature or
+// cookie, and the names in `alsoSecret`.
+bool IsSecretHeader(const std::string& name, const SecretHeaderNames& alsoSecret = {});
 
 // The value as it may appear in output: secrets are replaced.
-std::string PrintableHeaderValue(const std::string& name, const std::string& value);
+std::string PrintableHeaderValue(const std::string& name, const std::string& value,
+                                 const SecretHeaderNames& alsoSecret = {});
+
+// AR_HTTP_SECRET_HEADERS: header names separated by commas; a name that is
+// not a valid header name is left out with a warning in `warnings`.
+SecretHeaderNames SecretHeaderNamesFrom(const std::string& text, std::vector<std::string>* warnings);
 
 }  // namespace arhttp
 

@@ -26,8 +26,13 @@ bool ParsePort(const std::string& text, std::string* port) {
 
 }  // namespace
 
-ServerUrl::ServerUrl(std::string text, std::string origin, std::string basePath)
-    : _text(std::move(text)), _origin(std::move(origin)), _basePath(std::move(basePath)) {}
+ServerUrl::ServerUrl(std::string text, std::string origin, std::string basePath,
+                     std::string host, int port)
+    : _text(std::move(text)),
+      _origin(std::move(origin)),
+      _basePath(std::move(basePath)),
+      _host(std::move(host)),
+      _port(port) {}
 
 std::optional<ServerUrl> ServerUrl::Parse(const std::string& url, std::string* error) {
     auto refuse = [&](const std::string& why) {
@@ -40,6 +45,9 @@ std::optional<ServerUrl> ServerUrl::Parse(const std::string& url, std::string* e
                               : Quoted(url)) + " " + why;
         return std::nullopt;
     };
+    if (url.size() > kMaxLength) {
+        return refuse("is longer than " + std::to_string(kMaxLength) + " bytes");
+    }
     for (unsigned char c : url) {
         if (c <= 0x20 || c == 0x7F) return refuse("holds a space or control character");
     }
@@ -97,12 +105,16 @@ std::optional<ServerUrl> ServerUrl::Parse(const std::string& url, std::string* e
         }
     }
     if (host.empty() || host == "[]") return refuse("has no host");
+    if (host.size() > kMaxHostLength) {
+        return refuse("has a host longer than " + std::to_string(kMaxHostLength) + " bytes");
+    }
 
     std::string port = defaultPort;
     if (!portText.empty() && !ParsePort(portText, &port)) {
         return refuse("has a bad port (1-65535)");
     }
-    return ServerUrl(url, scheme + "://" + host + ":" + port, basePath);
+    const std::string bareHost = host[0] == '[' ? host.substr(1, host.size() - 2) : host;
+    return ServerUrl(url, scheme + "://" + host + ":" + port, basePath, bareHost, std::stoi(port));
 }
 
 }  // namespace arhttp

@@ -16,12 +16,13 @@ Napi::Array StringArray(Napi::Env env, const std::vector<std::string>& items) {
 Napi::Object ConfigObject(Napi::Env env, const Config& config) {
     Napi::Object headers = Napi::Object::New(env);
     for (const auto& [name, value] : config.headers) {
-        headers.Set(name, PrintableHeaderValue(name, value));
+        headers.Set(name, PrintableHeaderValue(name, value, config.secretHeaders));
     }
     Napi::Object object = Napi::Object::New(env);
     object.Set("serverUrl", config.server.Text());
     object.Set("pathFormat", config.pathFormat.Text());
     object.Set("headers", headers);
+    object.Set("secretHeaders", StringArray(env, config.secretHeaders));
     object.Set("timeoutMs", static_cast<double>(config.timeout.count()));
     object.Set("maxConnections", static_cast<double>(config.maxConnections));
     object.Set("cacheTtlMs", static_cast<double>(config.cacheTimeToLive.count()));
