@@ -155,12 +155,16 @@ describe('redirects', () => {
     expect(resolve('no-location')).toBe('');
   });
 
-  test('a redirect to another server is followed without the credentials', async () => {
+  test('a redirect to another server is followed without the credentials: credential-like names and AR_HTTP_SECRET_HEADERS', async () => {
     const relay = await startTestServer({ '/away': { status: 307, headers: { location: `${target.url}/there` } } });
     try {
       setResolverEnv({
         AR_HTTP_SERVER_URL: relay.url,
         AR_HTTP_HEADER_Authorization: 'Bearer for-the-relay-only',
+        AR_HTTP_HEADER_X_Api_Key: 'key-for-the-relay-only',
+        AR_HTTP_HEADER_X_Upload_Signature: 'sig-for-the-relay-only',
+        AR_HTTP_HEADER_X_Tenant: 'tenant-for-the-relay-only',
+        AR_HTTP_SECRET_HEADERS: 'X-Tenant',
         AR_HTTP_HEADER_X_Trace: 't-1',
       });
       expect(resolve('away')).toBe('/there');
@@ -168,8 +172,15 @@ describe('redirects', () => {
       const last = requests[requests.length - 1];
       expect(last.url).toBe('/there');
       expect(last.headers['x-trace']).toBe('t-1');
-      expect(last.headers.authorization).toBeUndefined();
-      expect((await relay.stats()).requests[0].headers.authorization).toBe('Bearer for-the-relay-only');
+      for (const secret of ['authorization', 'x-api-key', 'x-upload-signature', 'x-tenant']) {
+        expect(last.headers[secret]).toBeUndefined();
+      }
+      expect((await relay.stats()).requests[0].headers).toMatchObject({
+        authorization: 'Bearer for-the-relay-only',
+        'x-api-key': 'key-for-the-relay-only',
+        'x-upload-signature': 'sig-for-the-relay-only',
+        'x-tenant': 'tenant-for-the-relay-only',
+      });
     } finally {
       await relay.close();
     }

@@ -1,0 +1,136 @@
+// What a broken or hostile server can do to a resolving process: nothing
+// beyond an unresolved asset. Raw TCP servers send what no HTTP library would.
+import { resolve, resolveAsync, resolveMany } from '../lib';
+import { distLib } from './helpers/cli';
+import { setResolverEnv } from './helpers/env';
+import { startHostileServer, type Scenario } from './helpers/hostileServer';
+import { withRssPeak } from './helpers/rssPeak';
+import { run } from './helpers/run';
+import { startTestServer } from './helpers/testServer';
+
+const TIMEOUT_MS = 2000;
+// Scheduling and a worker thread's start, beside the deadline itself.
+const SLACK_MS = 1000;
+// What one exchange may hold: a 64 KiB head and the body limits, far below this.
+const MAX_RSS_GROWTH = 48 * 1024 * 1024;
+
+afterAll(() => setResolverEnv({}));
+
+const ids = ['asset0', 'asset1', 'asset2'];
+const resolved = ids.map((id) => `/resolved/${id}`);
+const unresolved = ids.map(() => '');
+
+const apis: Record<string, (assetPaths: string[]) => Promise<string[]> | string[]> = {
+  resolve: (assetPaths) => assetPaths.map((assetPath) => resolve(assetPath)),
+  resolveAsync: (assetPaths) => Promise.all(assetPaths.map((assetPath) => resolveAsync(assetPath))),
+  resolveMany: (assetPaths) => resolveMany(assetPaths),
+};
+
+const cases: [string, Scenario, string[]][] = [
+  ['a 30 KB status line (a right answer otherwise)', { kind: 'longStatusLine', length: 30_000 }, resolved],
+  ['a 100 KB status line', { kind: 'longStatusLine', length: 100_000 }, unresolved],
+  ['a status line that never ends', { kind: 'endlessStatusLine' }, unresolved],
+  ['102 Processing, 103 Early Hints and 100 with headers before a right answer', { kind: 'interim' }, resolved],
+  ['100 Continue for ever', { kind: 'continueForever' }, unresolved],
+  ['a status line trickled every 500 ms', { kind: 'trickleStatusLine', intervalMs: 500 }, unresolved],
+  ['header lines trickled every 500 ms', { kind: 'trickleHeaders', intervalMs: 500 }, unresolved],
+  ['chunks trickled every 500 ms', { kind: 'trickleChunks', intervalMs: 500 }, unresolved],
+  ['header lines that never end', { kind: 'endlessHeaders' }, unresolved],
+  ['one header line that never ends', { kind: 'endlessHeaderLine' }, unresolved],
+  ['one chunk-size line that never ends', { kind: 'endlessChunkSizeLine' }, unresolved],
+  ['a chunked body that never ends', { kind: 'endlessChunkedBody' }, unresolved],
+  ['a 100 MB body', { kind: 'bigBody' }, unresolved],
+  ['a 300 KB gzip body inflating to 300 MB', { kind: 'gzipBomb' }, unresolved],
+  ['no HTTP at all', { kind: 'garbage' }, unresolved],
+];
+
+describe.each(cases)('a server sending %s', (_, scenario, expected) => {
+  test.each(Object.keys(apis))(
+    '%s: the answer, within the deadline, in bounded memory',
+    async (api) => {
+      const server = await startHostileServer(scenario);
+      try {
+        setResolverEnv({ AR_HTTP_SERVER_URL: server.url, AR_HTTP_TIMEOUT_MS: String(TIMEOUT_MS) });
+        const { result, peakGrowth, elapsedMs } = await withRssPeak(() => apis[api](ids));
+        expect(result).toEqual(expected);
+        expect(elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+        expect(peakGrowth).toBeLessThan(MAX_RSS_GROWTH);
+      } finally {
+        await server.close();
+      }
+    },
+    20_000,
+  );
+});
+
+describe('hosts that would reach cpp-httplib\'s regexes', () => {
+  const longHost = `http://${'a'.repeat(20_000)}.example`;
+
+  test('AR_HTTP_SERVER_URL with a 20,000-character host is refused with a warning, nothing crashes', () => {
+    const settings = setResolverEnv({ AR_HTTP_SERVER_URL: longHost });
+    expect(settings.serverUrl).toBe('http://localhost:8000');
+    expect(settings.warnings).toEqual([expect.stringMatching(/^AR_HTTP_SERVER_URL "http:\/\/a{100,}\.\.\." is longer than 2048 bytes/)]);
+    expect(settings.warnings[0].length).toBeLessThan(400);
+    expect(resolve('asset0', { context: { serverUrl: 'http://127.0.0.1:1' } })).toBe('');
+  });
+
+  test.each([
+    ['a 20,000-character host', longHost, /is longer than 2048 bytes/],
+    ['a 254-character host', `http://${'h'.repeat(254)}`, /has a host longer than 253 bytes/],
+  ])('a context server URL with %s is a TypeError naming the problem', (_, serverUrl, why) => {
+    setResolverEnv({});
+    expect(() => resolve('asset0', { context: { serverUrl } })).toThrow(why);
+  });
+
+  test('a redirect to a 20,000-character host is refused, nothing crashes', async () => {
+    const relay = await startTestServer({ '*': { status: 302, headers: { location: `${longHost}/x` } } });
+    try {
+      setResolverEnv({ AR_HTTP_SERVER_URL: relay.url });
+      expect(await resolveAsync('asset0')).toBe('');
+    } finally {
+      await relay.close();
+    }
+  });
+});
+
+describe('an asset path over 16 KiB', () => {
+  test('is answered "" at once with a short warning, never reaches the server, and trips nothing for others', async () => {
+    const server = await startTestServer({ '*': { echoUrl: true } });
+    try {
+      const script = `
+        const { resolve, resolveMany } = require(${JSON.stringify(distLib)});
+        const huge = 'x'.repeat(10 * 1024 * 1024);
+        const answers = [resolve(huge), resolve('after')];
+        resolveMany(['first', huge, 'last']).then((many) => console.log(JSON.stringify([...answers, ...many])));
+      `;
+      const { status, stdout, stderr } = await run(process.execPath, ['-e', script], {
+        AR_HTTP_SERVER_URL: server.url,
+        AR_HTTP_BATCH_PATH: 'none',
+      });
+      expect(status).toBe(0);
+      expect(JSON.parse(stdout)).toEqual(['', '/after', '/first', '', '/last']);
+      const warnings = stderr.split('\n').filter(Boolean);
+      expect(warnings.length).toBeGreaterThanOrEqual(2);
+      for (const line of warnings) {
+        expect(line).toMatch(/the asset path "x{190,200}\.\.\." \(10485760 bytes\) is longer than 16384 bytes/);
+        expect(line.length).toBeLessThan(400);
+      }
+      const { requests } = await server.stats();
+      expect(requests.map((request) => request.url).sort()).toEqual(['/after', '/first', '/last']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a batch answers it "" and sends the others', async () => {
+    const server = await startHostileServer({ kind: 'interim' });
+    try {
+      setResolverEnv({ AR_HTTP_SERVER_URL: server.url });
+      const huge = 'y'.repeat(16 * 1024 + 1);
+      expect(await resolveMany(['a', huge, 'b'])).toEqual(['/resolved/a', '', '/resolved/b']);
+      expect((await server.requests()).map(({ method, pathLength }) => [method, pathLength])).toEqual([['POST', 12]]);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,152 @@
+// A raw TCP server on its own thread that reads each request and answers it
+// the way workerData.scenario says a broken or hostile HTTP server would.
+// Plain JS: workers do not run TS.
+const net = require('node:net');
+const zlib = require('node:zlib');
+const { parentPort, workerData } = require('node:worker_threads');
+
+const { scenario } = workerData;
+// No scenario writes more than this to one connection, nor for longer.
+const MAX_BYTES = 1536 * 1024 * 1024;
+const MAX_MS = 30000;
+const requests = [];
+const sockets = new Set();
+
+/** The right answer's body: one resolved path per asset path asked. */
+function resolvedBody(request) {
+  if (request.method === 'POST') {
+    return request.body.split('\n').filter(Boolean).map((line) => `/resolved/${line}\n`).join('');
+  }
+  return `/resolved${request.path}`;
+}
+
+function ok(body, head = '') {
+  return `HTTP/1.1 200 OK\r\n${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/** Writes what next() gives, every intervalMs (0: as fast as the socket takes it), within the bounds. */
+function stream(socket, next, intervalMs = 0) {
+  let written = 0;
+  const started = Date.now();
+  const go = () => {
+    while (!socket.destroyed && written < MAX_BYTES && Date.now() - started < MAX_MS) {
+      const chunk = next();
+      written += chunk.length;
+      const more = socket.write(chunk);
+      if (intervalMs > 0) return void setTimeout(go, intervalMs);
+      if (!more) return void socket.once('drain', go);
+    }
+    socket.destroy();
+  };
+  go();
+}
+
+let gzipBomb;
+function makeGzipBomb(inflatedBytes) {
+  const zeros = Buffer.alloc(1024 * 1024);
+  const gzip = zlib.createGzip({ level: 9 });
+  const parts = [];
+  gzip.on('data', (part) => parts.push(part));
+  const done = new Promise((resolve) => gzip.on('end', () => resolve(Buffer.concat(parts))));
+  for (let i = 0; i < inflatedBytes / zeros.length; i += 1) gzip.write(zeros);
+  gzip.end();
+  return done;
+}
+
+const kilobytes64 = 'a'.repeat(64 * 1024);
+
+const scenarios = {
+  // A status line with a long reason phrase, then a right answer.
+  longStatusLine: (socket, request) => {
+    const body = resolvedBody(request);
+    socket.end(`HTTP/1.1 200 ${'O'.repeat(scenario.length)}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  },
+  // Interim answers (102, 103, 100 with headers), then a right answer.
+  interim: (socket, request) => {
+    socket.write('HTTP/1.1 102 Processing\r\n\r\n');
+    setTimeout(() => {
+      socket.write('HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 100 Continue\r\nX-Note: more\r\n\r\n');
+      socket.end(ok(resolvedBody(request)));
+    }, 20);
+  },
+  continueForever: (socket) => stream(socket, () => 'HTTP/1.1 100 Continue\r\n\r\n', 1),
+  trickleStatusLine: (socket) => {
+    socket.write('HTTP/1.1 200 ');
+    stream(socket, () => 'O', scenario.intervalMs);
+  },
+  trickleHeaders: (socket) => {
+    socket.write('HTTP/1.1 200 OK\r\n');
+    stream(socket, () => 'X-Slow: yes\r\n', scenario.intervalMs);
+  },
+  trickleChunks: (socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    stream(socket, () => '1\r\n/\r\n', scenario.intervalMs);
+  },
+  endlessHeaders: (socket) => {
+    socket.write('HTTP/1.1 200 OK\r\n');
+    stream(socket, () => 'X-More: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n'.repeat(1000));
+  },
+  endlessHeaderLine: (socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nX-Long: ');
+    stream(socket, () => kilobytes64);
+  },
+  endlessStatusLine: (socket) => {
+    socket.write('HTTP/1.1 200 ');
+    stream(socket, () => kilobytes64);
+  },
+  endlessChunkSizeLine: (socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    stream(socket, () => '1'.repeat(64 * 1024));
+  },
+  endlessChunkedBody: (socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    stream(socket, () => `10000\r\n${kilobytes64}\r\n`);
+  },
+  bigBody: (socket) => {
+    const size = 100 * 1024 * 1024;
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`);
+    let left = size / kilobytes64.length;
+    stream(socket, () => (left-- > 0 ? kilobytes64 : ''));
+  },
+  gzipBomb: (socket) => {
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${gzipBomb.length}\r\n\r\n`);
+    socket.end(gzipBomb);
+  },
+  garbage: (socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n\r\n'),
+};
+
+async function main() {
+  if (scenario.kind === 'gzipBomb') gzipBomb = await makeGzipBomb(300 * 1024 * 1024);
+  const answer = scenarios[scenario.kind];
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let received = Buffer.alloc(0);
+    const onData = (data) => {
+      received = Buffer.concat([received, data]);
+      const end = received.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = received.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (received.length < end + 4 + length) return;
+      socket.off('data', onData);
+      const [method, target] = head.split(' ');
+      const request = { method, path: target, body: received.subarray(end + 4, end + 4 + length).toString('utf8') };
+      requests.push({ method, path: target.slice(0, 100), pathLength: target.length });
+      answer(socket, request);
+    };
+    socket.on('data', onData);
+  });
+  parentPort.on('message', (message) => {
+    if (message === 'stats') {
+      parentPort.postMessage({ requests });
+    } else if (message === 'close') {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => parentPort.close());
+    }
+  });
+  server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+}
+
+main();
