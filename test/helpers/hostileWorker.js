@@ -6,6 +6,8 @@ const zlib = require('node:zlib');
 const { parentPort, workerData } = require('node:worker_threads');
 
 const { scenario } = workerData;
+// Where the right answer says each asset is.
+const prefix = workerData.resolvedPrefix ?? '/resolved/';
 // No scenario writes more than this to one connection, nor for longer.
 const MAX_BYTES = 1536 * 1024 * 1024;
 const MAX_MS = 30000;
@@ -15,9 +17,9 @@ const sockets = new Set();
 /** The right answer's body: one resolved path per asset path asked. */
 function resolvedBody(request) {
   if (request.method === 'POST') {
-    return request.body.split('\n').filter(Boolean).map((line) => `/resolved/${line}\n`).join('');
+    return request.body.split('\n').filter(Boolean).map((line) => `${prefix}${line}\n`).join('');
   }
-  return `/resolved${request.path}`;
+  return `${prefix}${request.path.slice(1)}`;
 }
 
 function ok(body, head = '') {
