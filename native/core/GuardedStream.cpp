@@ -88,25 +88,27 @@ bool GuardedStream::Wait(short events) {
     }
 }
 
-ssize_t GuardedStream::Receive(char* ptr, size_t size) {
+ssize_t GuardedStream::Transfer(char* ptr, size_t size, bool receiving) {
     size = std::min<size_t>(size, INT_MAX);
     for (;;) {
-        short waitFor = POLLIN;
+        short waitFor = receiving ? POLLIN : POLLOUT;
         if (_ssl) {
             ERR_clear_error();
-            const int got = SSL_read(_ssl, ptr, static_cast<int>(size));
-            if (got > 0) return got;
-            const int error = SSL_get_error(_ssl, got);
+            const int moved = receiving ? SSL_read(_ssl, ptr, static_cast<int>(size))
+                                        : SSL_write(_ssl, ptr, static_cast<int>(size));
+            if (moved > 0) return moved;
+            const int error = SSL_get_error(_ssl, moved);
             if (error == SSL_ERROR_ZERO_RETURN) return 0;
-            if (error == SSL_ERROR_WANT_WRITE) {
-                waitFor = POLLOUT;
-            } else if (error != SSL_ERROR_WANT_READ) {
+            if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+                waitFor = error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+            } else {
                 // A close without close_notify, as many servers do.
-                return error == SSL_ERROR_SYSCALL && got == 0 ? 0 : -1;
+                return receiving && error == SSL_ERROR_SYSCALL && moved == 0 ? 0 : -1;
             }
         } else {
-            const ssize_t got = recv(_socket, ptr, size, 0);
-            if (got >= 0) return got;
+            const ssize_t moved = receiving ? recv(_socket, ptr, size, 0)
+                                            : send(_socket, ptr, size, MSG_NOSIGNAL);
+            if (moved >= 0) return moved;
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -1;
         }
         if (!Wait(waitFor)) return -1;
@@ -135,7 +137,7 @@ bool GuardedStream::ReadHead() {
         if (raw.size() >= kMaxResponseHeadBytes) return Stop(GuardStop::HeadTooLarge);
         const size_t before = raw.size();
         raw.resize(std::min(kMaxResponseHeadBytes, before + kReadSize));
-        const ssize_t got = Receive(&raw[before], raw.size() - before);
+        const ssize_t got = Transfer(&raw[before], raw.size() - before, true);
         raw.resize(before + std::max<ssize_t>(got, 0));
         if (got <= 0) return got == 0 ? Stop(GuardStop::Closed) : false;
         _outcome->received += static_cast<size_t>(got);
@@ -159,7 +161,7 @@ ssize_t GuardedStream::read(char* ptr, size_t size) {
         if (_bodyBytes >= _limits.maxBodyBytes) return Stop(GuardStop::BodyTooLarge), -1;
         _buffer.resize(std::min(kReadSize, _limits.maxBodyBytes - _bodyBytes));
         _bufferAt = 0;
-        const ssize_t got = Receive(&_buffer[0], _buffer.size());
+        const ssize_t got = Transfer(&_buffer[0], _buffer.size(), true);
         _buffer.resize(std::max<ssize_t>(got, 0));
         if (got <= 0) return got;
         _bodyBytes += static_cast<size_t>(got);
@@ -172,26 +174,8 @@ ssize_t GuardedStream::read(char* ptr, size_t size) {
 }
 
 ssize_t GuardedStream::write(const char* ptr, size_t size) {
-    size = std::min<size_t>(size, INT_MAX);
-    for (;;) {
-        short waitFor = POLLOUT;
-        if (_ssl) {
-            ERR_clear_error();
-            const int sent = SSL_write(_ssl, ptr, static_cast<int>(size));
-            if (sent > 0) return sent;
-            const int error = SSL_get_error(_ssl, sent);
-            if (error == SSL_ERROR_WANT_READ) {
-                waitFor = POLLIN;
-            } else if (error != SSL_ERROR_WANT_WRITE) {
-                return -1;
-            }
-        } else {
-            const ssize_t sent = send(_socket, ptr, size, MSG_NOSIGNAL);
-            if (sent >= 0) return sent;
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -1;
-        }
-        if (!Wait(waitFor)) return -1;
-    }
+    // Transfer only reads from `ptr` when sending.
+    return Transfer(const_cast<char*>(ptr), size, false);
 }
 
 void GuardedStream::get_remote_ip_and_port(std::string& ip, int& port) const {

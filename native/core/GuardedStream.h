@@ -59,9 +59,9 @@ private:
     // Waits for `events` (POLLIN, POLLOUT) until the deadline; false, with
     // the outcome set, once it has passed.
     bool Wait(short events);
-    // At most `size` bytes from the connection: > 0, 0 at its end, -1 on an
-    // error or at the deadline.
-    ssize_t Receive(char* ptr, size_t size);
+    // At most `size` bytes received into `ptr`, or sent from it: > 0, 0 at
+    // the connection's end, -1 on an error or at the deadline.
+    ssize_t Transfer(char* ptr, size_t size, bool receiving);
     // Reads heads until a final one and queues it, rewritten, with the body
     // bytes that came along.
     bool ReadHead();

@@ -104,11 +104,11 @@ std::optional<ServerContext> ServerContext::Parse(const std::string& text, std::
     return context;
 }
 
-std::string ServerContext::Describe() const {
+std::string ServerContext::Describe(const SecretHeaderNames& alsoSecret) const {
     std::string text = _serverUrl.empty() ? "(environment's server)" : _serverUrl;
     if (!_pathFormat.empty()) text += ";pathFormat=" + _pathFormat;
     for (const auto& [name, value] : _headers) {
-        text += ";header." + name + "=" + PrintableHeaderValue(name, value);
+        text += ";header." + name + "=" + PrintableHeaderValue(name, value, alsoSecret);
     }
     return text;
 }

@@ -41,8 +41,8 @@ public:
     std::string KeyFor(const std::string& assetPath) const {
         return IsEmpty() ? assetPath : _key + '\0' + assetPath;
     }
-    // For messages: header values of secret headers are redacted.
-    std::string Describe() const;
+    // For messages: values of secret headers (IsSecretHeader) are redacted.
+    std::string Describe(const SecretHeaderNames& alsoSecret = {}) const;
 
     // `base` with this context's parts in place. A context naming another
     // server gets none of the environment's headers: they may hold

@@ -1,6 +1,9 @@
 #include "ArHttpContext.h"
 
+#include "pxr/base/tf/getenv.h"
+
 #include <functional>
+#include <vector>
 
 PXR_NAMESPACE_OPEN_SCOPE
 
@@ -25,7 +28,11 @@ ArHttpContext ArHttpContext::FromString(const std::string& text) {
 }
 
 std::string ArHttpContext::GetAsString() const {
-    return IsValid() ? "ArHttpContext(" + _context.Describe() + ")"
+    // Read where it is printed: a context outlives any one configuration.
+    std::vector<std::string> refused;
+    const auto alsoSecret =
+        arhttp::SecretHeaderNamesFrom(TfGetenv("AR_HTTP_SECRET_HEADERS"), &refused);
+    return IsValid() ? "ArHttpContext(" + _context.Describe(alsoSecret) + ")"
                      : "ArHttpContext(refused: " + _error + ")";
 }
 
