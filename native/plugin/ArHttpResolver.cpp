@@ -5,6 +5,7 @@
 
 #include "core/DebugSwitch.h"
 #include "core/HttpResolverSet.h"
+#include "core/PrintableText.h"
 
 #include "pxr/base/js/value.h"
 #include "pxr/base/plug/registry.h"
@@ -183,7 +184,8 @@ ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
         }
         return ArResolvedPath(resolve().resolvedPath);
     } catch (const std::exception& error) {
-        TF_WARN("ArHttpResolver: resolving @%s@ failed: %s", assetPath.c_str(), error.what());
+        TF_WARN("ArHttpResolver: resolving %s failed: %s", arhttp::Quoted(assetPath).c_str(),
+                error.what());
         return ArResolvedPath();
     }
 }
@@ -228,8 +230,8 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
         try {
             _AskAhead(resolvedPath, *asset);
         } catch (const std::exception& error) {
-            TF_WARN("ArHttpResolver: looking ahead in @%s@ failed: %s",
-                    resolvedPath.GetPathString().c_str(), error.what());
+            TF_WARN("ArHttpResolver: looking ahead in %s failed: %s",
+                    arhttp::Quoted(resolvedPath.GetPathString()).c_str(), error.what());
         }
     }
     return asset;
