@@ -1,6 +1,6 @@
 // What a broken or hostile server can do to a resolving process: nothing
 // beyond an unresolved asset. Raw TCP servers send what no HTTP library would.
-import { resolve, resolveAsync, resolveMany } from '../lib';
+import { backend, resolve, resolveAsync, resolveMany } from '../lib';
 import { distLib } from './helpers/cli';
 import { setResolverEnv } from './helpers/env';
 import { hostileCases, startHostileServer } from './helpers/hostileServer';
@@ -95,7 +95,8 @@ describe('an asset path over 16 KiB', () => {
       expect(warnings.length).toBeGreaterThanOrEqual(2);
       for (const line of warnings) {
         expect(line).toMatch(/the asset path "x{190,200}\.\.\." \(10485760 bytes\) is longer than 16384 bytes/);
-        expect(line.length).toBeLessThan(400);
+        // TfWarn, through OpenUSD, puts the file and line of the warning before it.
+        expect(line.length).toBeLessThan(512);
       }
       const { requests } = await server.stats();
       expect(requests.map((request) => request.url).sort()).toEqual(['/after', '/first', '/last']);
@@ -104,13 +105,16 @@ describe('an asset path over 16 KiB', () => {
     }
   });
 
-  test('a batch answers it "" and sends the others', async () => {
+  test('resolveMany answers it "" and asks for the others (in a batch where the backend sends one)', async () => {
     const server = await startHostileServer({ kind: 'interim' });
     try {
       setResolverEnv({ AR_HTTP_SERVER_URL: server.url });
       const huge = 'y'.repeat(16 * 1024 + 1);
       expect(await resolveMany(['a', huge, 'b'])).toEqual(['/resolved/a', '', '/resolved/b']);
-      expect((await server.requests()).map(({ method, pathLength }) => [method, pathLength])).toEqual([['POST', 12]]);
+      const requests = await server.requests();
+      const batch = backend === 'standalone';
+      expect(requests.map(({ method }) => method)).toEqual(batch ? ['POST'] : ['GET', 'GET']);
+      expect(requests.every(({ pathLength }) => pathLength < 100)).toBe(true);
     } finally {
       await server.close();
     }
