@@ -100,6 +100,11 @@ describe('every non-200 status is "not found"', () => {
     expect(resolve(`s${status}`)).toBe('');
     await expect(resolveAsync(`s${status}`)).resolves.toBe('');
   });
+
+  test.each([204, 404, 410])('status %i is an answer: no warning', async (status) => {
+    const { stderr } = await runCli(['resolve', `s${status}`], { AR_HTTP_SERVER_URL: statusServer.url });
+    expect(stderr).toBe(`ar-http: unresolved: s${status}\n`);
+  });
 });
 
 describe('path format and base path', () => {

@@ -199,7 +199,12 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
         };
         httplib::Response response;
         httplib::Error error = httplib::Error::Success;
-        if (client.send(request, response, error)) return exchange;
+        if (client.send(request, response, error)) {
+            // cpp-httplib asks response_handler nothing for a 204.
+            exchange.status = response.status;
+            exchange.location = response.get_header_value("Location");
+            return exchange;
+        }
         // Once a status other than 200 came, it is the answer, whatever
         // happened to the body nobody reads.
         if (exchange.status != 0 && exchange.status != 200) {
