@@ -172,20 +172,19 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
         size_t received = 0;
 
         httplib::Request request;
+        httplib::Response response;
         request.method = postBody ? "POST" : "GET";
         request.path = target;
         if (postBody) {
             request.body = *postBody;
             request.set_header("Content-Type", "text/plain; charset=utf-8");
         }
-        request.response_handler = [&](const httplib::Response& response) {
-            exchange.status = response.status;
-            exchange.location = response.get_header_value("Location");
-            // A non-200 body is never used; one delimited only by the server
-            // closing the connection (as some 304s are) would just hold the
-            // connection until the timeout.
-            return response.status == 200 || response.has_header("Content-Length") ||
-                   response.has_header("Transfer-Encoding");
+        // A non-200 body is never used; one delimited only by the server
+        // closing the connection (as some 304s are) would just hold the
+        // connection until the timeout.
+        request.response_handler = [](const httplib::Response& head) {
+            return head.status == 200 || head.has_header("Content-Length") ||
+                   head.has_header("Transfer-Encoding");
         };
         // Counted as decompressed: a small compressed body can inflate a lot.
         request.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
@@ -194,21 +193,16 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
                 oversized = true;
                 return false;
             }
-            if (exchange.status == 200) exchange.body.append(data, length);
+            if (response.status == 200) exchange.body.append(data, length);
             return true;
         };
-        httplib::Response response;
         httplib::Error error = httplib::Error::Success;
-        if (client.send(request, response, error)) {
-            // cpp-httplib asks response_handler nothing for a 204.
-            exchange.status = response.status;
-            exchange.location = response.get_header_value("Location");
-            return exchange;
-        }
+        const bool whole = client.send(request, response, error);
         // Once a status other than 200 came, it is the answer, whatever
         // happened to the body nobody reads.
-        if (exchange.status != 0 && exchange.status != 200) {
-            exchange.body.clear();
+        if (whole || (response.status > 0 && response.status != 200)) {
+            exchange.status = response.status;
+            exchange.location = response.get_header_value("Location");
             return exchange;
         }
 
@@ -223,7 +217,6 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
             exchange.error = Describe(error);
             exchange.unreachable = IsConnectionError(error) || outcome.stop == GuardStop::Closed;
         }
-        exchange.status = 0;
         exchange.body.clear();
         const bool stale = reused && outcome.received == 0 &&
                            (error == httplib::Error::Read || error == httplib::Error::Write) &&

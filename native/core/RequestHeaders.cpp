@@ -28,6 +28,12 @@ std::string LowerCaseName(std::string name) {
     return name;
 }
 
+std::string_view TrimBlanks(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return text;
+}
+
 std::optional<std::string> HeaderProblem(const std::string& name, const std::string& value) {
     bool nameOk = !name.empty() && name.size() <= 256;
     for (unsigned char c : name) nameOk = nameOk && IsTokenChar(c);
@@ -80,9 +86,7 @@ SecretHeaderNames SecretHeaderNamesFrom(const std::string& text, std::vector<std
     for (size_t start = 0; start <= text.size();) {
         size_t end = text.find(',', start);
         if (end == std::string::npos) end = text.size();
-        std::string name = text.substr(start, end - start);
-        name.erase(0, name.find_first_not_of(" \t"));
-        name.erase(name.find_last_not_of(" \t") + 1);
+        const std::string name(TrimBlanks(std::string_view(text).substr(start, end - start)));
         if (!name.empty()) {
             if (const auto problem = HeaderProblem(name, std::string())) {
                 warnings->push_back("AR_HTTP_SECRET_HEADERS: " + *problem + ": left out");

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,10 @@ constexpr const char* kHeaderVariablePrefix = "AR_HTTP_HEADER_";
 
 // Header names compare without regard to case: compare these.
 std::string LowerCaseName(std::string name);
+
+// `text` without leading and trailing spaces and tabs, as header values,
+// header name lists and context string parts are read.
+std::string_view TrimBlanks(std::string_view text);
 
 // Why `name: value` cannot be sent (bad name, CR/LF/NUL or other control
 // character in the value, a framing header), or nothing when it can.

@@ -14,12 +14,6 @@ bool IsKeptHeader(const std::string& lowerName) {
            lowerName == "location";
 }
 
-std::string_view Trimmed(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
-
 bool IsDigits(std::string_view text) {
     if (text.empty()) return false;
     for (unsigned char c : text) {
@@ -77,7 +71,7 @@ std::optional<ResponseHead> ParseResponseHead(std::string_view head, std::string
         }
         const std::string name = LowerCaseName(std::string(line.substr(0, colon)));
         if (!IsKeptHeader(name)) continue;
-        const std::string_view value = Trimmed(line.substr(colon + 1));
+        const std::string_view value = TrimBlanks(line.substr(colon + 1));
         for (unsigned char c : value) {
             if ((c < 0x20 && c != '\t') || c == 0x7F) {
                 *why = "a control character in its " + name + " header";

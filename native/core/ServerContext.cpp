@@ -10,12 +10,6 @@ namespace arhttp {
 
 namespace {
 
-std::string Trim(const std::string& text) {
-    const size_t first = text.find_first_not_of(" \t");
-    if (first == std::string::npos) return std::string();
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
 constexpr char kHeaderPrefix[] = "header.";
 constexpr char kPathFormatPrefix[] = "pathFormat=";
 
@@ -73,7 +67,7 @@ std::optional<ServerContext> ServerContext::Parse(const std::string& text, std::
     size_t start = 0;
     for (size_t part = 0;; ++part) {
         const size_t end = std::min(text.find(';', start), text.size());
-        const std::string item = Trim(text.substr(start, end - start));
+        const std::string item(TrimBlanks(std::string_view(text).substr(start, end - start)));
         if (part == 0) {
             serverUrl = item;
         } else if (item.compare(0, sizeof(kPathFormatPrefix) - 1, kPathFormatPrefix) == 0) {
@@ -89,8 +83,8 @@ std::optional<ServerContext> ServerContext::Parse(const std::string& text, std::
                 return std::nullopt;
             }
             const size_t nameStart = sizeof(kHeaderPrefix) - 1;
-            headers.emplace_back(Trim(item.substr(nameStart, equals - nameStart)),
-                                 Trim(item.substr(equals + 1)));
+            headers.emplace_back(TrimBlanks(std::string_view(item).substr(nameStart, equals - nameStart)),
+                                 TrimBlanks(std::string_view(item).substr(equals + 1)));
         } else if (!item.empty()) {
             *error = "context string: " + Quoted(item.substr(0, 40)) +
                      " is neither pathFormat=<format> nor header.<Name>=<value>";
