@@ -3,36 +3,17 @@
     {
       "target_name": "ar_http",
       "sources": [
-        "native/core/Config.cpp",
-        "native/core/DebugSwitch.cpp",
-        "native/core/FileSystemResolver.cpp",
-        "native/core/GuardedClient.cpp",
-        "native/core/GuardedStream.cpp",
-        "native/core/HttpConnectionPool.cpp",
-        "native/core/HttpResolver.cpp",
-        "native/core/HttpResolverSet.cpp",
-        "native/core/LogSink.cpp",
-        "native/core/PathFormat.cpp",
-        "native/core/PercentEncoding.cpp",
-        "native/core/PrintableText.cpp",
-        "native/core/RequestHeaders.cpp",
-        "native/core/ResolutionEngine.cpp",
-        "native/core/ResolveCache.cpp",
-        "native/core/ResponseBody.cpp",
-        "native/core/ResponseHead.cpp",
-        "native/core/ServerContext.cpp",
-        "native/core/ServerUrl.cpp",
-        "native/addon/Addon.cpp",
-        "native/addon/Arguments.cpp",
-        "native/addon/StandaloneBackend.cpp",
-        "native/addon/methods/ClearCache.cpp",
-        "native/addon/methods/Config.cpp",
-        "native/addon/methods/CreateIdentifier.cpp",
-        "native/addon/methods/Resolve.cpp",
-        "native/addon/methods/ResolveAsync.cpp",
-        "native/addon/methods/ResolveManyAsync.cpp"
+        "<!@(node native/buildInfo.js sources core addon addonStandalone)"
       ],
-      "include_dirs": ["native"],
+      "actions": [
+        {
+          "action_name": "protocol_header",
+          "inputs": ["protocol/protocol.json", "native/buildInfo.js"],
+          "outputs": ["<(INTERMEDIATE_DIR)/ArHttpProtocol.h"],
+          "action": ["node", "native/buildInfo.js", "protocol", "<(INTERMEDIATE_DIR)"]
+        }
+      ],
+      "include_dirs": ["native", "<(INTERMEDIATE_DIR)"],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ],

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { backend, resolve, resolveAsync, resolveMany } from '../lib';
+import { resolve, resolveAsync, resolveMany } from '../lib';
 import { distLib } from './helpers/cli';
 import { run } from './helpers/run';
 import { setResolverEnv } from './helpers/env';
@@ -208,9 +208,7 @@ describe('redirects', () => {
     const before = (await urlsOf(server)).length;
     expect(await resolveMany(['moved', 'hop3'])).toEqual(['/layers/moved', '/layers/hop3.usda']);
     const urls = (await urlsOf(server)).slice(before);
-    // The USD-linked binding resolves one by one (in parallel) through Ar: it sends no batches.
-    if (backend === 'standalone') expect(urls[0]).toBe('/_ar/resolve');
-    else expect(urls).not.toContain('/_ar/resolve');
+    expect(urls[0]).toBe('/_ar/resolve');
     expect(urls.filter((url) => url !== '/_ar/resolve').sort()).toEqual(['/hop3', '/layers/moved', '/moved']);
   });
 });

@@ -190,9 +190,12 @@ describe('map files', () => {
   test.each([
     ['bad JSON', '{ nope', /map file .*bad-JSON\.json: /],
     ['an array', '["a"]', /must hold a JSON object/],
-    ['a number value', '{"a": 1}', /entry for "a" must be a non-empty one-line string/],
-    ['an empty value', '{"a": ""}', /entry for "a"/],
-    ['a multi-line value', '{"a": "/x\\n/y"}', /entry for "a"/],
+    ['a number value', '{"a": 1}', /entry for "a" must be a string/],
+    ['an empty value', '{"a": ""}', /entry for "a": a resolved path must not be empty/],
+    ['a multi-line value', '{"a": "/x\\n/y"}', /entry for "a": a resolved path holds no control character/],
+    ['a tab', '{"a": "/x\\ty"}', /entry for "a": a resolved path holds no control character/],
+    ['a space at the end', '{"a": "/x "}', /entry for "a": .*no space at either end/],
+    ['a path over the protocol\'s limit', `{"a": "/${'x'.repeat(16384)}"}`, /entry for "a": a resolved path holds at most 16384 bytes/],
     ['an empty asset path', '{"": "/x"}', /asset path must not be empty/],
   ])('%s is refused with a clear error', (label, content, message) => {
     const file = mapFile(`${label.replace(/\W+/g, '-')}.json`, content);

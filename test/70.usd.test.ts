@@ -146,12 +146,14 @@ describeWithUsd('ArHttpResolver inside usdcat', () => {
     });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('def "Prim1"');
-    const lines = result.stderr.split('\n').filter((line) => line.startsWith('ar-http:'));
-    expect(lines).toEqual([
-      expect.stringMatching(
-        new RegExp(`^ar-http: POST ${server.url}/_ar/resolve \\(2 asset paths\\) -> 200 in [0-9.]+ ms: 2 answers$`),
-      ),
-    ]);
+    // One POST, then each asset path: what it resolved to, and which way.
+    const lines = result.stderr.split('\n').filter((line) => line.startsWith('ar-http:') && !line.endsWith('(filesystem)'));
+    expect(lines[0]).toMatch(
+      new RegExp(`^ar-http: POST ${server.url}/_ar/resolve \\(2 asset paths\\) -> 200 in [0-9.]+ ms: 2 answers$`),
+    );
+    expect(lines.slice(1).sort()).toEqual(['id0x01', 'id0x02'].map((id) =>
+      `ar-http: "${id}" -> "${path.join(samples, `layer${id.slice(-1)}.usda`)}" (asked ahead in a batch)`));
+    expect(result.stderr).toContain(`ar-http: "${path.join(samples, 'stage.usda')}" -> "${path.join(samples, 'stage.usda')}" (filesystem)`);
     expect(Object.fromEntries(server.requests)).toEqual({ id0x01: 1, id0x02: 1 });
   });
 

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { buildWithCore } from './helpers/nativeBuild';
+
 const exec = promisify(execFile);
-const root = path.join(__dirname, '..');
 let folder: string;
 
 beforeAll(() => {
@@ -15,17 +16,12 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /** Builds test/native/stress.cpp with the native core under a sanitizer and runs it. */
 async function stress(name: string, sanitizer: string[], env: Record<string, string>): Promise<string> {
-  const binary = path.join(folder, name);
-  const core = readdirSync(path.join(root, 'native', 'core'))
-    .filter((file) => file.endsWith('.cpp'))
-    .map((file) => path.join(root, 'native', 'core', file));
-  const httplib = (await exec('pkg-config', ['--cflags', '--libs', 'cpp-httplib', 'openssl'])).stdout.trim().split(/\s+/);
-  await exec(
-    'g++',
-    ['-std=c++20', '-O1', '-g', ...sanitizer, '-I', path.join(root, 'native'), ...core,
-      path.join(root, 'test', 'native', 'stress.cpp'), ...httplib, '-pthread', '-o', binary],
-    { maxBuffer: 16 * 1024 * 1024 },
-  );
+  const binary = await buildWithCore({
+    folder: path.join(folder, name),
+    name,
+    programs: ['test/native/stress.cpp'],
+    flags: ['-std=c++20', '-O1', '-g', ...sanitizer],
+  });
   const { stdout } = await exec(binary, [], { env: { ...process.env, ...env }, timeout: 180_000 });
   return stdout;
 }

@@ -17,7 +17,10 @@ export interface ResolverConfig {
   /** Bounds each exchange with the server as a whole: connecting, the request, the answer, retries and redirects. */
   timeoutMs: number;
   maxConnections: number;
-  /** How long answers are kept process-wide; 0: not kept (concurrent resolves still share one request). */
+  /**
+   * How long the server's answers are kept process-wide (the filesystem is always asked first);
+   * 0: not kept (concurrent resolves still share one request).
+   */
   cacheTtlMs: number;
   cacheMaxEntries: number;
   /** Where many asset paths are resolved in one POST (`''`: never). */
@@ -57,12 +60,7 @@ export interface NativeBinding {
   readonly backend: Backend;
   resolve(assetPath: string, anchor?: string, context?: ResolverContext): string;
   resolveAsync(assetPath: string, anchor?: string, context?: ResolverContext): Promise<string>;
-  /** One batch request for what the filesystem lacks; null when the server takes no batches. */
-  resolveManyAsync(
-    assetPaths: readonly string[],
-    anchor?: string,
-    context?: ResolverContext,
-  ): Promise<string[] | null>;
+  resolveManyAsync(assetPaths: readonly string[], anchor?: string, context?: ResolverContext): Promise<string[]>;
   createIdentifier(assetPath: string, anchor?: string): string;
   clearCache(): void;
   config(): ResolverConfig;

@@ -45,17 +45,17 @@ export function resolveAsync(assetPath: string, options?: ResolveOptions): Promi
 
 /**
  * Resolves several asset paths off the event loop; results keep the input
- * order. What the filesystem lacks goes to the server in one batch request
- * (`AR_HTTP_BATCH_PATH`); a server without the batch endpoint is asked for
- * each path, in parallel.
+ * order. The filesystem is asked once per path; what it lacks, and no kept
+ * answer holds, goes to the server in batch requests (`AR_HTTP_BATCH_PATH`);
+ * a server without the batch endpoint is asked for each path,
+ * `AR_HTTP_MAX_CONNECTIONS` at a time.
  */
-export async function resolveMany(
-  assetPaths: readonly string[],
-  options?: ResolveOptions,
-): Promise<string[]> {
-  const [anchor, context] = argumentsOf(options);
-  const batch = await binding.resolveManyAsync(assetPaths, anchor, context);
-  return batch ?? Promise.all(assetPaths.map((assetPath) => binding.resolveAsync(assetPath, anchor, context)));
+export function resolveMany(assetPaths: readonly string[], options?: ResolveOptions): Promise<string[]> {
+  try {
+    return binding.resolveManyAsync(assetPaths, ...argumentsOf(options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** The identifier OpenUSD's default resolver would make for `assetPath` referred to from `anchor`. */

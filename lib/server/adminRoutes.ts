@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 
-import { resolvedPathPattern } from './assetMap';
+import { resolvedPathProblem } from '../protocol';
 import { errorBodySchema, sendError } from './errorReplies';
 import { assetPathLimit, Limits } from './limits';
 import { isReservedAssetPath, ReservedRoutes } from './routes';
@@ -89,12 +89,13 @@ export function registerMappingRoutes(app: FastifyInstance, map: Map<string, str
         operationId: 'putMapping',
         description:
           'Empty and reserved asset paths (docs, openapi.json, docs/..., _ar/...) and asset paths ' +
-          'holding NUL are refused with 400, as are resolved paths that are empty or hold a line break or NUL.',
+          'holding NUL are refused with 400, as are resolved paths the protocol refuses (empty, over its byte limit, ' +
+          'holding a control character or a space at either end).',
         params,
         body: {
           type: 'object',
           required: ['resolvedPath'],
-          properties: { resolvedPath: { type: 'string', pattern: resolvedPathPattern } },
+          properties: { resolvedPath: { type: 'string' } },
         },
         response: {
           200: { description: 'Replaced', ...mapping },
@@ -110,6 +111,8 @@ export function registerMappingRoutes(app: FastifyInstance, map: Map<string, str
       const problem = assetPathProblem(assetPath);
       if (problem !== null) return sendError(reply, 400, problem);
       const { resolvedPath } = request.body;
+      const refused = resolvedPathProblem(resolvedPath);
+      if (refused !== null) return sendError(reply, 400, refused);
       const status = map.has(assetPath) ? 200 : 201;
       map.set(assetPath, resolvedPath);
       return reply.code(status).send({ assetPath, resolvedPath });

@@ -3,13 +3,10 @@ import path from 'node:path';
 
 import { ArHttpError, ErrorCodes } from '../errors';
 import { packageRoot } from '../packageRoot';
+import { resolvedPathProblem } from '../protocol';
 
 /** Asset path -> resolved path. */
 export type AssetMap = ReadonlyMap<string, string>;
-
-/** What a resolved path may be: one line, no NUL (a JSON schema `pattern`, also used below). */
-export const resolvedPathPattern = '^[^\\x00\\r\\n]+$';
-const resolvedPathRegExp = new RegExp(resolvedPathPattern);
 
 /** The protocol document's sample: `id0x01` and `id0x02`, as absolute paths of this install. */
 export function sampleMap(): AssetMap {
@@ -40,11 +37,13 @@ export function loadMapFile(file: string): AssetMap {
   const folder = path.dirname(path.resolve(file));
   const map = new Map<string, string>();
   for (const [assetPath, resolved] of Object.entries(parsed)) {
-    if (typeof resolved !== 'string' || !resolvedPathRegExp.test(resolved)) {
-      fail(`the entry for "${assetPath}" must be a non-empty one-line string`);
-    }
+    if (typeof resolved !== 'string') fail(`the entry for "${assetPath}" must be a string`);
     if (assetPath === '') fail('an asset path must not be empty');
-    map.set(assetPath, path.isAbsolute(resolved) ? resolved : path.join(folder, resolved));
+    const resolvedPath = path.isAbsolute(resolved) ? resolved : path.join(folder, resolved);
+    // As written (an empty one would name the folder), then as served.
+    const problem = resolvedPathProblem(resolved) ?? resolvedPathProblem(resolvedPath);
+    if (problem !== null) fail(`the entry for ${JSON.stringify(assetPath)}: ${problem}`);
+    map.set(assetPath, resolvedPath);
   }
   return map;
 }

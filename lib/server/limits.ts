@@ -1,11 +1,12 @@
 import type { onRequestHookHandler } from 'fastify';
 
+import { Protocol } from '../protocol';
 import { sendError } from './errorReplies';
 
 /** What the resolution server accepts; anything bigger is refused with a 4xx before it costs much. */
 export const Limits = {
-  /** An asset path, in UTF-8 bytes once percent-decoded: longer is 414. */
-  assetPathBytes: 4096,
+  /** An asset path, in UTF-8 bytes once percent-decoded: longer is 414 (the protocol's limit). */
+  assetPathBytes: Protocol.maxAssetPathBytes,
   /**
    * Request line and headers together (Node's maxHeaderSize): more is 431.
    * Holds an asset path of `assetPathBytes` fully percent-encoded (12 KiB) and the usual headers.
@@ -13,8 +14,8 @@ export const Limits = {
   headerBytes: 16 * 1024,
   /** A request body, such as a mapping's JSON: bigger is 413. */
   bodyBytes: 64 * 1024,
-  /** A `POST /_ar/resolve` body: bigger is 413 (4 KiB per asset path for a batch of 1,000). */
-  batchBodyBytes: 4 * 1024 * 1024,
+  /** A `POST /_ar/resolve` body: bigger is 413 (the protocol's limit). */
+  batchBodyBytes: Protocol.maxBatchBodyBytes,
 } as const;
 
 /** The limits as Fastify options, stated rather than left to defaults. */

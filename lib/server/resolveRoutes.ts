@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 
+import { Protocol, resolvedPathProblem } from '../protocol';
 import { errorBodySchema, sendError } from './errorReplies';
 import { assetPathLimit, Limits } from './limits';
-import { isReservedAssetPath, MAX_BATCH, ReservedRoutes } from './routes';
+import { isReservedAssetPath, ReservedRoutes } from './routes';
 
 /** A resolver prototyped in TypeScript: a path, or null/undefined for "not found". */
 export type ResolveFunction = (
@@ -13,12 +14,18 @@ const text = 'text/plain; charset=utf-8';
 
 /** The protocol: `GET /<asset path>` and `POST /_ar/resolve`, answered by `resolveAsset`. */
 export function registerResolveRoutes(app: FastifyInstance, resolveAsset: ResolveFunction): void {
-  const answerOf = async (assetPath: string): Promise<string> => {
+  const answerOf = async (assetPath: string, log: FastifyBaseLogger): Promise<string> => {
     // A reserved path is one no client can ask for by GET: the same answer by batch.
     const resolved = isReservedAssetPath(assetPath) ? null : await resolveAsset(assetPath);
     if (resolved === null || resolved === undefined) return '';
     if (typeof resolved !== 'string') {
       throw new TypeError(`resolve() returned ${typeof resolved}, not a string`);
+    }
+    // What no client would take is never sent: not found, said in the log.
+    const problem = resolvedPathProblem(resolved);
+    if (problem !== null) {
+      log.warn({ assetPath: assetPath.slice(0, 200) }, `resolve() returned an unusable resolved path (${problem}): answered as not found`);
+      return '';
     }
     return resolved;
   };
@@ -38,7 +45,7 @@ export function registerResolveRoutes(app: FastifyInstance, resolveAsset: Resolv
             'text/plain': {
               schema: {
                 type: 'string',
-                description: `Up to ${MAX_BATCH} percent-encoded asset paths, one per line, ${Limits.batchBodyBytes} bytes at most`,
+                description: `Up to ${Protocol.maxBatchPaths} percent-encoded asset paths, one per line, ${Limits.batchBodyBytes} bytes at most`,
               },
             },
           },
@@ -46,7 +53,7 @@ export function registerResolveRoutes(app: FastifyInstance, resolveAsset: Resolv
         response: {
           200: plainText('As many lines as asked, in the same order: each the resolved path, or empty when not found'),
           400: error('A line is not percent-encoded'),
-          413: error(`More than ${MAX_BATCH} lines or ${Limits.batchBodyBytes} bytes`),
+          413: error(`More than ${Protocol.maxBatchPaths} lines or ${Limits.batchBodyBytes} bytes`),
           415: error('Not text/plain'),
         },
       },
@@ -55,7 +62,7 @@ export function registerResolveRoutes(app: FastifyInstance, resolveAsset: Resolv
       if (typeof request.body !== 'string') return sendError(reply, 415, 'send text/plain');
       const lines = request.body.split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
-      if (lines.length > MAX_BATCH) return sendError(reply, 413, `at most ${MAX_BATCH} asset paths`);
+      if (lines.length > Protocol.maxBatchPaths) return sendError(reply, 413, `at most ${Protocol.maxBatchPaths} asset paths`);
       const assetPaths: string[] = [];
       for (const [index, line] of lines.entries()) {
         try {
@@ -64,8 +71,7 @@ export function registerResolveRoutes(app: FastifyInstance, resolveAsset: Resolv
           return sendError(reply, 400, `line ${index + 1} is not percent-encoded`);
         }
       }
-      // A resolved path holding a line break cannot be framed: it counts as not found.
-      const answers = (await Promise.all(assetPaths.map(answerOf))).map((path) => (/[\r\n]/.test(path) ? '' : path));
+      const answers = await Promise.all(assetPaths.map((assetPath) => answerOf(assetPath, request.log)));
       return reply.type(text).send(answers.map((path) => `${path}\n`).join(''));
     },
   );
@@ -103,7 +109,7 @@ export function registerResolveRoutes(app: FastifyInstance, resolveAsset: Resolv
       },
     },
     async (request, reply) => {
-      const resolved = await answerOf(request.params['*']);
+      const resolved = await answerOf(request.params['*'], request.log);
       if (resolved === '') return reply.code(404).type(text).send('');
       return reply.type(text).send(resolved);
     },

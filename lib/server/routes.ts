@@ -1,3 +1,5 @@
+import { Protocol } from '../protocol';
+
 /**
  * Paths the resolution server keeps for itself; every other path is an asset
  * path. Asset paths equal to `docs` or `openapi.json`, or starting with
@@ -9,13 +11,10 @@ export const ReservedRoutes = {
   prefix: '/_ar',
   health: '/_ar/health',
   /** POST: many asset paths in one request (see {@link createResolutionServer}). */
-  batch: '/_ar/resolve',
+  batch: Protocol.batchPath,
   /** The admin API of a server that serves a map: `GET` all, `GET`/`PUT`/`DELETE` `/<asset path>`. */
   mappings: '/_ar/mappings',
 } as const;
-
-/** Asset paths one batch request may hold. */
-export const MAX_BATCH = 10000;
 
 // As asset paths: without the leading slash of the URL path.
 const shadowedPaths = [ReservedRoutes.docs, ReservedRoutes.openApi].map((route) => route.slice(1));

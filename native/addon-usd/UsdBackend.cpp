@@ -4,6 +4,7 @@
 #include "plugin/ArHttpContext.h"
 #include "plugin/ArHttpResolver.h"
 
+#include "pxr/base/arch/demangle.h"
 #include "pxr/base/plug/registry.h"
 #include "pxr/base/tf/debug.h"
 #include "pxr/usd/ar/resolvedPath.h"
@@ -39,11 +40,12 @@ void RegisterPlugin() {
         // as the standalone binding's do.
         TfDebug::SetOutputFile(stderr);
         PlugRegistry::GetInstance().RegisterPlugins(PluginFolder());
-        ArSetPreferredResolver("ArHttpResolver");
+        // TfType names the plugin's type as Arch demangles it.
+        ArSetPreferredResolver(ArchGetDemangled<ArHttpResolver>());
     });
 }
 
-ArHttpResolver& HttpResolver() {
+ArHttpResolver& Plugin() {
     auto* resolver = dynamic_cast<ArHttpResolver*>(&ArGetUnderlyingResolver());
     if (!resolver) {
         throw std::runtime_error(
@@ -66,12 +68,14 @@ public:
         const ArResolverContextBinder binder{ArResolverContext(ArHttpContext(context))};
         return ArGetResolver().Resolve(identifier).GetPathString();
     }
-    // Ar resolves one asset path at a time.
-    std::optional<std::vector<std::string>> ResolveMany(
-        const std::vector<std::string>&, const ServerContext&) const override {
-        return std::nullopt;
+    // Ar resolves one asset path at a time: ArHttpResolver's engine does many.
+    std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
+                                         const ServerContext& context) const override {
+        if (context.IsEmpty()) return Plugin().ResolveMany(identifiers);
+        const ArResolverContextBinder binder{ArResolverContext(ArHttpContext(context))};
+        return Plugin().ResolveMany(identifiers);
     }
-    Config GetConfig() const override { return HttpResolver().GetHttpConfig(); }
+    Config GetConfig() const override { return Plugin().GetHttpConfig(); }
     // Through Ar, as a USD application would: ArHttpResolver clears its
     // answers and sends ArNotice::ResolverChanged.
     void ClearCache() const override {
@@ -91,7 +95,7 @@ std::shared_ptr<const Backend> CurrentBackend() {
 
 std::shared_ptr<const Backend> ReloadBackend(const Environment& environment) {
     auto backend = CurrentBackend();
-    const Config config = HttpResolver().Reconfigure(environment);
+    const Config config = Plugin().Reconfigure(environment);
     // Node's process.env, not the environment USD saw at start, is what counts here.
     ArDefaultResolver::SetDefaultSearchPath(config.searchPaths);
     return backend;

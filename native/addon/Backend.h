@@ -8,7 +8,6 @@
 #include "core/ServerContext.h"
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,9 +22,9 @@ public:
     // environment's when empty). Safe from any thread.
     virtual std::string Resolve(const std::string& identifier,
                                 const ServerContext& context) const = 0;
-    // Many at once in one batch request, or nothing: then one by one.
-    virtual std::optional<std::vector<std::string>> ResolveMany(
-        const std::vector<std::string>& identifiers, const ServerContext& context) const = 0;
+    // Many at once: ResolutionEngine::ResolveMany.
+    virtual std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
+                                                 const ServerContext& context) const = 0;
     virtual Config GetConfig() const = 0;
     virtual void ClearCache() const = 0;
 };

@@ -1,6 +1,7 @@
 // The backend of the standalone binding: the native core alone, no OpenUSD.
 #include "Backend.h"
 
+#include "core/FileSystemResolver.h"
 #include "core/ResolutionEngine.h"
 
 #include <mutex>
@@ -12,24 +13,29 @@ namespace {
 class StandaloneBackend : public Backend {
 public:
     explicit StandaloneBackend(const Environment& environment)
-        : _engine(Config::FromEnvironment(environment), std::make_shared<StderrLogSink>()) {}
+        : StandaloneBackend(Config::FromEnvironment(environment)) {}
 
     std::string CreateIdentifier(const std::string& assetPath,
                                  const std::string& anchor) const override {
-        return _engine.CreateIdentifier(assetPath, anchor);
+        return _fileSystem->CreateIdentifier(assetPath, anchor);
     }
     std::string Resolve(const std::string& identifier,
                         const ServerContext& context) const override {
         return _engine.Resolve(identifier, context);
     }
-    std::optional<std::vector<std::string>> ResolveMany(
-        const std::vector<std::string>& identifiers, const ServerContext& context) const override {
+    std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
+                                         const ServerContext& context) const override {
         return _engine.ResolveMany(identifiers, context);
     }
     Config GetConfig() const override { return _engine.GetConfig(); }
     void ClearCache() const override { _engine.ClearCache(); }
 
 private:
+    explicit StandaloneBackend(Config config)
+        : _fileSystem(std::make_shared<const FileSystemResolver>(config.searchPaths)),
+          _engine(std::move(config), _fileSystem, std::make_shared<StderrLogSink>()) {}
+
+    const std::shared_ptr<const FileSystemResolver> _fileSystem;
     const ResolutionEngine _engine;
 };
 

@@ -1,5 +1,7 @@
 #include "Config.h"
 
+#include "ArHttpProtocol.h"
+
 #include "DebugSwitch.h"
 #include "FileSystemResolver.h"
 #include "PrintableText.h"
@@ -60,15 +62,15 @@ PathFormat ReadPathFormat(const Environment& environment, std::vector<std::strin
 // A path on the server, "none" to turn batches off, or the default.
 std::string ReadBatchPath(const Environment& environment, std::vector<std::string>* warnings) {
     const std::string text = Lookup(environment, "AR_HTTP_BATCH_PATH");
-    if (text.empty()) return Config::kDefaultBatchPath;
+    if (text.empty()) return protocol::kBatchPath;
     if (text == "none") return std::string();
     bool ok = text[0] == '/';
     for (unsigned char c : text) ok = ok && c > 0x20 && c != 0x7F && c != '%' && c != '?' && c != '#';
     if (!ok) {
         warnings->push_back("AR_HTTP_BATCH_PATH " + Quoted(text) + " is neither \"none\" nor a path "
                             "starting with '/' (no spaces, '%', '?' or '#'): using " +
-                            Config::kDefaultBatchPath);
-        return Config::kDefaultBatchPath;
+                            protocol::kBatchPath);
+        return protocol::kBatchPath;
     }
     return text;
 }

@@ -35,7 +35,6 @@ struct Config {
     static constexpr long kDefaultTimeoutMs = 5000;
     static constexpr long kDefaultMaxConnections = 8;
     static constexpr long kDefaultCacheMaxEntries = 100000;
-    static constexpr const char* kDefaultBatchPath = "/_ar/resolve";
     static constexpr long kDefaultRetries = 2;
     static constexpr long kDefaultRetryDelayMs = 100;
     static constexpr long kDefaultFailFastMs = 3000;
@@ -50,7 +49,8 @@ struct Config {
     // request, the answer's head and body, retries and redirects.
     std::chrono::milliseconds timeout;
     size_t maxConnections;
-    // Process-wide cache of answers; zero time to live turns it off.
+    // How long the servers' answers are kept process-wide (the filesystem is
+    // always asked first); zero time to live keeps none.
     std::chrono::milliseconds cacheTimeToLive;
     size_t cacheMaxEntries;
     // Where many asset paths are resolved in one POST; empty: never.

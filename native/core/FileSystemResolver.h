@@ -3,12 +3,14 @@
 #ifndef AR_HTTP_CORE_FILE_SYSTEM_RESOLVER_H
 #define AR_HTTP_CORE_FILE_SYSTEM_RESOLVER_H
 
+#include "LocalResolver.h"
+
 #include <string>
 #include <vector>
 
 namespace arhttp {
 
-class FileSystemResolver {
+class FileSystemResolver : public LocalResolver {
 public:
     // `searchPaths` are tried, in order, for search-path-style asset paths
     // (relative, not starting with "./" or "../") after the working directory.
@@ -24,9 +26,7 @@ public:
 
     // ArDefaultResolver::_Resolve: an absolute, normalised path of an
     // existing file, or "" when the filesystem has nothing.
-    std::string Resolve(const std::string& assetPath) const;
-
-    const std::vector<std::string>& SearchPaths() const { return _searchPaths; }
+    std::string Resolve(const std::string& assetPath) const override;
 
     static bool IsSearchPath(const std::string& path);
     static std::string NormPath(const std::string& path);

@@ -1,5 +1,6 @@
 #include "HttpResolver.h"
 
+#include "ArHttpProtocol.h"
 #include "GuardedClient.h"
 #include "PercentEncoding.h"
 #include "PrintableText.h"
@@ -126,8 +127,7 @@ HttpResolver::HttpResolver(const Config& config, std::shared_ptr<LogSink> log)
       _debug(config.debug),
       _batchPath(config.batchPath),
       _log(std::move(log)),
-      _pool(config.server, config.headers, config.maxConnections, config.tls),
-      _cache(config.cacheTimeToLive, config.cacheMaxEntries) {}
+      _pool(config.server, config.headers, config.maxConnections, config.tls) {}
 
 std::string HttpResolver::TargetFor(const std::string& assetPath) const {
     return _server.BasePath() + _pathFormat.Expand(assetPath);
@@ -317,14 +317,10 @@ void HttpResolver::NoteOutcome(const Exchange& exchange, const std::string& url)
     }
 }
 
-std::string HttpResolver::Resolve(const std::string& assetPath) const noexcept {
-    return Lookup(assetPath).resolvedPath;
-}
-
 bool HttpResolver::IsSendable(const std::string& assetPath) const {
-    if (assetPath.size() <= kMaxAssetPathBytes) return true;
+    if (assetPath.size() <= protocol::kMaxAssetPathBytes) return true;
     _log->Warn("the asset path " + Quoted(assetPath) + " (" + std::to_string(assetPath.size()) +
-               " bytes) is longer than " + std::to_string(kMaxAssetPathBytes) +
+               " bytes) is longer than " + std::to_string(protocol::kMaxAssetPathBytes) +
                " bytes: it is not sent to the resolution server and stays unresolved");
     return false;
 }
@@ -332,7 +328,7 @@ bool HttpResolver::IsSendable(const std::string& assetPath) const {
 ResolveCache::Answer HttpResolver::Lookup(const std::string& assetPath) const noexcept {
     try {
         if (!IsSendable(assetPath)) return {std::string(), false};
-        return _cache.GetOrResolve(assetPath, [&] { return Fetch(assetPath); });
+        return _inFlight.GetOrResolve(assetPath, [&] { return Fetch(assetPath); });
     } catch (...) {
         // Only allocation fails here; Fetch reports its own failures.
         return {std::string(), false};
@@ -344,33 +340,43 @@ std::optional<std::vector<std::string>> HttpResolver::ResolveBatch(
     if (_batchPath.empty() || _noBatches.load() || assetPaths.empty()) return std::nullopt;
     try {
         std::vector<std::string> answers(assetPaths.size());
+        // Lines are percent-encoded here once, and batches cut where the
+        // protocol's limits say.
         std::vector<size_t> sent;
+        std::string body;
+        auto send = [&]() {
+            if (sent.empty()) return true;
+            const auto sentAnswers = FetchBatch(body, sent.size());
+            if (!sentAnswers) return false;
+            for (size_t k = 0; k < sent.size(); ++k) answers[sent[k]] = (*sentAnswers)[k];
+            sent.clear();
+            body.clear();
+            return true;
+        };
         for (size_t i = 0; i < assetPaths.size(); ++i) {
-            if (IsSendable(assetPaths[i])) sent.push_back(i);
+            if (!IsSendable(assetPaths[i])) continue;
+            const std::string line = PercentEncodePath(assetPaths[i]) + '\n';
+            if (sent.size() == protocol::kMaxBatchPaths ||
+                body.size() + line.size() > protocol::kMaxBatchBodyBytes) {
+                if (!send()) return std::nullopt;
+            }
+            sent.push_back(i);
+            body += line;
         }
-        for (size_t begin = 0; begin < sent.size(); begin += kMaxBatch) {
-            const size_t end = std::min(sent.size(), begin + kMaxBatch);
-            std::vector<std::string> chunk;
-            for (size_t i = begin; i < end; ++i) chunk.push_back(assetPaths[sent[i]]);
-            const auto chunkAnswers = FetchBatch(chunk);
-            if (!chunkAnswers) return std::nullopt;
-            for (size_t i = begin; i < end; ++i) answers[sent[i]] = (*chunkAnswers)[i - begin];
-        }
+        if (!send()) return std::nullopt;
         return answers;
     } catch (...) {
         return std::nullopt;
     }
 }
 
-std::optional<std::vector<std::string>> HttpResolver::FetchBatch(
-    const std::vector<std::string>& assetPaths) const {
-    std::string body;
-    for (const std::string& assetPath : assetPaths) body += PercentEncodePath(assetPath) + '\n';
+std::optional<std::vector<std::string>> HttpResolver::FetchBatch(const std::string& body,
+                                                                 size_t lineCount) const {
     const std::string target = _server.BasePath() + _batchPath;
     const std::string url = _server.Origin() + target;
     const Clock::time_point start = Clock::now();
     const Exchange exchange =
-        Send(target, &body, assetPaths.size() * (kMaxResponseBodyBytes + 1));
+        Send(target, &body, lineCount * (kMaxResponseBodyBytes + 1));
     NoteOutcome(exchange, url);
 
     std::optional<std::vector<std::string>> answers;
@@ -385,19 +391,18 @@ std::optional<std::vector<std::string>> HttpResolver::FetchBatch(
              lineStart = end + 1) {
             lines.push_back(exchange.body.substr(lineStart, end - lineStart));
         }
-        if (lines.size() == assetPaths.size() && lineStart == exchange.body.size()) {
+        if (lines.size() == lineCount && lineStart == exchange.body.size()) {
             answers.emplace();
             for (size_t i = 0; i < lines.size(); ++i) {
                 std::string why;
                 const auto path = lines[i].empty() ? std::nullopt
                                                    : ResolvedPathFromBody(lines[i], &why);
                 answers->push_back(path ? *path : std::string());
-                _cache.Offer(assetPaths[i], {answers->back(), true});
             }
             outcome = ": " + std::to_string(lines.size()) + " answers";
         } else {
             _log->Warn("the batch answer of " + Printable(url) + " holds " + std::to_string(lines.size()) +
-                       " lines for " + std::to_string(assetPaths.size()) +
+                       " lines for " + std::to_string(lineCount) +
                        " asset paths: resolving one by one");
             outcome = ": unusable answer";
         }
@@ -405,15 +410,11 @@ std::optional<std::vector<std::string>> HttpResolver::FetchBatch(
     if (_debug) {
         const std::string status = exchange.status
             ? std::to_string(exchange.status) : "error (" + exchange.error + ")";
-        _log->Debug("ar-http: POST " + Printable(url) + " (" + std::to_string(assetPaths.size()) +
+        _log->Debug("ar-http: POST " + Printable(url) + " (" + std::to_string(lineCount) +
                     " asset paths) -> " + status + " in " +
                     Milliseconds(Clock::now() - start) + outcome);
     }
     return answers;
-}
-
-void HttpResolver::ClearCache() const {
-    _cache.Clear();
 }
 
 ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noexcept {

@@ -21,32 +21,25 @@ public:
     HttpResolver(const Config& config, std::shared_ptr<LogSink> log);
 
     // The resolved path, or "" for any status but 200, a refused body, a
-    // connection error or a timeout. Concurrent resolves of one path make
-    // one request; answers are kept as AR_HTTP_CACHE_TTL_MS says (failures
-    // never are). Connection errors and 502/503/504 are tried again with
-    // backoff; if they persist, every resolve answers "" at once for
-    // AR_HTTP_FAIL_FAST_MS, then the server is asked again. Redirects are
+    // connection error or a timeout, with whether the answer says anything
+    // about the asset (a connection error or timeout does not). Concurrent
+    // lookups of one path make one request; nothing is kept after it (the
+    // caller's caches do that). Connection errors and 502/503/504 are tried
+    // again with backoff; if they persist, every lookup answers "" at once
+    // for AR_HTTP_FAIL_FAST_MS, then the server is asked again. Redirects are
     // followed up to AR_HTTP_MAX_REDIRECTS times, never from https to http.
-    // Never throws.
-    std::string Resolve(const std::string& assetPath) const noexcept;
-    // Resolve, with whether the answer may be kept by a cache of the caller's.
+    // Asset paths over protocol::kMaxAssetPathBytes are never sent: each is
+    // answered "" at once, with a warning, and counts as no failure of the
+    // server. Never throws.
     ResolveCache::Answer Lookup(const std::string& assetPath) const noexcept;
 
-    // Longer asset paths are never sent: each is answered "" at once, with a
-    // warning, and counts as no failure of the server.
-    static constexpr size_t kMaxAssetPathBytes = 16 * 1024;
-
-    // Resolves many asset paths in one POST to AR_HTTP_BATCH_PATH: one
-    // answer per path, in order. Nothing when batches are off, the server has
-    // no batch endpoint (then it is not asked again) or the batch failed: the
-    // caller resolves one by one. Answers are kept as Resolve's are.
-    // Asset paths one batch request carries at most; more take several.
-    static constexpr size_t kMaxBatch = 1000;
+    // Resolves many asset paths by POSTs to AR_HTTP_BATCH_PATH, split as the
+    // protocol says (protocol::kMaxBatchPaths lines, kMaxBatchBodyBytes):
+    // one answer per path, in order. Nothing when batches are off, the server
+    // has no batch endpoint (then it is not asked again) or a batch failed:
+    // the caller resolves one by one.
     std::optional<std::vector<std::string>> ResolveBatch(
         const std::vector<std::string>& assetPaths) const noexcept;
-
-    // Forgets every kept answer.
-    void ClearCache() const;
 
 private:
     struct Exchange;
@@ -69,8 +62,9 @@ private:
     // Notes how an exchange went, for failing fast and for the warnings.
     void NoteOutcome(const Exchange& exchange, const std::string& url) const;
     ResolveCache::Answer Fetch(const std::string& assetPath) const noexcept;
-    std::optional<std::vector<std::string>> FetchBatch(
-        const std::vector<std::string>& assetPaths) const;
+    // One POST of `body`, `lineCount` percent-encoded asset paths.
+    std::optional<std::vector<std::string>> FetchBatch(const std::string& body,
+                                                       size_t lineCount) const;
 
     const ServerUrl _server;
     const PathFormat _pathFormat;
@@ -86,7 +80,8 @@ private:
     const std::string _batchPath;
     const std::shared_ptr<LogSink> _log;
     mutable HttpConnectionPool _pool;
-    mutable ResolveCache _cache;
+    // Lookups under way, shared by concurrent callers; answers are not kept.
+    mutable ResolveCache _inFlight{std::chrono::milliseconds(0), SIZE_MAX};
     // Set while the server is unreachable, so an outage is reported once.
     mutable std::atomic<bool> _unreachable{false};
     // Until when resolves fail fast (steady clock ticks).

@@ -25,10 +25,4 @@ std::shared_ptr<const HttpResolver> HttpResolverSet::For(const ServerContext& co
     return resolver;
 }
 
-void HttpResolverSet::ClearCache() const {
-    _default->ClearCache();
-    std::lock_guard<std::mutex> lock(_mutex);
-    for (const auto& [key, entry] : _byKey) entry.resolver->ClearCache();
-}
-
 }  // namespace arhttp

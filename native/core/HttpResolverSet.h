@@ -23,13 +23,8 @@ public:
 
     HttpResolverSet(const Config& base, std::shared_ptr<LogSink> log);
 
-    const Config& GetBaseConfig() const { return _base; }
-
     // The resolver for `context`; the environment's when it is empty.
     std::shared_ptr<const HttpResolver> For(const ServerContext& context) const;
-
-    // Forgets the answers every resolver keeps.
-    void ClearCache() const;
 
 private:
     const Config _base;

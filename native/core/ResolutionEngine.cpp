@@ -1,93 +1,198 @@
 #include "ResolutionEngine.h"
 
+#include "PrintableText.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
 namespace arhttp {
 
 namespace {
 
-// The engine keeps whole answers itself: its HTTP half keeps none, so no
-// answer is stored, and looked up, twice.
-Config WithoutCache(Config config) {
-    config.cacheTimeToLive = std::chrono::milliseconds(0);
-    return config;
+const char* WayName(int way) {
+    static const char* const names[] = {"filesystem",  "scope cache", "asked ahead in a batch",
+                                        "process cache", "GET",        "batch"};
+    return names[way];
 }
 
 }  // namespace
 
-ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<LogSink> log)
+ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<const LocalResolver> local,
+                                   std::shared_ptr<LogSink> log)
     : _config(std::move(config)),
-      _fileSystem(_config.searchPaths),
-      _servers(WithoutCache(_config), std::move(log)),
-      _answers(_config.cacheTimeToLive, _config.cacheMaxEntries) {}
+      _local(std::move(local)),
+      _log(std::move(log)),
+      _servers(_config, _log),
+      _kept(_config.cacheTimeToLive, _config.cacheMaxEntries) {}
 
-std::string ResolutionEngine::CreateIdentifier(const std::string& assetPath,
-                                               const std::string& anchor) const {
-    return _fileSystem.CreateIdentifier(assetPath, anchor);
+void ResolutionEngine::Report(const std::string& identifier, const std::string& resolved,
+                              Way way) const {
+    if (!_config.debug) return;
+    _log->Debug("ar-http: " + Quoted(identifier) + " -> " +
+                (resolved.empty() ? std::string("not found") : Quoted(resolved, 1024)) + " (" +
+                WayName(static_cast<int>(way)) + ")");
 }
 
-ResolveCache::Answer ResolutionEngine::ResolveUncached(const std::string& identifier,
-                                                      const ServerContext& context) const noexcept {
-    try {
-        std::string local = _fileSystem.Resolve(identifier);
-        if (!local.empty()) return {local, true};
-        // Only what the filesystem lacks needs the context's server.
-        return _servers.For(context)->Lookup(identifier);
-    } catch (...) {
-        // Only allocation can throw here; the HTTP half reports its own failures.
-        return {std::string(), false};
+std::optional<ResolutionEngine::Found> ResolutionEngine::FindKept(const std::string& key,
+                                                                  ResolveCache* scope) const {
+    if (scope) {
+        if (auto kept = scope->Find(key)) return Found{*kept, Way::Scope};
     }
+    if (auto known = _ahead.Find(key)) return Found{*known, Way::Ahead};
+    if (_config.cacheTimeToLive.count() != 0) {
+        if (auto kept = _kept.Find(key)) return Found{*kept, Way::Kept};
+    }
+    return std::nullopt;
 }
 
-std::string ResolutionEngine::Resolve(const std::string& identifier,
-                                      const ServerContext& context) const noexcept {
+ResolutionEngine::Found ResolutionEngine::ResolveRemotely(const std::string& identifier,
+                                                          const std::string& key,
+                                                          const ServerContext& context,
+                                                          ResolveCache* scope) const {
+    Way way = Way::Scope;
+    auto throughCaches = [&]() -> ResolveCache::Answer {
+        if (auto known = _ahead.Find(key)) {
+            way = Way::Ahead;
+            return *known;
+        }
+        way = Way::Get;
+        // With no time to live the process cache keeps nothing: skip it, and its locking.
+        if (_config.cacheTimeToLive.count() == 0) return _servers.For(context)->Lookup(identifier);
+        bool asked = false;
+        const ResolveCache::Answer answer = _kept.GetOrResolve(key, [&] {
+            asked = true;
+            return _servers.For(context)->Lookup(identifier);
+        });
+        if (!asked) way = Way::Kept;
+        return answer;
+    };
+    const ResolveCache::Answer answer = scope ? scope->GetOrResolve(key, throughCaches) : throughCaches();
+    return Found{answer, way};
+}
+
+std::string ResolutionEngine::Resolve(const std::string& identifier, const ServerContext& context,
+                                      ResolveCache* scope) const noexcept {
     if (identifier.empty()) return identifier;
     try {
-        // With no time to live the cache keeps nothing: skip it, and its locking.
-        if (_config.cacheTimeToLive.count() == 0) {
-            return ResolveUncached(identifier, context).resolvedPath;
+        std::string local = _local->Resolve(identifier);
+        if (!local.empty()) {
+            Report(identifier, local, Way::Local);
+            return local;
         }
-        return _answers
-            .GetOrResolve(context.KeyFor(identifier),
-                          [&] { return ResolveUncached(identifier, context); })
-            .resolvedPath;
+        const Found found = ResolveRemotely(identifier, context.KeyFor(identifier), context, scope);
+        Report(identifier, found.answer.resolvedPath, found.way);
+        return found.answer.resolvedPath;
     } catch (...) {
+        // Only allocation can throw here; the HTTP half reports its own failures.
         return std::string();
     }
 }
 
-std::optional<std::vector<std::string>> ResolutionEngine::ResolveMany(
-    const std::vector<std::string>& identifiers, const ServerContext& context) const noexcept {
+void ResolutionEngine::KeepBatchAnswer(const std::string& key, const std::string& resolved,
+                                       ResolveCache* learntAhead) const {
+    if (learntAhead) learntAhead->Offer(key, {resolved, true});
+    _kept.Offer(key, {resolved, true});
+}
+
+std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::string>& identifiers,
+                                                       const ServerContext& context,
+                                                       ResolveCache* scope) const noexcept {
+    std::vector<std::string> resolved(identifiers.size());
     try {
-        const bool caching = _config.cacheTimeToLive.count() != 0;
-        std::vector<std::string> resolved(identifiers.size());
-        std::vector<size_t> remote;
-        for (size_t i = 0; i < identifiers.size(); ++i) {
-            if (identifiers[i].empty()) continue;
-            if (caching) {
-                if (auto kept = _answers.Find(context.KeyFor(identifiers[i]))) {
-                    resolved[i] = kept->resolvedPath;
-                    continue;
-                }
-            }
-            resolved[i] = _fileSystem.Resolve(identifiers[i]);
-            if (resolved[i].empty()) remote.push_back(i);
-        }
-        if (remote.empty()) return resolved;
+        // The identifiers no cache holds, each once, and where their answers go.
         std::vector<std::string> asked;
-        for (size_t i : remote) asked.push_back(identifiers[i]);
-        const auto answers = _servers.For(context)->ResolveBatch(asked);
-        if (!answers) return std::nullopt;
-        for (size_t k = 0; k < remote.size(); ++k) {
-            resolved[remote[k]] = (*answers)[k];
-            _answers.Offer(context.KeyFor(asked[k]), {(*answers)[k], true});
+        std::vector<std::vector<size_t>> slots;
+        std::unordered_map<std::string, size_t> askedIndex;
+        for (size_t i = 0; i < identifiers.size(); ++i) {
+            const std::string& identifier = identifiers[i];
+            if (identifier.empty()) continue;
+            resolved[i] = _local->Resolve(identifier);
+            if (!resolved[i].empty()) {
+                Report(identifier, resolved[i], Way::Local);
+                continue;
+            }
+            const std::string key = context.KeyFor(identifier);
+            if (const auto kept = FindKept(key, scope)) {
+                resolved[i] = kept->answer.resolvedPath;
+                Report(identifier, resolved[i], kept->way);
+                continue;
+            }
+            const auto [at, added] = askedIndex.emplace(key, asked.size());
+            if (added) {
+                asked.push_back(identifier);
+                slots.emplace_back();
+            }
+            slots[at->second].push_back(i);
         }
-        return resolved;
+        if (asked.empty()) return resolved;
+
+        std::vector<std::string> answers(asked.size());
+        std::vector<Way> ways(asked.size(), Way::Batch);
+        const auto batch = asked.size() > 1 ? _servers.For(context)->ResolveBatch(asked) : std::nullopt;
+        if (batch) {
+            answers = *batch;
+            for (size_t k = 0; k < asked.size(); ++k) {
+                KeepBatchAnswer(context.KeyFor(asked[k]), answers[k], scope);
+            }
+        } else {
+            // One by one, as many at a time as there are connections.
+            std::atomic<size_t> next{0};
+            auto work = [&] {
+                for (size_t k; (k = next.fetch_add(1)) < asked.size();) {
+                    const Found found =
+                        ResolveRemotely(asked[k], context.KeyFor(asked[k]), context, scope);
+                    answers[k] = found.answer.resolvedPath;
+                    ways[k] = found.way;
+                }
+            };
+            std::vector<std::thread> helpers;
+            const size_t wanted = std::min(asked.size(), std::max<size_t>(_config.maxConnections, 1)) - 1;
+            try {
+                while (helpers.size() < wanted) helpers.emplace_back(work);
+            } catch (...) {
+                // No thread to be had: this one does the rest.
+            }
+            work();
+            for (std::thread& helper : helpers) helper.join();
+        }
+        for (size_t k = 0; k < asked.size(); ++k) {
+            for (size_t i : slots[k]) resolved[i] = answers[k];
+            Report(asked[k], answers[k], ways[k]);
+        }
     } catch (...) {
-        return std::nullopt;
+        // Only allocation can throw here: what was not resolved stays "".
+    }
+    return resolved;
+}
+
+void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
+                                const ServerContext& context, ResolveCache* scope) const noexcept {
+    try {
+        std::vector<std::string> wanted;
+        std::unordered_set<std::string> seen;
+        for (const std::string& identifier : identifiers) {
+            if (identifier.empty() || !seen.insert(identifier).second) continue;
+            if (FindKept(context.KeyFor(identifier), scope)) continue;
+            if (!_local->Resolve(identifier).empty()) continue;
+            wanted.push_back(identifier);
+        }
+        if (wanted.size() < 2) return;  // one path is as cheap asked when needed
+        const auto answers = _servers.For(context)->ResolveBatch(wanted);
+        if (!answers) return;
+        for (size_t i = 0; i < wanted.size(); ++i) {
+            KeepBatchAnswer(context.KeyFor(wanted[i]), (*answers)[i], &_ahead);
+        }
+    } catch (...) {
+        // Only allocation can throw here; resolves to come ask for themselves.
     }
 }
 
 void ResolutionEngine::ClearCache() const {
-    _answers.Clear();
+    _ahead.Clear();
+    _kept.Clear();
 }
 
 }  // namespace arhttp

@@ -1,14 +1,19 @@
-// The whole standalone resolution: the filesystem first, as OpenUSD's default
-// resolver would, then the HTTP server for what the filesystem does not have.
+// The one resolution of ar-http, behind the plugin and both Node bindings:
+// it owns the order of resolution and every cache. The local side is always
+// asked first (a file that appears wins at once); then, for what it lacks,
+// the answers kept for the server: the caller's cache scope, the answers
+// learnt ahead in batches, the process-wide cache; then the server itself.
 #ifndef AR_HTTP_CORE_RESOLUTION_ENGINE_H
 #define AR_HTTP_CORE_RESOLUTION_ENGINE_H
 
 #include "Config.h"
-#include "FileSystemResolver.h"
 #include "HttpResolverSet.h"
+#include "LocalResolver.h"
 #include "LogSink.h"
+#include "ResolveCache.h"
 #include "ServerContext.h"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,37 +23,67 @@ namespace arhttp {
 
 class ResolutionEngine {
 public:
-    ResolutionEngine(Config config, std::shared_ptr<LogSink> log);
+    // What a cache scope keeps (USD's ArResolverScopedCache): every answer of
+    // the server, for as long as the scope lasts; concurrent resolves of one
+    // path inside it share one resolve.
+    struct ScopeCache : ResolveCache {
+        ScopeCache() : ResolveCache(kForever, SIZE_MAX) {}
+    };
+
+    ResolutionEngine(Config config, std::shared_ptr<const LocalResolver> local,
+                     std::shared_ptr<LogSink> log);
 
     const Config& GetConfig() const { return _config; }
 
-    std::string CreateIdentifier(const std::string& assetPath,
-                                 const std::string& anchor) const;
+    // The resolved path, or "" when neither the local side nor the server
+    // `context` names (the environment's when empty) knows `identifier`.
+    // `scope`, when given, is the caller's cache scope. Never throws.
+    std::string Resolve(const std::string& identifier, const ServerContext& context = ServerContext(),
+                        ResolveCache* scope = nullptr) const noexcept;
 
-    // A path the filesystem has is returned with no request at all; others
-    // go to the server `context` names (the environment's when empty). With
-    // AR_HTTP_CACHE_TTL_MS set, whole answers are kept, local ones included,
-    // so a repeated resolve costs neither a request nor a filesystem probe.
-    std::string Resolve(const std::string& identifier,
-                        const ServerContext& context = ServerContext()) const noexcept;
+    // Resolves many identifiers, in order, probing the local side once each.
+    // What it lacks and no cache holds goes to the server in batch requests;
+    // when the server takes none, one by one, AR_HTTP_MAX_CONNECTIONS at a time.
+    std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
+                                         const ServerContext& context = ServerContext(),
+                                         ResolveCache* scope = nullptr) const noexcept;
 
-    // Resolves many identifiers, those the filesystem lacks in one batch
-    // request. Nothing when the server takes no batches: resolve one by one.
-    std::optional<std::vector<std::string>> ResolveMany(
-        const std::vector<std::string>& identifiers,
-        const ServerContext& context = ServerContext()) const noexcept;
+    // Resolves now, in batch requests, those of `identifiers` (the asset paths
+    // of a layer just opened) that nothing has answered yet, and keeps the
+    // answers briefly for the resolves composition is about to make.
+    void AskAhead(const std::vector<std::string>& identifiers, const ServerContext& context,
+                  ResolveCache* scope) const noexcept;
 
-    // Forgets every kept answer.
+    // Forgets every answer kept of the server (scopes are their owner's).
     void ClearCache() const;
 
 private:
-    ResolveCache::Answer ResolveUncached(const std::string& identifier,
-                                         const ServerContext& context) const noexcept;
+    // How an answer came, as TF_DEBUG=AR_HTTP says it.
+    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch };
+    struct Found {
+        ResolveCache::Answer answer;
+        Way way;
+    };
+    // What the caches say of `key`, without waiting or asking.
+    std::optional<Found> FindKept(const std::string& key, ResolveCache* scope) const;
+    // Through the caches to the server, once the local side had nothing.
+    Found ResolveRemotely(const std::string& identifier, const std::string& key,
+                          const ServerContext& context, ResolveCache* scope) const;
+    // A server answer of a batch, offered to the process cache and to
+    // `learntAhead` (the answers learnt ahead, or the caller's scope).
+    void KeepBatchAnswer(const std::string& key, const std::string& resolved,
+                         ResolveCache* learntAhead) const;
+    void Report(const std::string& identifier, const std::string& resolved, Way way) const;
 
     const Config _config;
-    const FileSystemResolver _fileSystem;
+    const std::shared_ptr<const LocalResolver> _local;
+    const std::shared_ptr<LogSink> _log;
     const HttpResolverSet _servers;
-    mutable ResolveCache _answers;
+    // Answers learnt ahead of need: kept briefly, for the composition that
+    // follows the opening of a layer (a root layer opens outside any scope).
+    mutable ResolveCache _ahead{std::chrono::seconds(10), 1000000};
+    // AR_HTTP_CACHE_TTL_MS and AR_HTTP_CACHE_MAX_ENTRIES.
+    mutable ResolveCache _kept;
 };
 
 }  // namespace arhttp

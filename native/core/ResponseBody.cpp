@@ -19,6 +19,10 @@ std::optional<std::string> ResolvedPathFromBody(const std::string& body, std::st
         *why = "empty body";
         return std::nullopt;
     }
+    if (end - begin > protocol::kMaxResolvedPathBytes) {
+        *why = "longer than " + std::to_string(protocol::kMaxResolvedPathBytes) + " bytes";
+        return std::nullopt;
+    }
     for (size_t i = begin; i < end; ++i) {
         const unsigned char c = body[i];
         if (c < 0x20 || c == 0x7F) {

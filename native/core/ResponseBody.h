@@ -2,16 +2,20 @@
 #ifndef AR_HTTP_CORE_RESPONSE_BODY_H
 #define AR_HTTP_CORE_RESPONSE_BODY_H
 
+#include "ArHttpProtocol.h"
+
 #include <optional>
 #include <string>
 
 namespace arhttp {
 
-// Larger bodies are refused; no filesystem path or URI comes near it.
-constexpr size_t kMaxResponseBodyBytes = 16 * 1024;
+// Larger bodies are refused before they are read whole: a resolved path at
+// the protocol's limit, and room for whitespace around it.
+constexpr size_t kMaxResponseBodyBytes = protocol::kMaxResolvedPathBytes + 64;
 
-// The body with surrounding whitespace trimmed, or nothing (and `why`) when it
-// is empty or holds an inner line break, NUL or other control character.
+// The body with surrounding whitespace trimmed, when it is a resolved path as
+// protocol.json states it; else nothing, and `why`: empty, longer than
+// kMaxResolvedPathBytes, or holding a line break, NUL or other control character.
 std::optional<std::string> ResolvedPathFromBody(const std::string& body, std::string* why);
 
 }  // namespace arhttp

@@ -19,7 +19,7 @@
 #include <map>
 #include <string>
 
-PXR_NAMESPACE_OPEN_SCOPE
+namespace arhttp {
 
 class AR_HTTP_API ArHttpContext {
 public:
@@ -30,28 +30,26 @@ public:
     // with it warns once.
     explicit ArHttpContext(const std::string& serverUrl, const std::string& pathFormat = "",
                            const std::map<std::string, std::string>& headers = {});
-    explicit ArHttpContext(arhttp::ServerContext context);
+    explicit ArHttpContext(ServerContext context);
     // The string form of arhttp::ServerContext::Parse.
     static ArHttpContext FromString(const std::string& text);
 
     bool IsValid() const { return _error.empty(); }
     const std::string& GetError() const { return _error; }
-    const arhttp::ServerContext& GetServerContext() const { return _context; }
+    const ServerContext& GetServerContext() const { return _context; }
 
     // For debugging; secret header values are redacted.
     std::string GetAsString() const;
 
-    bool operator<(const ArHttpContext& other) const { return _Key() < other._Key(); }
-    bool operator==(const ArHttpContext& other) const { return _Key() == other._Key(); }
+    bool operator<(const ArHttpContext& other) const { return Key() < other.Key(); }
+    bool operator==(const ArHttpContext& other) const { return Key() == other.Key(); }
     bool operator!=(const ArHttpContext& other) const { return !(*this == other); }
 
-    // Tells apart the answers of different contexts in caches; never print it.
-    std::string CacheKeyPrefix() const { return _Key(); }
+    // Tells contexts apart, for Ar's maps; holds header values: never print it.
+    std::string Key() const { return _error.empty() ? _context.Key() : "\1" + _error; }
 
 private:
-    std::string _Key() const { return _error.empty() ? _context.Key() : "\1" + _error; }
-
-    arhttp::ServerContext _context;
+    ServerContext _context;
     std::string _error;
 };
 
@@ -61,7 +59,11 @@ inline std::string ArGetDebugString(const ArHttpContext& context) {
     return context.GetAsString();
 }
 
-AR_DECLARE_RESOLVER_CONTEXT(ArHttpContext);
+}  // namespace arhttp
+
+PXR_NAMESPACE_OPEN_SCOPE
+
+AR_DECLARE_RESOLVER_CONTEXT(arhttp::ArHttpContext);
 
 PXR_NAMESPACE_CLOSE_SCOPE
 

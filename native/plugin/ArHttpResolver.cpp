@@ -4,7 +4,7 @@
 #include "TfLogSink.h"
 
 #include "core/DebugSwitch.h"
-#include "core/HttpResolverSet.h"
+#include "core/LayerScanner.h"
 #include "core/PrintableText.h"
 
 #include "pxr/base/js/value.h"
@@ -17,20 +17,14 @@
 #include "pxr/usd/ar/defineResolver.h"
 #include "pxr/usd/ar/notice.h"
 
-#include <cstring>
 #include <set>
 #include <vector>
 
-PXR_NAMESPACE_OPEN_SCOPE
+PXR_NAMESPACE_USING_DIRECTIVE
 
-AR_DEFINE_RESOLVER(ArHttpResolver, ArDefaultResolver);
+AR_DEFINE_RESOLVER(arhttp::ArHttpResolver, ArDefaultResolver);
 
-struct ArHttpResolver::_Remote {
-    explicit _Remote(arhttp::Config settings)
-        : config(std::move(settings)), servers(config, std::make_shared<ArHttpTfLogSink>()) {}
-    const arhttp::Config config;
-    const arhttp::HttpResolverSet servers;
-};
+namespace arhttp {
 
 namespace {
 
@@ -61,78 +55,57 @@ bool IsFileFormatExtension(const std::string& word) {
     return extensions.count(TfStringToLower(word)) != 0;
 }
 
-// The asset paths a text layer names: every @path@ and @@@path@@@ outside
-// comments is taken, a few too many (asset-valued attributes) doing no harm.
-std::vector<std::string> AssetPathsIn(const char* text, size_t size) {
-    std::vector<std::string> paths;
-    const char* const end = text + size;
-    for (const char* at = text; at < end; ++at) {
-        if (*at == '#') {  // a comment runs to the end of its line
-            at = static_cast<const char*>(std::memchr(at, '\n', end - at));
-            if (!at) break;
-        } else if (*at == '"' || *at == '\'') {  // text in a string names no asset
-            const char quote = *at;
-            for (++at; at < end && *at != quote && *at != '\n'; ++at) {
-                if (*at == '\\' && at + 1 < end) ++at;
-            }
-            if (at == end) break;
-        } else if (*at == '@') {
-            const bool triple = end - at >= 3 && at[1] == '@' && at[2] == '@';
-            const char* begin = at + (triple ? 3 : 1);
-            const char* close = nullptr;
-            for (const char* c = begin; c < end && *c != '\n'; ++c) {
-                if (*c == '@' && (!triple || (end - c >= 3 && c[1] == '@' && c[2] == '@'))) {
-                    close = c;
-                    break;
-                }
-            }
-            if (!close) continue;
-            if (close > begin) paths.emplace_back(begin, close);
-            at = close + (triple ? 2 : 0);
-        }
-    }
-    return paths;
-}
-
-
 }  // namespace
 
+class ArHttpResolver::_DefaultResolve : public LocalResolver {
+public:
+    explicit _DefaultResolve(const ArHttpResolver* owner) : _owner(owner) {}
+    std::string Resolve(const std::string& identifier) const override {
+        return _owner->ArDefaultResolver::_Resolve(identifier).GetPathString();
+    }
+
+private:
+    const ArHttpResolver* const _owner;
+};
+
 // Settings refused in the environment are reported once, when read.
-std::shared_ptr<const ArHttpResolver::_Remote>
-ArHttpResolver::_MakeRemote(const arhttp::Environment& environment) {
-    arhttp::Config config = arhttp::Config::FromEnvironment(environment);
+std::shared_ptr<const ResolutionEngine> ArHttpResolver::_MakeEngine(
+    const Environment& environment) const {
+    Config config = Config::FromEnvironment(environment);
     // TfDebug may also be switched on by code, not only by TF_DEBUG.
     config.debug = TfDebug::IsEnabled(AR_HTTP);
     for (const std::string& warning : config.warnings) {
         TF_WARN("ArHttpResolver: %s", warning.c_str());
     }
-    return std::make_shared<const _Remote>(std::move(config));
+    return std::make_shared<const ResolutionEngine>(std::move(config), _local,
+                                                    std::make_shared<ArHttpTfLogSink>());
 }
 
-ArHttpResolver::ArHttpResolver() : _remote(_MakeRemote(arhttp::ProcessEnvironment())) {}
+ArHttpResolver::ArHttpResolver()
+    : _local(std::make_shared<const _DefaultResolve>(this)),
+      _engine(_MakeEngine(ProcessEnvironment())) {}
 
 ArHttpResolver::~ArHttpResolver() = default;
 
-std::shared_ptr<const ArHttpResolver::_Remote> ArHttpResolver::_GetRemote() const {
-    std::lock_guard<std::mutex> lock(_remoteMutex);
-    return _remote;
+std::shared_ptr<const ResolutionEngine> ArHttpResolver::_GetEngine() const {
+    std::lock_guard<std::mutex> lock(_engineMutex);
+    return _engine;
 }
 
-arhttp::Config ArHttpResolver::GetHttpConfig() const {
-    return _GetRemote()->config;
+Config ArHttpResolver::GetHttpConfig() const {
+    return _GetEngine()->GetConfig();
 }
 
-arhttp::Config ArHttpResolver::Reconfigure(const arhttp::Environment& environment) {
+Config ArHttpResolver::Reconfigure(const Environment& environment) {
     // Here `environment` is authoritative, TF_DEBUG included.
     const auto tfDebug = environment.find("TF_DEBUG");
     TfDebug::SetDebugSymbolsByName(
-        arhttp::kDebugSymbol,
-        tfDebug != environment.end() &&
-            arhttp::IsDebugSymbolEnabled(tfDebug->second, arhttp::kDebugSymbol));
-    auto remote = _MakeRemote(environment);
-    std::lock_guard<std::mutex> lock(_remoteMutex);
-    _remote = remote;
-    return remote->config;
+        kDebugSymbol,
+        tfDebug != environment.end() && IsDebugSymbolEnabled(tfDebug->second, kDebugSymbol));
+    auto engine = _MakeEngine(environment);
+    std::lock_guard<std::mutex> lock(_engineMutex);
+    _engine = engine;
+    return engine->GetConfig();
 }
 
 std::string ArHttpResolver::_CreateIdentifier(const std::string& assetPath,
@@ -150,12 +123,12 @@ std::string ArHttpResolver::_CreateIdentifier(const std::string& assetPath,
     return identifier;
 }
 
-const arhttp::ServerContext* ArHttpResolver::_CurrentServerContext() const {
-    static const arhttp::ServerContext environment;
+const ServerContext* ArHttpResolver::_CurrentServerContext() const {
+    static const ServerContext environment;
     const ArHttpContext* bound = _GetCurrentContextObject<ArHttpContext>();
     if (!bound) return &environment;
     if (bound->IsValid()) return &bound->GetServerContext();
-    std::lock_guard<std::mutex> lock(_remoteMutex);
+    std::lock_guard<std::mutex> lock(_engineMutex);
     if (_refusedContexts.insert(bound->GetError()).second) {
         TF_WARN("ArHttpResolver: the bound ArHttpContext is refused (%s): assets the "
                 "filesystem lacks stay unresolved while it is bound",
@@ -170,24 +143,28 @@ ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
 
     // USD expects no exception from a resolver; only allocation can throw here.
     try {
-        const arhttp::ServerContext* context = _CurrentServerContext();
+        const ServerContext* context = _CurrentServerContext();
         if (!context) return ArDefaultResolver::_Resolve(assetPath);
-        const std::string key = context->KeyFor(assetPath);
-        auto resolve = [&]() -> arhttp::ResolveCache::Answer {
-            ArResolvedPath resolved = ArDefaultResolver::_Resolve(assetPath);
-            if (resolved) return {resolved.GetPathString(), true};
-            if (auto known = _ahead.Find(key)) return *known;
-            return _GetRemote()->servers.For(*context)->Lookup(assetPath);
-        };
-        if (const auto cache = _cache.GetCurrentCache()) {
-            return ArResolvedPath(cache->GetOrResolve(key, resolve).resolvedPath);
-        }
-        return ArResolvedPath(resolve().resolvedPath);
+        const auto scope = _scopes.GetCurrentCache();
+        return ArResolvedPath(_GetEngine()->Resolve(assetPath, *context, scope.get()));
     } catch (const std::exception& error) {
-        TF_WARN("ArHttpResolver: resolving %s failed: %s", arhttp::Quoted(assetPath).c_str(),
-                error.what());
+        TF_WARN("ArHttpResolver: resolving %s failed: %s", Quoted(assetPath).c_str(), error.what());
         return ArResolvedPath();
     }
+}
+
+std::vector<std::string> ArHttpResolver::ResolveMany(
+    const std::vector<std::string>& identifiers) const {
+    const ServerContext* context = _CurrentServerContext();
+    if (!context) {
+        std::vector<std::string> resolved;
+        for (const std::string& identifier : identifiers) {
+            resolved.push_back(ArDefaultResolver::_Resolve(identifier).GetPathString());
+        }
+        return resolved;
+    }
+    const auto scope = _scopes.GetCurrentCache();
+    return _GetEngine()->ResolveMany(identifiers, *context, scope.get());
 }
 
 ArResolverContext ArHttpResolver::_CreateContextFromString(const std::string& contextStr) const {
@@ -197,7 +174,7 @@ ArResolverContext ArHttpResolver::_CreateContextFromString(const std::string& co
     }
     const ArHttpContext context = ArHttpContext::FromString(contextStr);
     if (!context.IsValid()) {
-        std::lock_guard<std::mutex> lock(_remoteMutex);
+        std::lock_guard<std::mutex> lock(_engineMutex);
         // Said here, so not again when it is bound.
         if (_refusedContexts.insert(context.GetError()).second) {
             TF_WARN("ArHttpResolver: %s: the context resolves nothing through HTTP",
@@ -231,56 +208,39 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
             _AskAhead(resolvedPath, *asset);
         } catch (const std::exception& error) {
             TF_WARN("ArHttpResolver: looking ahead in %s failed: %s",
-                    arhttp::Quoted(resolvedPath.GetPathString()).c_str(), error.what());
+                    Quoted(resolvedPath.GetPathString()).c_str(), error.what());
         }
     }
     return asset;
 }
 
 // Composition will soon resolve, one by one and from several threads, the
-// asset paths this layer names: resolve those the filesystem lacks now, in one
-// request, where those resolves will look.
+// asset paths this layer names: the engine resolves those nothing answered
+// yet now, in one request, where those resolves will look.
 void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& layer) const {
-    const arhttp::ServerContext* context = _CurrentServerContext();
+    const ServerContext* context = _CurrentServerContext();
     if (!context) return;
-    const auto cache = _cache.GetCurrentCache();
     const std::shared_ptr<const char> text = layer.GetBuffer();
     if (!text) return;
-    std::vector<std::string> wanted;
-    std::set<std::string> seen;
-    for (const std::string& assetPath : AssetPathsIn(text.get(), layer.GetSize())) {
-        const std::string identifier = _CreateIdentifier(assetPath, layerPath);
-        if (identifier.empty() || !seen.insert(identifier).second ||
-            (cache && cache->Find(context->KeyFor(identifier))) ||
-            _ahead.Find(context->KeyFor(identifier)) || ArDefaultResolver::_Resolve(identifier)) {
-            continue;
-        }
-        wanted.push_back(identifier);
+    std::vector<std::string> identifiers;
+    for (const std::string& assetPath : AssetPathsInText(text.get(), layer.GetSize())) {
+        identifiers.push_back(_CreateIdentifier(assetPath, layerPath));
     }
-    if (wanted.size() < 2) return;  // one path is as cheap asked when needed
-    const auto answers = _GetRemote()->servers.For(*context)->ResolveBatch(wanted);
-    if (!answers) return;
-    for (size_t i = 0; i < wanted.size(); ++i) {
-        _ahead.Offer(context->KeyFor(wanted[i]), {(*answers)[i], true});
-    }
-}
-
-void ArHttpResolver::ClearCache() {
-    _ahead.Clear();
-    _GetRemote()->servers.ClearCache();
+    const auto scope = _scopes.GetCurrentCache();
+    _GetEngine()->AskAhead(identifiers, *context, scope.get());
 }
 
 void ArHttpResolver::_RefreshContext(const ArResolverContext&) {
-    ClearCache();
+    _GetEngine()->ClearCache();
     ArNotice::ResolverChanged().Send();
 }
 
 void ArHttpResolver::_BeginCacheScope(VtValue* cacheScopeData) {
-    _cache.BeginCacheScope(cacheScopeData);
+    _scopes.BeginCacheScope(cacheScopeData);
 }
 
 void ArHttpResolver::_EndCacheScope(VtValue* cacheScopeData) {
-    _cache.EndCacheScope(cacheScopeData);
+    _scopes.EndCacheScope(cacheScopeData);
 }
 
-PXR_NAMESPACE_CLOSE_SCOPE
+}  // namespace arhttp

@@ -4,7 +4,9 @@
 
 #include "pxr/base/tf/diagnostic.h"
 
-PXR_NAMESPACE_OPEN_SCOPE
+PXR_NAMESPACE_USING_DIRECTIVE
+
+namespace arhttp {
 
 void ArHttpTfLogSink::Debug(const std::string& line) {
     TF_DEBUG(AR_HTTP).Msg("%s\n", line.c_str());
@@ -14,4 +16,4 @@ void ArHttpTfLogSink::Warn(const std::string& message) {
     TF_WARN("ArHttpResolver: %s", message.c_str());
 }
 
-PXR_NAMESPACE_CLOSE_SCOPE
+}  // namespace arhttp

@@ -5,16 +5,14 @@
 
 #include "core/LogSink.h"
 
-#include "pxr/pxr.h"
+namespace arhttp {
 
-PXR_NAMESPACE_OPEN_SCOPE
-
-class ArHttpTfLogSink : public arhttp::LogSink {
+class ArHttpTfLogSink : public LogSink {
 public:
     void Debug(const std::string& line) override;
     void Warn(const std::string& message) override;
 };
 
-PXR_NAMESPACE_CLOSE_SCOPE
+}  // namespace arhttp
 
 #endif

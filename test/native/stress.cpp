@@ -3,6 +3,7 @@
 // real loopback HTTP server.
 // Built and run under ThreadSanitizer and AddressSanitizer by 80.stress.test.ts.
 #include "core/Config.h"
+#include "core/FileSystemResolver.h"
 #include "core/ResolutionEngine.h"
 
 #include <httplib.h>
@@ -86,7 +87,9 @@ int main() {
                                         {"AR_HTTP_TIMEOUT_MS", "5000"},
                                         {"AR_HTTP_MAX_CONNECTIONS", "6"}};
         return std::make_unique<arhttp::ResolutionEngine>(
-            arhttp::Config::FromEnvironment(environment), std::make_shared<QuietSink>());
+            arhttp::Config::FromEnvironment(environment),
+            std::make_shared<arhttp::FileSystemResolver>(std::vector<std::string>()),
+            std::make_shared<QuietSink>());
     };
     const std::string url = "http://127.0.0.1:" + std::to_string(port);
     auto cached = engine(url, "60000");

@@ -10,8 +10,7 @@ namespace arhttp::addon {
 Napi::Value Resolve(const Napi::CallbackInfo& info);
 // resolveAsync(assetPath, anchor?, context?) -> Promise<string>
 Napi::Value ResolveAsync(const Napi::CallbackInfo& info);
-// resolveManyAsync(assetPaths, anchor?, context?) -> Promise<string[] | null>, null
-// when the server takes no batch requests
+// resolveManyAsync(assetPaths, anchor?, context?) -> Promise<string[]>
 Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info);
 // createIdentifier(assetPath, anchor?) -> string
 Napi::Value CreateIdentifier(const Napi::CallbackInfo& info);

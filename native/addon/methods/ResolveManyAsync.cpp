@@ -7,7 +7,7 @@ namespace arhttp::addon {
 
 namespace {
 
-// One batch request on libuv's thread pool for the paths the filesystem lacks.
+// ResolutionEngine::ResolveMany on libuv's thread pool.
 class ResolveManyWorker : public ResolveWorker {
 public:
     ResolveManyWorker(Napi::Env env, std::vector<std::string> assetPaths, std::string anchor,
@@ -25,17 +25,13 @@ private:
     }
 
     void OnOK() override {
-        if (!_resolved) {
-            _deferred.Resolve(Env().Null());
-            return;
-        }
-        Napi::Array array = Napi::Array::New(Env(), _resolved->size());
-        for (size_t i = 0; i < _resolved->size(); ++i) array.Set(i, (*_resolved)[i]);
+        Napi::Array array = Napi::Array::New(Env(), _resolved.size());
+        for (size_t i = 0; i < _resolved.size(); ++i) array.Set(i, _resolved[i]);
         _deferred.Resolve(array);
     }
 
     const std::vector<std::string> _assetPaths;
-    std::optional<std::vector<std::string>> _resolved;
+    std::vector<std::string> _resolved;
 };
 
 }  // namespace
