@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { backend, clearCache, resolve, resolveAsync } from '../lib';
+import { clearCache, resolve, resolveAsync } from '../lib';
 import { setResolverEnv } from './helpers/env';
 import { startTestServer, type TestServer } from './helpers/testServer';
 
@@ -53,18 +53,21 @@ describe('the process-wide cache (AR_HTTP_CACHE_TTL_MS)', () => {
   });
 
   // Through OpenUSD, the default resolver looks at the filesystem every time.
-  (backend === 'standalone' ? test : test.skip)('standalone: local answers are kept too, a repeated resolve probes nothing', () => {
+  test('the filesystem is always asked first: a file that appears wins at once, kept answers notwithstanding', async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'ar-http-cache-'));
     try {
       const file = path.join(folder, 'layer.usda');
-      writeFileSync(file, '#usda 1.0\n');
       setResolverEnv({ AR_HTTP_SERVER_URL: server.url, AR_HTTP_CACHE_TTL_MS: '60000' });
+      const requests = async () => (await server.stats()).requests.length;
+      const before = await requests();
+      // Not on disk: asked of the server, which echoes the URL path; the answer is kept.
+      expect(resolve(file)).toBe(`/${file}`);
+      writeFileSync(file, '#usda 1.0\n');
       expect(resolve(file)).toBe(file);
       rmSync(file);
-      expect(resolve(file)).toBe(file);
-      clearCache();
-      // Gone from disk, so asked of the server, which echoes the URL path.
+      // Gone again: the kept answer of the server, with no new request.
       expect(resolve(file)).toBe(`/${file}`);
+      expect((await requests()) - before).toBe(1);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
