@@ -44,6 +44,22 @@ bool PathExists(const std::string& path) {
     return lstat(path.c_str(), &info) == 0;
 }
 
+// Whether `path` (past a leading '/') has no empty, "." or ".." segment:
+// then it is its own normal form, and, relative, names the same file as its
+// absolute form.
+bool IsNormal(const std::string& path) {
+    if (path.empty() || path.back() == '/') return false;
+    for (size_t start = path[0] == '/' ? 1 : 0; start <= path.size();) {
+        const size_t end = std::min(path.find('/', start), path.size());
+        const size_t length = end - start;
+        if (length == 0 || (path[start] == '.' && (length == 1 || (length == 2 && path[start + 1] == '.')))) {
+            return false;
+        }
+        start = end + 1;
+    }
+    return true;
+}
+
 std::string ResolveAnchored(const std::string& anchor, const std::string& path) {
     const std::string candidate = anchor.empty() ? path : CatPaths(anchor, path);
     return PathExists(candidate) ? AbsPath(candidate) : std::string();
@@ -78,7 +94,7 @@ bool FileSystemResolver::IsSearchPath(const std::string& path) {
 }
 
 std::string FileSystemResolver::NormPath(const std::string& path) {
-    if (path.empty()) return path;
+    if (path.empty() || IsNormal(path)) return path;
     const bool absolute = path[0] == '/';
     std::vector<std::string> parts;
     size_t start = 0;
@@ -121,7 +137,14 @@ std::string FileSystemResolver::Resolve(const std::string& assetPath) const {
     if (assetPath.empty() || assetPath.find('\0') != std::string::npos) return std::string();
     if (!IsRelativePath(assetPath)) return ResolveAnchored(std::string(), assetPath);
 
-    std::string resolved = ResolveAnchored(CurrentDirectory(), assetPath);
+    std::string resolved;
+    // Every resolve asks the filesystem first: probed as it is, the usual
+    // miss costs one system call, no getcwd and no normalisation.
+    if (IsNormal(assetPath)) {
+        if (PathExists(assetPath)) resolved = AbsPath(assetPath);
+    } else {
+        resolved = ResolveAnchored(CurrentDirectory(), assetPath);
+    }
     if (!resolved.empty() || !IsSearchPath(assetPath)) return resolved;
     for (const std::string& folder : _searchPaths) {
         resolved = ResolveAnchored(folder, assetPath);

@@ -12,7 +12,8 @@ void ResolveCache::EraseLocked(std::unordered_map<std::string, Entry>::iterator 
 
 ResolveCache::Answer ResolveCache::GetOrResolve(const std::string& key,
                                        const std::function<Answer()>& resolve) {
-    std::promise<Answer> promise;
+    // Made only on a miss: a hit costs no allocation.
+    std::optional<std::promise<Answer>> promise;
     size_t generation;
     {
         std::unique_lock<std::mutex> lock(_mutex);
@@ -25,8 +26,9 @@ ResolveCache::Answer ResolveCache::GetOrResolve(const std::string& key,
             }
             EraseLocked(found);
         }
+        promise.emplace();
         Entry entry;
-        entry.answer = promise.get_future().share();
+        entry.answer = promise->get_future().share();
         entry.age = _ages.insert(_ages.end(), key);
         _entries.emplace(key, std::move(entry));
         generation = _generation;
@@ -36,13 +38,13 @@ ResolveCache::Answer ResolveCache::GetOrResolve(const std::string& key,
     try {
         answer = resolve();
     } catch (...) {
-        promise.set_exception(std::current_exception());
+        promise->set_exception(std::current_exception());
         std::lock_guard<std::mutex> lock(_mutex);
         auto found = _entries.find(key);
         if (found != _entries.end()) EraseLocked(found);
         throw;
     }
-    promise.set_value(answer);
+    promise->set_value(answer);
 
     std::lock_guard<std::mutex> lock(_mutex);
     auto found = _entries.find(key);
