@@ -1,5 +1,8 @@
+import path from 'node:path';
+
 import { resolve, resolveAsync, resolveMany } from '../lib';
-import { runCli } from './helpers/cli';
+import { distLib, runCli } from './helpers/cli';
+import { run } from './helpers/run';
 import { setResolverEnv } from './helpers/env';
 import { startTestServer, type TestServer } from './helpers/testServer';
 
@@ -253,6 +256,30 @@ describe('TF_DEBUG=AR_HTTP', () => {
       ]),
     );
     expect(stderr + stdout).not.toContain('sekrit');
+  });
+
+  test('says, for every asset path, what it resolved to and which way', async () => {
+    const local = path.join(__dirname, '..', 'samples', 'layer1.usda');
+    const script = `
+      const ar = require(${JSON.stringify(distLib)});
+      ar.resolveMany(${JSON.stringify([local, 'id0x01', 'nope'])})
+        .then(() => ar.resolve('id0x01'))
+        .then(() => console.log('done'));`;
+    const { status, stdout, stderr } = await run(process.execPath, ['-e', script], {
+      AR_HTTP_SERVER_URL: server.url,
+      AR_HTTP_CACHE_TTL_MS: '60000',
+      TF_DEBUG: 'AR_HTTP',
+    });
+    expect(status).toBe(0);
+    expect(stdout).toBe('done\n');
+    // The test server has no batch endpoint: one POST, then one GET per path the filesystem lacks.
+    expect(stderr.split('\n').filter((line) => line.startsWith('ar-http: "'))).toEqual([
+      `ar-http: "${local}" -> "${local}" (filesystem)`,
+      expect.stringMatching(/^ar-http: "(id0x01" -> "\/layers\/layer1\.usda"|nope" -> not found) \(GET\)$/),
+      expect.stringMatching(/^ar-http: "(id0x01" -> "\/layers\/layer1\.usda"|nope" -> not found) \(GET\)$/),
+      'ar-http: "id0x01" -> "/layers/layer1.usda" (process cache)',
+    ]);
+    expect(stderr).toContain('ar-http: "nope" -> not found (GET)');
   });
 
   test('no debug lines without TF_DEBUG', async () => {

@@ -28,10 +28,6 @@ public:
     static std::optional<ServerContext> Parse(const std::string& text, std::string* error);
 
     bool IsEmpty() const { return _key.empty(); }
-    const std::string& GetServerUrl() const { return _serverUrl; }
-    const std::string& GetPathFormat() const { return _pathFormat; }
-    // Sorted by name, one per name (case-insensitive).
-    const HeaderList& GetHeaders() const { return _headers; }
 
     // The same text for equal contexts, for maps and cache keys. Holds
     // header values: never print it.
@@ -55,7 +51,7 @@ public:
 private:
     std::string _serverUrl;
     std::string _pathFormat;
-    HeaderList _headers;
+    HeaderList _headers;  // sorted by name, one per name (case-insensitive)
     std::string _key;
 };
 
