@@ -18,6 +18,7 @@
 #include <thread>
 
 PXR_NAMESPACE_USING_DIRECTIVE
+using arhttp::ArHttpContext;
 
 namespace {
 
