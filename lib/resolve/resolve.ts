@@ -34,13 +34,18 @@ export function resolve(assetPath: string, options?: ResolveOptions): string {
   return binding.resolve(assetPath, ...argumentsOf(options));
 }
 
-/** {@link resolve} on a worker thread; the event loop stays free. */
-export function resolveAsync(assetPath: string, options?: ResolveOptions): Promise<string> {
+/** A promise-returning call whose argument errors, thrown at once, reject the promise instead. */
+function rejectingErrors<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return binding.resolveAsync(assetPath, ...argumentsOf(options));
+    return call();
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** {@link resolve} on a worker thread; the event loop stays free. */
+export function resolveAsync(assetPath: string, options?: ResolveOptions): Promise<string> {
+  return rejectingErrors(() => binding.resolveAsync(assetPath, ...argumentsOf(options)));
 }
 
 /**
@@ -51,11 +56,7 @@ export function resolveAsync(assetPath: string, options?: ResolveOptions): Promi
  * `AR_HTTP_MAX_CONNECTIONS` at a time.
  */
 export function resolveMany(assetPaths: readonly string[], options?: ResolveOptions): Promise<string[]> {
-  try {
-    return binding.resolveManyAsync(assetPaths, ...argumentsOf(options));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return rejectingErrors(() => binding.resolveManyAsync(assetPaths, ...argumentsOf(options)));
 }
 
 /** The identifier OpenUSD's default resolver would make for `assetPath` referred to from `anchor`. */

@@ -55,25 +55,29 @@ ArHttpResolver& Plugin() {
     return *resolver;
 }
 
+// `resolve()` with `context` bound on this thread, as a USD application binds
+// a stage's; an empty context binds nothing (the environment's server).
+template <class Resolve>
+auto WithContext(const ServerContext& context, const Resolve& resolve) {
+    if (context.IsEmpty()) return resolve();
+    const ArResolverContextBinder binder{ArResolverContext(ArHttpContext(context))};
+    return resolve();
+}
+
 class UsdBackend : public Backend {
 public:
     std::string CreateIdentifier(const std::string& assetPath,
                                  const std::string& anchor) const override {
         return ArGetResolver().CreateIdentifier(assetPath, ArResolvedPath(anchor));
     }
-    // A context is bound, on this thread, as a USD application binds a stage's.
     std::string Resolve(const std::string& identifier,
                         const ServerContext& context) const override {
-        if (context.IsEmpty()) return ArGetResolver().Resolve(identifier).GetPathString();
-        const ArResolverContextBinder binder{ArResolverContext(ArHttpContext(context))};
-        return ArGetResolver().Resolve(identifier).GetPathString();
+        return WithContext(context, [&] { return ArGetResolver().Resolve(identifier).GetPathString(); });
     }
     // Ar resolves one asset path at a time: ArHttpResolver's engine does many.
     std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                          const ServerContext& context) const override {
-        if (context.IsEmpty()) return Plugin().ResolveMany(identifiers);
-        const ArResolverContextBinder binder{ArResolverContext(ArHttpContext(context))};
-        return Plugin().ResolveMany(identifiers);
+        return WithContext(context, [&] { return Plugin().ResolveMany(identifiers); });
     }
     Config GetConfig() const override { return Plugin().GetHttpConfig(); }
     // Through Ar, as a USD application would: ArHttpResolver clears its

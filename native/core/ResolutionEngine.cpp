@@ -102,8 +102,9 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
                                                        ResolveCache* scope) const noexcept {
     std::vector<std::string> resolved(identifiers.size());
     try {
-        // The identifiers no cache holds, each once, and where their answers go.
+        // The identifiers no cache holds, each once, their keys, and where their answers go.
         std::vector<std::string> asked;
+        std::vector<std::string> askedKeys;
         std::vector<std::vector<size_t>> slots;
         std::unordered_map<std::string, size_t> askedIndex;
         for (size_t i = 0; i < identifiers.size(); ++i) {
@@ -123,6 +124,7 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
             const auto [at, added] = askedIndex.emplace(key, asked.size());
             if (added) {
                 asked.push_back(identifier);
+                askedKeys.push_back(key);
                 slots.emplace_back();
             }
             slots[at->second].push_back(i);
@@ -135,15 +137,14 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
         if (batch) {
             answers = *batch;
             for (size_t k = 0; k < asked.size(); ++k) {
-                KeepBatchAnswer(context.KeyFor(asked[k]), answers[k], scope);
+                KeepBatchAnswer(askedKeys[k], answers[k], scope);
             }
         } else {
             // One by one, as many at a time as there are connections.
             std::atomic<size_t> next{0};
             auto work = [&] {
                 for (size_t k; (k = next.fetch_add(1)) < asked.size();) {
-                    const Found found =
-                        ResolveRemotely(asked[k], context.KeyFor(asked[k]), context, scope);
+                    const Found found = ResolveRemotely(asked[k], askedKeys[k], context, scope);
                     answers[k] = found.answer.resolvedPath;
                     ways[k] = found.way;
                 }
@@ -172,18 +173,21 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
                                 const ServerContext& context, ResolveCache* scope) const noexcept {
     try {
         std::vector<std::string> wanted;
+        std::vector<std::string> wantedKeys;
         std::unordered_set<std::string> seen;
         for (const std::string& identifier : identifiers) {
             if (identifier.empty() || !seen.insert(identifier).second) continue;
-            if (FindKept(context.KeyFor(identifier), scope)) continue;
+            std::string key = context.KeyFor(identifier);
+            if (FindKept(key, scope)) continue;
             if (!_local->Resolve(identifier).empty()) continue;
             wanted.push_back(identifier);
+            wantedKeys.push_back(std::move(key));
         }
         if (wanted.size() < 2) return;  // one path is as cheap asked when needed
         const auto answers = _servers.For(context)->ResolveBatch(wanted);
         if (!answers) return;
         for (size_t i = 0; i < wanted.size(); ++i) {
-            KeepBatchAnswer(context.KeyFor(wanted[i]), (*answers)[i], &_ahead);
+            KeepBatchAnswer(wantedKeys[i], (*answers)[i], &_ahead);
         }
     } catch (...) {
         // Only allocation can throw here; resolves to come ask for themselves.
