@@ -152,7 +152,7 @@ describeWithUsd('ArHttpResolver inside usdcat', () => {
       new RegExp(`^ar-http: POST ${server.url}/_ar/resolve \\(2 asset paths\\) -> 200 in [0-9.]+ ms: 2 answers$`),
     );
     expect(lines.slice(1).sort()).toEqual(['id0x01', 'id0x02'].map((id) =>
-      `ar-http: "${id}" -> "${path.join(samples, `layer${id.slice(-1)}.usda`)}" (asked ahead in a batch)`));
+      `ar-http: "${id}" -> "${path.join(samples, `layer${id.slice(-1)}.usda`)}" (asked ahead)`));
     expect(result.stderr).toContain(`ar-http: "${path.join(samples, 'stage.usda')}" -> "${path.join(samples, 'stage.usda')}" (filesystem)`);
     expect(Object.fromEntries(server.requests)).toEqual({ id0x01: 1, id0x02: 1 });
   });

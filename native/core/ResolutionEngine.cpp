@@ -13,7 +13,7 @@ namespace arhttp {
 namespace {
 
 const char* WayName(int way) {
-    static const char* const names[] = {"filesystem",  "scope cache", "asked ahead in a batch",
+    static const char* const names[] = {"filesystem",  "scope cache", "asked ahead",
                                         "process cache", "GET",        "batch"};
     return names[way];
 }
@@ -37,11 +37,16 @@ void ResolutionEngine::Report(const std::string& identifier, const std::string& 
 }
 
 std::optional<ResolutionEngine::Found> ResolutionEngine::FindKept(const std::string& key,
-                                                                  ResolveCache* scope) const {
+                                                                  ResolveCache* scope,
+                                                                  bool wait) const {
     if (scope) {
-        if (auto kept = scope->Find(key)) return Found{*kept, Way::Scope};
+        if (auto kept = wait ? scope->FindOrWait(key) : scope->Find(key)) {
+            return Found{*kept, Way::Scope};
+        }
     }
-    if (auto known = _ahead.Find(key)) return Found{*known, Way::Ahead};
+    if (auto known = wait ? _ahead.FindOrWait(key) : _ahead.Find(key)) {
+        return Found{*known, Way::Ahead};
+    }
     if (_config.cacheTimeToLive.count() != 0) {
         if (auto kept = _kept.Find(key)) return Found{*kept, Way::Kept};
     }
@@ -54,7 +59,7 @@ ResolutionEngine::Found ResolutionEngine::ResolveRemotely(const std::string& ide
                                                           ResolveCache* scope) const {
     Way way = Way::Scope;
     auto throughCaches = [&]() -> ResolveCache::Answer {
-        if (auto known = _ahead.Find(key)) {
+        if (auto known = _ahead.FindOrWait(key)) {
             way = Way::Ahead;
             return *known;
         }
@@ -91,10 +96,20 @@ std::string ResolutionEngine::Resolve(const std::string& identifier, const Serve
     }
 }
 
-void ResolutionEngine::KeepBatchAnswer(const std::string& key, const std::string& resolved,
-                                       ResolveCache* learntAhead) const {
-    if (learntAhead) learntAhead->Offer(key, {resolved, true});
-    _kept.Offer(key, {resolved, true});
+void ResolutionEngine::Concurrently(size_t count, const std::function<void(size_t)>& one) const {
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t k; (k = next.fetch_add(1)) < count;) one(k);
+    };
+    std::vector<std::thread> helpers;
+    const size_t wanted = std::min(count, std::max<size_t>(_config.maxConnections, 1));
+    try {
+        while (helpers.size() + 1 < wanted) helpers.emplace_back(work);
+    } catch (...) {
+        // No thread to be had: this one does the rest.
+    }
+    work();
+    for (std::thread& helper : helpers) helper.join();
 }
 
 std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::string>& identifiers,
@@ -116,7 +131,7 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
                 continue;
             }
             const std::string key = context.KeyFor(identifier);
-            if (const auto kept = FindKept(key, scope)) {
+            if (const auto kept = FindKept(key, scope, true)) {
                 resolved[i] = kept->answer.resolvedPath;
                 Report(identifier, resolved[i], kept->way);
                 continue;
@@ -137,27 +152,15 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
         if (batch) {
             answers = *batch;
             for (size_t k = 0; k < asked.size(); ++k) {
-                KeepBatchAnswer(askedKeys[k], answers[k], scope);
+                if (scope) scope->Offer(askedKeys[k], {answers[k], true});
+                _kept.Offer(askedKeys[k], {answers[k], true});
             }
         } else {
-            // One by one, as many at a time as there are connections.
-            std::atomic<size_t> next{0};
-            auto work = [&] {
-                for (size_t k; (k = next.fetch_add(1)) < asked.size();) {
-                    const Found found = ResolveRemotely(asked[k], askedKeys[k], context, scope);
-                    answers[k] = found.answer.resolvedPath;
-                    ways[k] = found.way;
-                }
-            };
-            std::vector<std::thread> helpers;
-            const size_t wanted = std::min(asked.size(), std::max<size_t>(_config.maxConnections, 1)) - 1;
-            try {
-                while (helpers.size() < wanted) helpers.emplace_back(work);
-            } catch (...) {
-                // No thread to be had: this one does the rest.
-            }
-            work();
-            for (std::thread& helper : helpers) helper.join();
+            Concurrently(asked.size(), [&](size_t k) {
+                const Found found = ResolveRemotely(asked[k], askedKeys[k], context, scope);
+                answers[k] = found.answer.resolvedPath;
+                ways[k] = found.way;
+            });
         }
         for (size_t k = 0; k < asked.size(); ++k) {
             for (size_t i : slots[k]) resolved[i] = answers[k];
@@ -178,19 +181,41 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
         for (const std::string& identifier : identifiers) {
             if (identifier.empty() || !seen.insert(identifier).second) continue;
             std::string key = context.KeyFor(identifier);
-            if (FindKept(key, scope)) continue;
+            if (FindKept(key, scope, false)) continue;
             if (!_local->Resolve(identifier).empty()) continue;
             wanted.push_back(identifier);
             wantedKeys.push_back(std::move(key));
         }
         if (wanted.size() < 2) return;  // one path is as cheap asked when needed
-        const auto answers = _servers.For(context)->ResolveBatch(wanted);
-        if (!answers) return;
+
+        // Claimed where the resolves to come look (scoped or not), so that
+        // they wait for these answers instead of asking again; what another
+        // thread is asking already is left to it.
+        std::vector<ResolveCache::Claim> claims;
+        std::vector<size_t> claimed;
         for (size_t i = 0; i < wanted.size(); ++i) {
-            KeepBatchAnswer(wantedKeys[i], (*answers)[i], &_ahead);
+            if (auto claim = _ahead.TryClaim(wantedKeys[i])) {
+                claims.push_back(std::move(*claim));
+                claimed.push_back(i);
+            }
+        }
+        std::vector<std::string> asked;
+        for (size_t i : claimed) asked.push_back(wanted[i]);
+        const auto server = _servers.For(context);
+        const auto settle = [&](size_t k, const ResolveCache::Answer& answer) {
+            _kept.Offer(wantedKeys[claimed[k]], answer);
+            claims[k].Settle(answer);
+        };
+        const auto batch = asked.size() > 1 ? server->ResolveBatch(asked) : std::nullopt;
+        if (batch) {
+            for (size_t k = 0; k < asked.size(); ++k) settle(k, {(*batch)[k], true});
+        } else {
+            // No batch endpoint: GETs over the pool, as many at a time as it holds.
+            Concurrently(asked.size(), [&](size_t k) { settle(k, server->Lookup(asked[k])); });
         }
     } catch (...) {
-        // Only allocation can throw here; resolves to come ask for themselves.
+        // Only allocation can throw here; unsettled claims settle as unknown,
+        // and resolves to come ask for themselves.
     }
 }
 

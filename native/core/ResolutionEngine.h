@@ -14,6 +14,7 @@
 #include "ServerContext.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,9 +49,11 @@ public:
                                          const ServerContext& context = ServerContext(),
                                          ResolveCache* scope = nullptr) const noexcept;
 
-    // Resolves now, in batch requests, those of `identifiers` (the asset paths
-    // of a layer just opened) that nothing has answered yet, and keeps the
-    // answers briefly for the resolves composition is about to make.
+    // Resolves now, in batch requests (or, when the server takes none, by GETs
+    // AR_HTTP_MAX_CONNECTIONS at a time), those of `identifiers` (the asset
+    // paths of a layer just opened) that nothing has answered yet, and keeps
+    // the answers briefly for the resolves composition is about to make;
+    // those resolves wait for answers still under way.
     void AskAhead(const std::vector<std::string>& identifiers, const ServerContext& context,
                   ResolveCache* scope) const noexcept;
 
@@ -64,15 +67,14 @@ private:
         ResolveCache::Answer answer;
         Way way;
     };
-    // What the caches say of `key`, without waiting or asking.
-    std::optional<Found> FindKept(const std::string& key, ResolveCache* scope) const;
+    // What the caches say of `key`, without asking; with `wait`, answers
+    // under way are waited for.
+    std::optional<Found> FindKept(const std::string& key, ResolveCache* scope, bool wait) const;
     // Through the caches to the server, once the local side had nothing.
     Found ResolveRemotely(const std::string& identifier, const std::string& key,
                           const ServerContext& context, ResolveCache* scope) const;
-    // A server answer of a batch, offered to the process cache and to
-    // `learntAhead` (the answers learnt ahead, or the caller's scope).
-    void KeepBatchAnswer(const std::string& key, const std::string& resolved,
-                         ResolveCache* learntAhead) const;
+    // Runs `one(k)` for every k below `count`, AR_HTTP_MAX_CONNECTIONS at a time.
+    void Concurrently(size_t count, const std::function<void(size_t)>& one) const;
     void Report(const std::string& identifier, const std::string& resolved, Way way) const;
 
     const Config _config;

@@ -1,5 +1,5 @@
 // ResolveCache: time to live, answers not kept, eviction, Find, Offer,
-// Clear, single-flight and exceptions.
+// Clear, single-flight, exceptions and claims.
 #include "check.h"
 
 #include "core/ResolveCache.h"
@@ -268,6 +268,68 @@ void Exceptions() {
     CHECK_EQ(counting.calls.load(), 2);
 }
 
+// Claims: answers promised by a batch under way; lookups wait for them.
+void Claims() {
+    ResolveCache cache(milliseconds(3600 * 1000), 100);
+    Counting counting;
+    auto claim = cache.TryClaim("k");
+    CHECK(claim.has_value());
+    // Claimed once only; a kept answer is not claimed again.
+    CHECK(!cache.TryClaim("k").has_value());
+    CHECK_EQ(Kept(cache, "k"), std::nullopt);
+    auto waiting = std::async(std::launch::async, [&] { return cache.FindOrWait("k"); });
+    auto resolving = std::async(std::launch::async, [&] {
+        return cache.GetOrResolve("k", counting.Answering("/asked")).resolvedPath;
+    });
+    // Both wait for the claim, not returning and not resolving.
+    CHECK(waiting.wait_for(milliseconds(100)) == std::future_status::timeout);
+    CHECK(resolving.wait_for(milliseconds(0)) == std::future_status::timeout);
+    claim->Settle(Answer{"/claimed", true});
+    CHECK_EQ(waiting.get()->resolvedPath, "/claimed");
+    CHECK_EQ(resolving.get(), "/claimed");
+    CHECK_EQ(counting.calls.load(), 0);
+    CHECK_EQ(Kept(cache, "k"), "/claimed");
+    CHECK(!cache.TryClaim("k").has_value());
+    CHECK(!cache.FindOrWait("absent").has_value());
+
+    // A claim dropped unsettled answers "" to its waiters, keeps nothing, and
+    // the key can be claimed or resolved again.
+    std::optional<std::future<std::optional<Answer>>> dropped;
+    {
+        auto abandoned = cache.TryClaim("d");
+        CHECK(abandoned.has_value());
+        dropped.emplace(std::async(std::launch::async, [&] { return cache.FindOrWait("d"); }));
+        CHECK(dropped->wait_for(milliseconds(50)) == std::future_status::timeout);
+        // Moved from: only the new holder settles it.
+        ResolveCache::Claim moved(std::move(*abandoned));
+    }
+    const auto answer = dropped->get();
+    CHECK(answer && answer->resolvedPath.empty() && !answer->keep);
+    CHECK_EQ(Kept(cache, "d"), std::nullopt);
+    CHECK_EQ(cache.GetOrResolve("d", counting.Answering("/d")).resolvedPath, "/d");
+
+    // Cleared while claimed: the answer reaches its waiters but is not kept.
+    auto late = cache.TryClaim("late");
+    cache.Clear();
+    auto lateWaiter = std::async(std::launch::async, [&] { return cache.FindOrWait("late"); });
+    CHECK(lateWaiter.wait_for(milliseconds(100)) == std::future_status::timeout);
+    late->Settle(Answer{"/late", true});
+    const auto lateAnswer = lateWaiter.get();
+    CHECK(lateAnswer && lateAnswer->resolvedPath == "/late");
+    CHECK_EQ(Kept(cache, "late"), std::nullopt);
+
+    // Evicted while claimed: a new claim of the key is not ended by the old one.
+    ResolveCache small(milliseconds(3600 * 1000), 1);
+    auto first = small.TryClaim("a");
+    small.Offer("b", Answer{"/b", true});
+    auto second = small.TryClaim("a");
+    CHECK(second.has_value());
+    first->Settle(Answer{"/first", true});
+    CHECK_EQ(Kept(small, "a"), std::nullopt);
+    second->Settle(Answer{"/second", true});
+    CHECK_EQ(Kept(small, "a"), "/second");
+}
+
 }  // namespace
 
 void Cache() {
@@ -278,6 +340,7 @@ void Cache() {
     Clearing();
     SingleFlight();
     Exceptions();
+    Claims();
 }
 
 }  // namespace units
