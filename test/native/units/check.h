@@ -96,11 +96,20 @@ struct Example {
     std::string path;
 };
 
+// A crate file usdcat wrote and the asset paths its source names.
+struct CrateFile {
+    std::string name;
+    std::string bytes;
+    std::vector<std::string> expected;
+};
+
 // The areas, each in its own file.
 void Parsers(const std::vector<Example>& resolvedPathExamples);
 void FileSystem();
 void Cache();
 void Scanner();
+void Crates(const std::vector<CrateFile>& fromUsdcat);
+void Zip(const std::vector<CrateFile>& fromUsdcat);
 
 }  // namespace units
 
