@@ -3,7 +3,7 @@
     {
       "target_name": "ar_http",
       "sources": [
-        "<!@(node native/buildInfo.js sources core addon addonStandalone)"
+        "<!@(node native/buildInfo.js sources core transport addon addonStandalone)"
       ],
       "actions": [
         {

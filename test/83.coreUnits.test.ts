@@ -10,6 +10,7 @@ const exec = promisify(execFile);
 const root = path.join(__dirname, '..');
 const units = [
   'main', 'parsers', 'fileSystemResolver', 'resolveCache', 'layerScanner', 'crateScanner', 'zipArchive',
+  'resolutionEngine',
 ].map((name) => `test/native/units/${name}.cpp`);
 const usdcat = path.join(process.env.PXR_USD_LOCATION || '/opt/openusd', 'bin', 'usdcat');
 
@@ -159,7 +160,7 @@ async function writeCrateFiles(folder: string): Promise<number> {
   return count;
 }
 
-test('the core\'s parsers, ResolveCache, the layer, crate and zip scanners, under ASan and UBSan', async () => {
+test('the core\'s parsers, ResolveCache, the layer, crate and zip scanners, the engine asking ahead, under ASan and UBSan', async () => {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'ar-http-units-'));
   try {
     const binary = await buildWithCore({

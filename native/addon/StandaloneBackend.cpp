@@ -2,6 +2,7 @@
 #include "Backend.h"
 
 #include "core/FileSystemResolver.h"
+#include "core/HttpResolver.h"
 #include "core/ResolutionEngine.h"
 
 #include <mutex>
@@ -33,7 +34,8 @@ public:
 private:
     explicit StandaloneBackend(Config config)
         : _fileSystem(std::make_shared<const FileSystemResolver>(config.searchPaths)),
-          _engine(std::move(config), _fileSystem, std::make_shared<StderrLogSink>()) {}
+          _engine(std::move(config), _fileSystem, std::make_shared<StderrLogSink>(),
+                  HttpResolver::Factory()) {}
 
     const std::shared_ptr<const FileSystemResolver> _fileSystem;
     const ResolutionEngine _engine;

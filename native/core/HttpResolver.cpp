@@ -129,6 +129,12 @@ HttpResolver::HttpResolver(const Config& config, std::shared_ptr<LogSink> log)
       _log(std::move(log)),
       _pool(config.server, config.headers, config.maxConnections, config.tls) {}
 
+ServerClientFactory HttpResolver::Factory() {
+    return [](const Config& config, std::shared_ptr<LogSink> log) {
+        return std::make_shared<const HttpResolver>(config, std::move(log));
+    };
+}
+
 std::string HttpResolver::TargetFor(const std::string& assetPath) const {
     return _server.BasePath() + _pathFormat.Expand(assetPath);
 }

@@ -7,6 +7,7 @@
 #include "HttpConnectionPool.h"
 #include "LogSink.h"
 #include "ResolveCache.h"
+#include "ServerClient.h"
 
 #include <atomic>
 #include <memory>
@@ -16,9 +17,12 @@
 
 namespace arhttp {
 
-class HttpResolver {
+class HttpResolver final : public ServerClient {
 public:
     HttpResolver(const Config& config, std::shared_ptr<LogSink> log);
+
+    // Makes HttpResolvers: the factory of the Node binding and of tests.
+    static ServerClientFactory Factory();
 
     // The resolved path, or "" for any status but 200, a refused body, a
     // connection error or a timeout, with whether the answer says anything
@@ -31,7 +35,7 @@ public:
     // Asset paths over protocol::kMaxAssetPathBytes are never sent: each is
     // answered "" at once, with a warning, and counts as no failure of the
     // server. Never throws.
-    ResolveCache::Answer Lookup(const std::string& assetPath) const noexcept;
+    ResolveCache::Answer Lookup(const std::string& assetPath) const noexcept override;
 
     // Resolves many asset paths by POSTs to AR_HTTP_BATCH_PATH, split as the
     // protocol says (protocol::kMaxBatchPaths lines, kMaxBatchBodyBytes):
@@ -39,7 +43,7 @@ public:
     // has no batch endpoint (then it is not asked again) or a batch failed:
     // the caller resolves one by one.
     std::optional<std::vector<std::string>> ResolveBatch(
-        const std::vector<std::string>& assetPaths) const noexcept;
+        const std::vector<std::string>& assetPaths) const noexcept override;
 
 private:
     struct Exchange;

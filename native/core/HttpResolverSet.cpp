@@ -2,11 +2,15 @@
 
 namespace arhttp {
 
-HttpResolverSet::HttpResolverSet(const Config& base, std::shared_ptr<LogSink> log)
-    : _base(base), _log(std::move(log)), _default(std::make_shared<const HttpResolver>(_base, _log)) {}
+HttpResolverSet::HttpResolverSet(const Config& base, std::shared_ptr<LogSink> log,
+                                 ServerClientFactory make)
+    : _base(base), _log(std::move(log)), _make(std::move(make)) {}
 
-std::shared_ptr<const HttpResolver> HttpResolverSet::For(const ServerContext& context) const {
-    if (context.IsEmpty()) return _default;
+std::shared_ptr<const ServerClient> HttpResolverSet::For(const ServerContext& context) const {
+    if (context.IsEmpty()) {
+        std::call_once(_defaultMade, [this] { _default = _make(_base, _log); });
+        return _default;
+    }
     std::lock_guard<std::mutex> lock(_mutex);
     const auto found = _byKey.find(context.Key());
     if (found != _byKey.end()) {
@@ -14,7 +18,7 @@ std::shared_ptr<const HttpResolver> HttpResolverSet::For(const ServerContext& co
         return found->second.resolver;
     }
     // Made under the lock: cheap, as no connection opens before a request.
-    auto resolver = std::make_shared<const HttpResolver>(context.ApplyTo(_base), _log);
+    auto resolver = _make(context.ApplyTo(_base), _log);
     _ages.push_front(context.Key());
     _byKey.emplace(context.Key(), Entry{resolver, _ages.begin()});
     if (_byKey.size() > kMaxContexts) {

@@ -1,11 +1,11 @@
-// One HttpResolver per server context in use: the environment's, and one for
-// each context a stage or a call brings, made when first needed.
+// One server client per server context in use: the environment's, and one
+// for each context a stage or a call brings, each made when first needed.
 #ifndef AR_HTTP_CORE_HTTP_RESOLVER_SET_H
 #define AR_HTTP_CORE_HTTP_RESOLVER_SET_H
 
 #include "Config.h"
-#include "HttpResolver.h"
 #include "LogSink.h"
+#include "ServerClient.h"
 #include "ServerContext.h"
 
 #include <list>
@@ -21,19 +21,21 @@ public:
     // the least recently used goes first.
     static constexpr size_t kMaxContexts = 64;
 
-    HttpResolverSet(const Config& base, std::shared_ptr<LogSink> log);
+    HttpResolverSet(const Config& base, std::shared_ptr<LogSink> log, ServerClientFactory make);
 
-    // The resolver for `context`; the environment's when it is empty.
-    std::shared_ptr<const HttpResolver> For(const ServerContext& context) const;
+    // The client for `context`; the environment's when it is empty.
+    std::shared_ptr<const ServerClient> For(const ServerContext& context) const;
 
 private:
     const Config _base;
     const std::shared_ptr<LogSink> _log;
-    const std::shared_ptr<const HttpResolver> _default;
+    const ServerClientFactory _make;
+    mutable std::once_flag _defaultMade;
+    mutable std::shared_ptr<const ServerClient> _default;
 
     mutable std::mutex _mutex;
     struct Entry {
-        std::shared_ptr<const HttpResolver> resolver;
+        std::shared_ptr<const ServerClient> resolver;
         std::list<std::string>::iterator age;
     };
     mutable std::unordered_map<std::string, Entry> _byKey;

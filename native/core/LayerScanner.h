@@ -1,5 +1,5 @@
-// The asset paths a text layer names, found without parsing it, so that they
-// can be resolved ahead, in one batch request, before composition asks.
+// The asset paths a layer names, found without composing it, so that they can
+// be resolved ahead, in one batch request, before composition asks.
 #ifndef AR_HTTP_CORE_LAYER_SCANNER_H
 #define AR_HTTP_CORE_LAYER_SCANNER_H
 
@@ -12,6 +12,19 @@ namespace arhttp {
 // Every @path@ and @@@path@@@ of a .usda text outside comments and strings,
 // in order of appearance. A few too many (asset-valued attributes) do no harm.
 std::vector<std::string> AssetPathsInText(const char* text, std::size_t size);
+
+// The asset paths one layer of a layer file names.
+struct LayerAssetPaths {
+    // Where the layer is inside the file's package, outermost first (nested
+    // packages); empty for the file itself.
+    std::vector<std::string> packagedPath;
+    std::vector<std::string> assetPaths;
+};
+
+// What a layer file names, told by its content: a .usda text ("#usda"), a
+// crate ("PXR-USDC", .usdc or .usd), or a .usdz package (a zip) whose layers,
+// nested packages included, are read in place. Nothing for anything else.
+std::vector<LayerAssetPaths> AssetPathsInLayerFile(const char* data, std::size_t size);
 
 }  // namespace arhttp
 

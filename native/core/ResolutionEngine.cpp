@@ -21,11 +21,11 @@ const char* WayName(int way) {
 }  // namespace
 
 ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<const LocalResolver> local,
-                                   std::shared_ptr<LogSink> log)
+                                   std::shared_ptr<LogSink> log, ServerClientFactory servers)
     : _config(std::move(config)),
       _local(std::move(local)),
       _log(std::move(log)),
-      _servers(_config, _log),
+      _servers(_config, _log, std::move(servers)),
       _kept(_config.cacheTimeToLive, _config.cacheMaxEntries) {}
 
 void ResolutionEngine::Report(const std::string& identifier, const std::string& resolved,
@@ -80,6 +80,11 @@ ResolutionEngine::Found ResolutionEngine::ResolveRemotely(const std::string& ide
 
 std::string ResolutionEngine::Resolve(const std::string& identifier, const ServerContext& context,
                                       ResolveCache* scope) const noexcept {
+    return Resolve(identifier, [&] { return Where{&context, scope}; });
+}
+
+std::string ResolutionEngine::Resolve(const std::string& identifier,
+                                      const std::function<Where()>& where) const noexcept {
     if (identifier.empty()) return identifier;
     try {
         std::string local = _local->Resolve(identifier);
@@ -87,7 +92,10 @@ std::string ResolutionEngine::Resolve(const std::string& identifier, const Serve
             Report(identifier, local, Way::Local);
             return local;
         }
-        const Found found = ResolveRemotely(identifier, context.KeyFor(identifier), context, scope);
+        const Where remote = where();
+        if (!remote.context) return local;
+        const Found found = ResolveRemotely(identifier, remote.context->KeyFor(identifier),
+                                            *remote.context, remote.scope);
         Report(identifier, found.answer.resolvedPath, found.way);
         return found.answer.resolvedPath;
     } catch (...) {

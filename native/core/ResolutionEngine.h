@@ -31,8 +31,9 @@ public:
         ScopeCache() : ResolveCache(kForever, SIZE_MAX) {}
     };
 
+    // `servers` makes the client of each server asked (HttpResolver::Factory()).
     ResolutionEngine(Config config, std::shared_ptr<const LocalResolver> local,
-                     std::shared_ptr<LogSink> log);
+                     std::shared_ptr<LogSink> log, ServerClientFactory servers);
 
     const Config& GetConfig() const { return _config; }
 
@@ -41,6 +42,17 @@ public:
     // `scope`, when given, is the caller's cache scope. Never throws.
     std::string Resolve(const std::string& identifier, const ServerContext& context = ServerContext(),
                         ResolveCache* scope = nullptr) const noexcept;
+
+    // Where a resolve goes once the local side has nothing: the server
+    // context (null: none, the asset stays unresolved) and the cache scope.
+    struct Where {
+        const ServerContext* context;
+        ResolveCache* scope;
+    };
+    // As above, `where` asked only when the local side lacks `identifier`:
+    // finding the bound context and scope costs more than most local resolves.
+    std::string Resolve(const std::string& identifier,
+                        const std::function<Where()>& where) const noexcept;
 
     // Resolves many identifiers, in order, probing the local side once each.
     // What it lacks and no cache holds goes to the server in batch requests;

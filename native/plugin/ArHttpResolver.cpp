@@ -1,6 +1,7 @@
 #include "ArHttpResolver.h"
 
 #include "ArHttpDebugCodes.h"
+#include "ServerTransport.h"
 #include "TfLogSink.h"
 
 #include "core/DebugSwitch.h"
@@ -16,6 +17,7 @@
 #include "pxr/usd/ar/asset.h"
 #include "pxr/usd/ar/defineResolver.h"
 #include "pxr/usd/ar/notice.h"
+#include "pxr/usd/ar/packageUtils.h"
 
 #include <set>
 #include <vector>
@@ -55,6 +57,11 @@ bool IsFileFormatExtension(const std::string& word) {
     return extensions.count(TfStringToLower(word)) != 0;
 }
 
+// The files whose asset paths are looked at when opened: layers, not images.
+bool IsLayerFileExtension(const std::string& extension) {
+    return extension == "usda" || extension == "usdc" || extension == "usd" || extension == "usdz";
+}
+
 }  // namespace
 
 class ArHttpResolver::_DefaultResolve : public LocalResolver {
@@ -78,7 +85,8 @@ std::shared_ptr<const ResolutionEngine> ArHttpResolver::_MakeEngine(
         TF_WARN("ArHttpResolver: %s", warning.c_str());
     }
     return std::make_shared<const ResolutionEngine>(std::move(config), _local,
-                                                    std::make_shared<ArHttpTfLogSink>());
+                                                    std::make_shared<ArHttpTfLogSink>(),
+                                                    LoadedTransport());
 }
 
 ArHttpResolver::ArHttpResolver()
@@ -143,10 +151,11 @@ ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
 
     // USD expects no exception from a resolver; only allocation can throw here.
     try {
-        const ServerContext* context = _CurrentServerContext();
-        if (!context) return ArDefaultResolver::_Resolve(assetPath);
-        const auto scope = _scopes.GetCurrentCache();
-        return ArResolvedPath(_GetEngine()->Resolve(assetPath, *context, scope.get()));
+        std::shared_ptr<ResolutionEngine::ScopeCache> scope;
+        return ArResolvedPath(_GetEngine()->Resolve(assetPath, [&] {
+            scope = _scopes.GetCurrentCache();
+            return ResolutionEngine::Where{_CurrentServerContext(), scope.get()};
+        }));
     } catch (const std::exception& error) {
         TF_WARN("ArHttpResolver: resolving %s failed: %s", Quoted(assetPath).c_str(), error.what());
         return ArResolvedPath();
@@ -203,7 +212,7 @@ std::string ArHttpResolver::_GetExtension(const std::string& assetPath) const {
 
 std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolvedPath) const {
     std::shared_ptr<ArAsset> asset = ArDefaultResolver::_OpenAsset(resolvedPath);
-    if (asset && TfGetExtension(resolvedPath.GetPathString()) == "usda") {
+    if (asset && IsLayerFileExtension(TfGetExtension(resolvedPath.GetPathString()))) {
         try {
             _AskAhead(resolvedPath, *asset);
         } catch (const std::exception& error) {
@@ -215,16 +224,38 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
 }
 
 // Composition will soon resolve, one by one and from several threads, the
-// asset paths this layer names: the engine resolves those nothing answered
-// yet now, in one request, where those resolves will look.
+// asset paths this layer (or, for a package, each layer in it) names: the
+// engine resolves those nothing answered yet now, in one request, where
+// those resolves will look.
 void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& layer) const {
     const ServerContext* context = _CurrentServerContext();
     if (!context) return;
-    const std::shared_ptr<const char> text = layer.GetBuffer();
-    if (!text) return;
+    // A small layer is read, a large one mapped: mapping and unmapping cost
+    // more than reading a few pages, and Sdf maps it too.
+    constexpr size_t kReadUpTo = 256 * 1024;
+    const size_t size = layer.GetSize();
+    std::shared_ptr<const char> bytes;
+    if (size <= kReadUpTo) {
+        std::shared_ptr<char> read(new char[size ? size : 1], std::default_delete<char[]>());
+        if (layer.Read(read.get(), size, 0) != size) return;
+        bytes = read;
+    } else {
+        bytes = layer.GetBuffer();
+    }
+    if (!bytes) return;
     std::vector<std::string> identifiers;
-    for (const std::string& assetPath : AssetPathsInText(text.get(), layer.GetSize())) {
-        identifiers.push_back(_CreateIdentifier(assetPath, layerPath));
+    for (const LayerAssetPaths& named : AssetPathsInLayerFile(bytes.get(), size)) {
+        std::vector<std::string> anchorParts{layerPath.GetPathString()};
+        anchorParts.insert(anchorParts.end(), named.packagedPath.begin(), named.packagedPath.end());
+        const ArResolvedPath anchor(ArJoinPackageRelativePath(anchorParts));
+        for (const std::string& assetPath : named.assetPaths) {
+            std::string identifier = _CreateIdentifier(assetPath, anchor);
+            // Inside a package: the package is what may need resolving.
+            if (ArIsPackageRelativePath(identifier)) {
+                identifier = ArSplitPackageRelativePathOuter(identifier).first;
+            }
+            identifiers.push_back(std::move(identifier));
+        }
     }
     const auto scope = _scopes.GetCurrentCache();
     _GetEngine()->AskAhead(identifiers, *context, scope.get());

@@ -51,8 +51,8 @@ protected:
     void _EndCacheScope(PXR_NS::VtValue* cacheScopeData) override;
     // Clears the kept answers and sends ArNotice::ResolverChanged.
     void _RefreshContext(const PXR_NS::ArResolverContext& context) override;
-    // Opens as the default resolver does; a text layer also has the asset
-    // paths it names resolved ahead, in one batch request.
+    // Opens as the default resolver does; a layer (text, crate, or the layers
+    // of a .usdz) also has the asset paths it names resolved ahead.
     std::shared_ptr<PXR_NS::ArAsset> _OpenAsset(
         const PXR_NS::ArResolvedPath& resolvedPath) const override;
 

@@ -8,7 +8,7 @@ const buildInfo = path.join(root, 'native', 'buildInfo.js');
 
 /**
  * Compiles test programs against the native core as binding.gyp and CMakeLists.txt do: the
- * sources of native/sources.json's `core` group, ArHttpProtocol.h written into `folder`.
+ * sources of native/sources.json's `core` and `transport` groups, ArHttpProtocol.h written into `folder`.
  */
 export async function buildWithCore(options: {
   folder: string;
@@ -17,7 +17,7 @@ export async function buildWithCore(options: {
   flags: string[];
 }): Promise<string> {
   await exec('node', [buildInfo, 'protocol', options.folder]);
-  const core = (await exec('node', [buildInfo, 'sources', 'core'], { cwd: root })).stdout
+  const core = (await exec('node', [buildInfo, 'sources', 'core', 'transport'], { cwd: root })).stdout
     .split(' ')
     .map((file) => path.join(root, file));
   const httplib = (await exec('pkg-config', ['--cflags', '--libs', 'cpp-httplib', 'openssl'])).stdout

@@ -4,6 +4,7 @@
 // Built and run under ThreadSanitizer and AddressSanitizer by 80.stress.test.ts.
 #include "core/Config.h"
 #include "core/FileSystemResolver.h"
+#include "core/HttpResolver.h"
 #include "core/ResolutionEngine.h"
 
 #include <httplib.h>
@@ -89,7 +90,7 @@ int main() {
         return std::make_unique<arhttp::ResolutionEngine>(
             arhttp::Config::FromEnvironment(environment),
             std::make_shared<arhttp::FileSystemResolver>(std::vector<std::string>()),
-            std::make_shared<QuietSink>());
+            std::make_shared<QuietSink>(), arhttp::HttpResolver::Factory());
     };
     const std::string url = "http://127.0.0.1:" + std::to_string(port);
     auto cached = engine(url, "60000");

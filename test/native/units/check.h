@@ -110,6 +110,7 @@ void Cache();
 void Scanner();
 void Crates(const std::vector<CrateFile>& fromUsdcat);
 void Zip(const std::vector<CrateFile>& fromUsdcat);
+void Engine();
 
 }  // namespace units
 

@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
     units::Scanner();
     units::Crates(crateFiles);
     units::Zip(crateFiles);
+    units::Engine();
     if (argc == 3) {
         std::printf("units: scanned %zu crate files from usdcat\n", crateFiles.size());
     } else {

@@ -1,0 +1,65 @@
+#include "ServerTransport.h"
+
+#include "ArHttpResolver.h"
+
+#include "pxr/base/arch/library.h"
+#include "pxr/base/plug/plugin.h"
+#include "pxr/base/plug/registry.h"
+#include "pxr/base/tf/diagnostic.h"
+#include "pxr/base/tf/pathUtils.h"
+#include "pxr/base/tf/type.h"
+
+PXR_NAMESPACE_USING_DIRECTIVE
+
+namespace arhttp {
+
+namespace {
+
+using MakeClient = ServerClient* (*)(const Config*, const std::shared_ptr<LogSink>*) noexcept;
+
+// What is asked of a server whose transport could not be loaded: nothing is
+// known, nothing is kept.
+class NoServer final : public ServerClient {
+public:
+    ResolveCache::Answer Lookup(const std::string&) const noexcept override {
+        return {std::string(), false};
+    }
+    std::optional<std::vector<std::string>> ResolveBatch(
+        const std::vector<std::string>&) const noexcept override {
+        return std::nullopt;
+    }
+};
+
+MakeClient LoadMakeClient() {
+    static const MakeClient make = []() -> MakeClient {
+        const PlugPluginPtr plugin =
+            PlugRegistry::GetInstance().GetPluginForType(TfType::Find<ArHttpResolver>());
+        const std::string library = plugin ? TfGetPathName(plugin->GetPath()) + "arHttpTransport" +
+                                                 ARCH_LIBRARY_SUFFIX
+                                           : std::string("arHttpTransport") + ARCH_LIBRARY_SUFFIX;
+        void* handle = ArchLibraryOpen(library, ARCH_LIBRARY_NOW | ARCH_LIBRARY_LOCAL);
+        void* entry = handle ? ArchLibraryGetSymbolAddress(handle, "ArHttpMakeServerClient") : nullptr;
+        if (!entry) {
+            TF_WARN("ArHttpResolver: its HTTP transport %s cannot be loaded (%s): assets the "
+                    "filesystem lacks stay unresolved. Rebuild the plugin (npm run build:usd) "
+                    "and keep arHttpTransport beside arHttp.",
+                    library.c_str(), ArchLibraryError().c_str());
+            return nullptr;
+        }
+        return reinterpret_cast<MakeClient>(entry);
+    }();
+    return make;
+}
+
+}  // namespace
+
+ServerClientFactory LoadedTransport() {
+    return [](const Config& config, std::shared_ptr<LogSink> log) -> std::shared_ptr<const ServerClient> {
+        if (const MakeClient make = LoadMakeClient()) {
+            if (ServerClient* client = make(&config, &log)) return std::shared_ptr<const ServerClient>(client);
+        }
+        return std::make_shared<const NoServer>();
+    };
+}
+
+}  // namespace arhttp

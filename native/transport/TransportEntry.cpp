@@ -1,0 +1,21 @@
+// The entry of arHttpTransport, the library that holds the plugin's HTTP half
+// (HttpResolver, cpp-httplib, OpenSSL): the plugin loads it the first time a
+// server is asked (native/plugin/ServerTransport.cpp), so that USD sessions
+// that resolve only local paths never pay for loading it.
+#include "core/HttpResolver.h"
+
+#if defined(_WIN32)
+#define AR_HTTP_TRANSPORT_ENTRY extern "C" __declspec(dllexport)
+#else
+#define AR_HTTP_TRANSPORT_ENTRY extern "C" __attribute__((visibility("default")))
+#endif
+
+// A new HttpResolver for `config`, owned by the caller; null if none could be made.
+AR_HTTP_TRANSPORT_ENTRY arhttp::ServerClient* ArHttpMakeServerClient(
+    const arhttp::Config* config, const std::shared_ptr<arhttp::LogSink>* log) noexcept {
+    try {
+        return new arhttp::HttpResolver(*config, *log);
+    } catch (...) {
+        return nullptr;
+    }
+}
