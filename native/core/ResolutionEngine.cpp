@@ -26,7 +26,8 @@ ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<const LocalRes
       _local(std::move(local)),
       _log(std::move(log)),
       _servers(_config, _log, std::move(servers)),
-      _kept(_config.cacheTimeToLive, _config.cacheMaxEntries) {}
+      _kept(_config.cacheTimeToLive, _config.cacheMaxEntries),
+      _background(_config.maxConnections) {}
 
 void ResolutionEngine::Report(const std::string& identifier, const std::string& resolved,
                               Way way) const {
@@ -207,20 +208,34 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
                 claimed.push_back(i);
             }
         }
-        std::vector<std::string> asked;
-        for (size_t i : claimed) asked.push_back(wanted[i]);
-        const auto server = _servers.For(context);
-        const auto settle = [&](size_t k, const ResolveCache::Answer& answer) {
-            _kept.Offer(wantedKeys[claimed[k]], answer);
-            claims[k].Settle(answer);
-        };
-        const auto batch = asked.size() > 1 ? server->ResolveBatch(asked) : std::nullopt;
-        if (batch) {
-            for (size_t k = 0; k < asked.size(); ++k) settle(k, {(*batch)[k], true});
-        } else {
-            // No batch endpoint: GETs over the pool, as many at a time as it holds.
-            Concurrently(asked.size(), [&](size_t k) { settle(k, server->Lookup(asked[k])); });
+        if (claims.empty()) return;
+        auto asked = std::make_shared<std::vector<std::string>>();
+        auto askedKeys = std::make_shared<std::vector<std::string>>();
+        for (size_t i : claimed) {
+            asked->push_back(std::move(wanted[i]));
+            askedKeys->push_back(std::move(wantedKeys[i]));
         }
+        auto pending = std::make_shared<std::vector<ResolveCache::Claim>>(std::move(claims));
+        // The caller (a layer being opened) goes on while the server answers;
+        // resolves of these paths wait for their claims.
+        _background.Run([this, server = _servers.For(context), asked, askedKeys, pending]() noexcept {
+            try {
+                const auto settle = [&](size_t k, const ResolveCache::Answer& answer) {
+                    _kept.Offer((*askedKeys)[k], answer);
+                    (*pending)[k].Settle(answer);
+                };
+                const auto batch = asked->size() > 1 ? server->ResolveBatch(*asked) : std::nullopt;
+                if (batch) {
+                    for (size_t k = 0; k < asked->size(); ++k) settle(k, {(*batch)[k], true});
+                } else {
+                    // No batch endpoint: GETs over the pool, as many at a time as it holds.
+                    Concurrently(asked->size(), [&](size_t k) { settle(k, server->Lookup((*asked)[k])); });
+                }
+            } catch (...) {
+                // Only allocation can throw: unsettled claims settle as unknown
+                // when the last copy of this task goes.
+            }
+        });
     } catch (...) {
         // Only allocation can throw here; unsettled claims settle as unknown,
         // and resolves to come ask for themselves.

@@ -6,6 +6,7 @@
 #ifndef AR_HTTP_CORE_RESOLUTION_ENGINE_H
 #define AR_HTTP_CORE_RESOLUTION_ENGINE_H
 
+#include "BackgroundTasks.h"
 #include "Config.h"
 #include "HttpResolverSet.h"
 #include "LocalResolver.h"
@@ -65,7 +66,8 @@ public:
     // AR_HTTP_MAX_CONNECTIONS at a time), those of `identifiers` (the asset
     // paths of a layer just opened) that nothing has answered yet, and keeps
     // the answers briefly for the resolves composition is about to make;
-    // those resolves wait for answers still under way.
+    // those resolves wait for answers still under way. Returns once the
+    // paths are claimed: the requests run on the engine's own threads.
     void AskAhead(const std::vector<std::string>& identifiers, const ServerContext& context,
                   ResolveCache* scope) const noexcept;
 
@@ -98,6 +100,8 @@ private:
     mutable ResolveCache _ahead{std::chrono::seconds(10), 1000000};
     // AR_HTTP_CACHE_TTL_MS and AR_HTTP_CACHE_MAX_ENTRIES.
     mutable ResolveCache _kept;
+    // The requests of asking ahead; last, so joined before the rest goes.
+    mutable BackgroundTasks _background;
 };
 
 }  // namespace arhttp
