@@ -1,21 +1,30 @@
 import os from 'node:os';
 
 import { backend } from '../lib';
+import { chessSetBenchmark } from './chessSet';
 import { nodeBenchmarks, standaloneNodeBenchmarks } from './nodeResolve';
 import { serverBenchmarks } from './sampleServer';
 import { printTable, type Row } from './table';
 import { usdBenchmarks } from './usdStages';
 
-/** `npm run bench`: every benchmark, each against a baseline measured in the same run. */
+/**
+ * `npm run bench`: every benchmark, each against a baseline measured in the same run;
+ * `npm run bench -- usd` (or `node`, `server`, `chess`) runs one part.
+ */
 async function main(): Promise<void> {
+  const only = process.argv[2];
+  const runs = (part: string): boolean => only === undefined || only === part;
   console.log(`ar-http benchmarks, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ` +
     `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
   const rows: Row[] = [];
-  rows.push(...(await nodeBenchmarks()));
-  // The Node figures again through the standalone binding when the USD-linked one is in use.
-  if (backend === 'usd') rows.push(...(await standaloneNodeBenchmarks()));
-  rows.push(...(await usdBenchmarks()));
-  rows.push(...(await serverBenchmarks()));
+  if (runs('node')) {
+    rows.push(...(await nodeBenchmarks()));
+    // The Node figures again through the standalone binding when the USD-linked one is in use.
+    if (backend === 'usd') rows.push(...(await standaloneNodeBenchmarks()));
+  }
+  if (runs('usd')) rows.push(...(await usdBenchmarks()));
+  if (runs('server')) rows.push(...(await serverBenchmarks()));
+  if (runs('chess')) rows.push(...(await chessSetBenchmark()));
   printTable(rows);
 }
 
