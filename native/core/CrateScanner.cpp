@@ -2,6 +2,7 @@
 
 #include "CrateIntegers.h"
 #include "FastDecompress.h"
+#include "LittleEndian.h"
 
 #include <cstdint>
 #include <cstring>
@@ -41,12 +42,6 @@ enum : unsigned {
 
 constexpr std::uint32_t Version(std::uint32_t major, std::uint32_t minor, std::uint32_t patch) {
     return major << 16 | minor << 8 | patch;
-}
-
-std::uint64_t LoadLittleEndian(const char* at, int bytes) {
-    std::uint64_t value = 0;
-    for (int i = 0; i < bytes; ++i) value |= static_cast<std::uint64_t>(static_cast<unsigned char>(at[i])) << (8 * i);
-    return value;
 }
 
 // A ValueRep: flags in its top bits (array, inlined, compressed), its type

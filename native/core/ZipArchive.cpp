@@ -1,5 +1,7 @@
 #include "ZipArchive.h"
 
+#include "LittleEndian.h"
+
 #include <cstdint>
 #include <exception>
 #include <optional>
@@ -21,10 +23,9 @@ constexpr std::size_t kMaxCommentSize = 0xFFFF;
 constexpr unsigned kStored = 0;
 constexpr unsigned kEncryptedBit = 1;
 
+// At most 4 bytes: a zip's fields are 16 or 32 bits wide.
 std::uint32_t Load(const char* at, int bytes) {
-    std::uint32_t value = 0;
-    for (int i = 0; i < bytes; ++i) value |= static_cast<std::uint32_t>(static_cast<unsigned char>(at[i])) << (8 * i);
-    return value;
+    return static_cast<std::uint32_t>(LoadLittleEndian(at, bytes));
 }
 
 struct Directory {

@@ -5,6 +5,7 @@
 #ifndef AR_HTTP_TEST_UNITS_CHECK_H
 #define AR_HTTP_TEST_UNITS_CHECK_H
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <sstream>
@@ -91,6 +92,16 @@ bool CheckEq(const A& actual, const B& expected, const char* expressions, const 
 }
 
 // A resolved-path example of protocol/protocol.json.
+// Little-endian integers as bytes, for hand-built crate files and zips.
+inline std::string LittleEndian(std::uint64_t value, int bytes) {
+    std::string text;
+    for (int i = 0; i < bytes; ++i) text += static_cast<char>(value >> (8 * i) & 0xFF);
+    return text;
+}
+inline std::string U16(std::uint64_t value) { return LittleEndian(value, 2); }
+inline std::string U32(std::uint64_t value) { return LittleEndian(value, 4); }
+inline std::string U64(std::uint64_t value) { return LittleEndian(value, 8); }
+
 struct Example {
     bool valid;
     std::string path;

@@ -32,13 +32,6 @@ std::string Bytes(std::initializer_list<int> bytes) {
     return text;
 }
 
-std::string LittleEndian(std::uint64_t value, int bytes) {
-    std::string text;
-    for (int i = 0; i < bytes; ++i) text += static_cast<char>(value >> (8 * i) & 0xFF);
-    return text;
-}
-std::string U32(std::uint64_t value) { return LittleEndian(value, 4); }
-std::string U64(std::uint64_t value) { return LittleEndian(value, 8); }
 
 std::unique_ptr<char[]> Exact(const std::string& bytes, size_t size) {
     std::unique_ptr<char[]> exact(new char[size]);

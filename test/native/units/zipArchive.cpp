@@ -16,13 +16,6 @@ namespace units {
 
 namespace {
 
-std::string LittleEndian(std::uint64_t value, int bytes) {
-    std::string text;
-    for (int i = 0; i < bytes; ++i) text += static_cast<char>(value >> (8 * i) & 0xFF);
-    return text;
-}
-std::string U16(std::uint64_t value) { return LittleEndian(value, 2); }
-std::string U32(std::uint64_t value) { return LittleEndian(value, 4); }
 
 struct Entry {
     std::string name;
