@@ -11,6 +11,7 @@ export {
   type ResolveOptions,
 } from './resolve/resolve';
 export { loadMapFile, sampleMap, type AssetMap } from './server/assetMap';
+export type { ServerTimeouts } from './server/limits';
 export {
   createResolutionServer,
   type ResolutionServerOptions,

@@ -56,6 +56,9 @@ describe('the sample resolution server', () => {
       `${path.join(samples, 'layer1.usda')}\n\n${path.join(samples, 'layer2.usda')}\n`,
     );
     expect((await post('{"a": 1}', 'application/json')).status).toBe(415);
+    // A JSON string parses to a string: still not text/plain.
+    expect((await post('"id0x01"', 'application/json')).status).toBe(415);
+    expect((await post('id0x01\n', 'text/plain; charset=utf-8')).status).toBe(200);
     const bad = await post('%E0%A4%A\n');
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('line 1 is not percent-encoded');

@@ -7,7 +7,7 @@ import { registerMappingRoutes } from './adminRoutes';
 import { type AssetMap, sampleMap } from './assetMap';
 import { bearerSecurityScheme, checkToken, requireBearerToken } from './auth';
 import { installErrorReplies, replyToError } from './errorReplies';
-import { limitOptions } from './limits';
+import { limitOptions, type ServerTimeouts } from './limits';
 import { registerResolveRoutes, type ResolveFunction } from './resolveRoutes';
 import { ReservedRoutes } from './routes';
 
@@ -28,6 +28,8 @@ export interface ResolutionServerOptions {
   token?: string;
   /** Fastify's logger: `true` logs every request as a JSON line. Default: off. */
   logger?: FastifyServerOptions['logger'];
+  /** How long a client may take to send a request (defaults: 10 s of headers, 30 s in all). */
+  timeouts?: ServerTimeouts;
 }
 
 /** The map to serve and change, or the function to call. */
@@ -60,7 +62,7 @@ export async function createResolutionServer(
   const token = options.token === undefined ? undefined : checkToken(options.token);
   const app = Fastify({
     logger: options.logger ?? false,
-    ...limitOptions,
+    ...limitOptions(options.timeouts),
     frameworkErrors: replyToError,
     // A number is not a path: JSON bodies are taken as sent.
     ajv: { customOptions: { coerceTypes: false } },

@@ -67,7 +67,11 @@ export function registerResolveRoutes(app: FastifyInstance, resolveAsset: Resolv
       },
     },
     async (request, reply) => {
-      if (typeof request.body !== 'string') return sendError(reply, 415, 'send text/plain');
+      // A JSON string would parse to a string too: the media type decides.
+      const mediaType = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (mediaType !== 'text/plain' || typeof request.body !== 'string') {
+        return sendError(reply, 415, 'send text/plain');
+      }
       const lines = request.body.split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
       if (lines.length > Protocol.maxBatchPaths) return sendError(reply, 413, `at most ${Protocol.maxBatchPaths} asset paths`);
