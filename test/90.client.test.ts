@@ -88,6 +88,22 @@ describe.each(transports)('AsyncClient against a demo service over %s', (_name, 
     expect(gone.message).toContain('/items/a-1 -> 404 Not Found');
   });
 
+  test('required query and header parameters missing: refused before sending, as path parameters are', async () => {
+    const missing = await rejection(client.search.get({}));
+    expect(missing).toBeInstanceOf(ArHttpError);
+    expect(missing).not.toBeInstanceOf(ArHttpStatusError);
+    expect((missing as ArHttpError).code).toBe(ErrorCodes.CLIENT_BAD_ARGUMENTS);
+    expect((missing as Error).message).toBe(
+      'ar-http: client.search.get() needs the query parameter q, header parameter x-tenant (for GET /search)',
+    );
+    const noHeader = await rejection(client.search.get({ q: 'chair' }));
+    expect((noHeader as Error).message).toContain('needs the header parameter x-tenant');
+    const echoed = (await client.search.get({ q: 'chair', 'x-tenant': 'studio' })) as { query: unknown };
+    expect(echoed.query).toEqual({ q: 'chair' });
+    // A header given through __headers__, in any case, counts.
+    expect(await client.search.get({ q: 'lamp', __headers__: { 'X-Tenant': 'studio' } })).toMatchObject({ query: { q: 'lamp' } });
+  });
+
   test('path parameters are percent-encoded as one segment each', async () => {
     const answer = await client.files.get({ folder: 'models/a b', name: '...' });
     expect(answer).toEqual({ folder: 'models/a b', name: '...', url: '/files/models%2Fa%20b/...' });

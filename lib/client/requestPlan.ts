@@ -117,6 +117,29 @@ export function encodePathValue(name: string, value: unknown, call: string): str
   return parts.map(encodeURIComponent).join('/');
 }
 
+/**
+ * Refuses, before anything is sent, a call that lacks a query, header or cookie parameter its
+ * operation requires (a server would answer 400 or 422), as a missing path parameter is refused.
+ */
+function checkRequiredParameters(operation: Operation, query: URLSearchParams, headers: Record<string, string>, call: string): void {
+  const headerNames = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+  // Cookie names as sent: percent-encoded, as this client writes them.
+  const cookieNames = new Set((headers.cookie ?? '').split(';').map((pair) => pair.split('=')[0].trim()));
+  const given = (parameter: OpenApiParameter): boolean => {
+    if (parameter.in === 'query') return query.has(parameter.name);
+    if (parameter.in === 'header') return headerNames.has(parameter.name.toLowerCase());
+    if (parameter.in === 'cookie') return cookieNames.has(encodeURIComponent(parameter.name));
+    return true;
+  };
+  const missing = operation.parameters.filter((parameter) => parameter.required && !given(parameter));
+  if (missing.length > 0) {
+    badArguments(
+      `${call} needs the ${missing.map((parameter) => `${parameter.in} parameter ${parameter.name}`).join(', ')} ` +
+        `(for ${operation.verb.toUpperCase()} ${operation.template})`,
+    );
+  }
+}
+
 function appendQuery(query: URLSearchParams, name: string, value: unknown, parameter?: OpenApiParameter): void {
   if (value === undefined || value === null) return;
   if (Array.isArray(value)) {
@@ -245,6 +268,7 @@ export function planRequest(
     for (const [name, value] of Object.entries(extraQuery as Arguments)) appendQuery(query, name, value);
   }
   Object.assign(headers, checkHeaders(args.__headers__, `${call}: __headers__`, ErrorCodes.CLIENT_BAD_ARGUMENTS));
+  checkRequiredParameters(operation, query, headers, call);
 
   const declaredTypes = Object.keys(operation.requestBody?.content ?? {});
   const leftoversToBody = operation.requestBody !== undefined || BODY_VERBS.has(operation.verb);

@@ -193,6 +193,17 @@ export async function createDemoService(): Promise<DemoService> {
   const echoQuery = { type: 'object', properties: { q: { type: 'string' }, page: { type: 'integer' } } } as const;
   const echoHeaders = { type: 'object', properties: { 'x-request-tag': { type: 'string' } } } as const;
   app.get('/echo', { schema: { querystring: echoQuery, headers: echoHeaders } }, echo);
+  // Required query and header parameters: the server would answer 400 without them.
+  app.get(
+    '/search',
+    {
+      schema: {
+        querystring: { type: 'object', required: ['q'], properties: { q: { type: 'string' } } },
+        headers: { type: 'object', required: ['x-tenant'], properties: { 'x-tenant': { type: 'string' } } },
+      },
+    },
+    echo,
+  );
   app.delete('/echo', { schema: { querystring: echoQuery } }, echo);
   app.post('/echo', { schema: { querystring: echoQuery, body: { type: 'object', properties: { a: { type: 'integer' } } } } }, echo);
   app.put('/echo', { schema: { body: { type: 'object' } } }, echo);
