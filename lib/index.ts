@@ -10,12 +10,5 @@ export {
   resolveMany,
   type ResolveOptions,
 } from './resolve/resolve';
-export { loadMapFile, sampleMap, type AssetMap } from './server/assetMap';
-export type { ServerTimeouts } from './server/limits';
-export {
-  createResolutionServer,
-  type ResolutionServerOptions,
-  type ResolveFunction,
-} from './server/createResolutionServer';
-export { ReservedRoutes } from './server/routes';
+export * from './server';
 export { pluginPath } from './usd/pluginPath';

@@ -1,0 +1,47 @@
+import path from 'node:path';
+
+import { run } from './helpers/run';
+
+const root = path.join(__dirname, '..');
+
+/** Loads `specifier` by the package's name (its exports map) in a new Node, and lists what it exports and the native addons it loaded. */
+async function load(specifier: string): Promise<{ exports: string[]; native: string[] }> {
+  const script = `
+    const loaded = require(${JSON.stringify(specifier)});
+    const native = Object.keys(require.cache).filter((file) => file.endsWith('.node')).map((file) => require('path').basename(file));
+    process.stdout.write(JSON.stringify({ exports: Object.keys(loaded).sort(), native }));`;
+  const result = await run(process.execPath, ['-e', script], {}, { cwd: root });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as { exports: string[]; native: string[] };
+}
+
+describe('entry points by role', () => {
+  test('ar-http/server: the resolution server and its errors, and no native code', async () => {
+    const server = await load('ar-http/server');
+    expect(server.exports).toEqual(
+      expect.arrayContaining(['createResolutionServer', 'loadMapFile', 'sampleMap', 'ReservedRoutes', 'ArHttpError', 'ErrorCodes']),
+    );
+    expect(server.exports).not.toContain('resolve');
+    expect(server.native).toEqual([]);
+  });
+
+  test('ar-http/client: the AsyncClient and its errors, and no native code', async () => {
+    const client = await load('ar-http/client');
+    expect(client.exports).toEqual(expect.arrayContaining(['AsyncClient', 'ArHttpStatusError', 'ArHttpError', 'ErrorCodes']));
+    expect(client.exports).not.toContain('createResolutionServer');
+    expect(client.native).toEqual([]);
+  });
+
+  test('ar-http: resolution, and everything the other two export', async () => {
+    const all = await load('ar-http');
+    expect(all.exports).toEqual(expect.arrayContaining(['resolve', 'resolveAsync', 'resolveMany', 'createResolutionServer', 'AsyncClient']));
+    expect(all.native.length).toBe(1);
+  });
+
+  test('deep imports are closed: only the entry points and package.json', async () => {
+    const result = await run(process.execPath, ['-e', "require('ar-http/dist/lib/resolve/resolve.js')"], {}, { cwd: root });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    expect((await load('ar-http/package.json')).exports).toContain('name');
+  });
+});
