@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
-import { createResolutionServer } from '../lib';
 import { format, type Row } from './table';
+import { countingServer, flatten, median, usdTools } from './usdTools';
 
-const exec = promisify(execFile);
-const pluginPath = path.join(__dirname, '..', '..', 'build-usd', 'plugin');
 const ROOT_LAYER = 'chess_set.usda';
 
 function* files(folder: string): Generator<string> {
@@ -51,53 +47,33 @@ export function rewriteArcsToIds(folder: string): Map<string, string> {
   return map;
 }
 
-async function flatten(usdcat: string, stage: string, env: Record<string, string>): Promise<{ ms: number; output: string }> {
-  const start = process.hrtime.bigint();
-  const { stdout } = await exec(usdcat, ['--flatten', stage], {
-    env: { ...process.env, ...env },
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, output: stdout };
-}
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 /**
  * Benchmark 5: the OpenChessSet of usd-wg/assets (AR_HTTP_CHESS_SET names its folder), every
  * composition arc rewritten to ids, flattened through ArHttpResolver: byte-identical to the set
  * with local paths, and its time against it.
  */
 export async function chessSetBenchmark(): Promise<Row[]> {
-  const location = process.env.PXR_USD_LOCATION || '/opt/openusd';
-  const usdcat = path.join(location, 'bin', 'usdcat');
   const source = process.env.AR_HTTP_CHESS_SET;
   if (!source || !existsSync(path.join(source, ROOT_LAYER))) {
     console.log('5. skipped: set AR_HTTP_CHESS_SET to the full_assets/OpenChessSet folder of usd-wg/assets');
     return [];
   }
-  if (!existsSync(usdcat) || !existsSync(path.join(pluginPath, 'plugInfo.json'))) {
-    console.log(`5. skipped: needs ${usdcat} and the plugin (npm run build:usd)`);
-    return [];
-  }
+  const tools = usdTools('5.');
+  if (!tools) return [];
+  const { usdcat, pluginPath } = tools;
   const work = mkdtempSync(path.join(os.tmpdir(), 'ar-http-chess-'));
-  const requests = new Map<string, number>();
   let map = new Map<string, string>();
-  const app = await createResolutionServer({
-    resolve: (assetPath) => {
-      requests.set(assetPath, (requests.get(assetPath) ?? 0) + 1);
-      return map.get(assetPath);
-    },
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const withPlugin = { PXR_PLUGINPATH_NAME: pluginPath, AR_HTTP_SERVER_URL: url };
+  const server = await countingServer((assetPath) => map.get(assetPath));
+  const { requests } = server;
+  const withPlugin = { PXR_PLUGINPATH_NAME: pluginPath, AR_HTTP_SERVER_URL: server.url };
   const noPlugin = { PXR_PLUGINPATH_NAME: '' };
   try {
     // The same folder flattened before and after the rewrite: the outputs name it alike.
     const same = path.join(work, 'same');
     cpSync(source, same, { recursive: true });
-    const original = await flatten(usdcat, path.join(same, ROOT_LAYER), noPlugin);
+    const original = await flatten(usdcat, path.join(same, ROOT_LAYER), noPlugin, true);
     map = rewriteArcsToIds(same);
-    const byId = await flatten(usdcat, path.join(same, ROOT_LAYER), withPlugin);
+    const byId = await flatten(usdcat, path.join(same, ROOT_LAYER), withPlugin, true);
     const identical = original.output === byId.output;
     if (!identical) console.log('5. the flattened chess set by id DIFFERS from the one by path');
 
@@ -122,7 +98,7 @@ export async function chessSetBenchmark(): Promise<Row[]> {
       },
     ];
   } finally {
-    await app.close();
+    await server.close();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -1,12 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { createResolutionServer } from '../lib';
 import { format, type Row } from './table';
+import { countingServer, flatten, median, usdTools } from './usdTools';
 
-const pluginPath = path.join(__dirname, '..', '..', 'build-usd', 'plugin');
 const SUBLAYERS = 3;
 const FORMATS = ['usda', 'usdc'] as const;
 type Format = (typeof FORMATS)[number];
@@ -58,54 +57,15 @@ function writeStages(usdcat: string, folder: string, count: number, layerFormat:
   };
 }
 
-function timeUsdcat(usdcat: string, stage: string, env: Record<string, string>): Promise<number> {
-  const start = process.hrtime.bigint();
-  const child = spawn(usdcat, ['--flatten', stage], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((done, fail) =>
-    child.on('exit', (code) =>
-      code === 0 ? done(Number(process.hrtime.bigint() - start) / 1e6) : fail(new Error(`usdcat failed: ${stderr}`)),
-    ),
-  );
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-/** The sample server over `map`, counting the asset paths asked of it, GET or batch. */
-async function countingServer(map: Map<string, string>, batches: boolean) {
-  const requests = new Map<string, number>();
-  const app = await createResolutionServer({
-    resolve: (assetPath) => {
-      requests.set(assetPath, (requests.get(assetPath) ?? 0) + 1);
-      return map.get(assetPath);
-    },
-  });
-  // A server of the seed's protocol: GET only, the batch path unknown.
-  if (!batches) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (request.method === 'POST') await reply.code(404).send();
-    });
-  }
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, requests, close: () => app.close() };
-}
-
 /**
  * Benchmark 3: usdcat --flatten of stages naming their layers by id through ArHttpResolver,
  * against the same stages with local paths and no plugin; runs interleaved, medians.
  */
 export async function usdBenchmarks(): Promise<Row[]> {
-  const location = process.env.PXR_USD_LOCATION || '/opt/openusd';
-  const usdcat = path.join(location, 'bin', 'usdcat');
-  if (!existsSync(usdcat) || !existsSync(path.join(pluginPath, 'plugInfo.json'))) {
-    console.log(`3. skipped: needs ${usdcat} and the plugin (npm run build:usd)`);
-    return [];
-  }
+  const tools = usdTools('3.');
+  if (!tools) return [];
+  const { usdcat, pluginPath } = tools;
+  const time = async (stage: string, env: Record<string, string>) => (await flatten(usdcat, stage, env)).ms;
   const folder = mkdtempSync(path.join(os.tmpdir(), 'ar-http-usd-bench-'));
   const rows: Row[] = [];
   const noPlugin = { PXR_PLUGINPATH_NAME: '' };
@@ -114,9 +74,9 @@ export async function usdBenchmarks(): Promise<Row[]> {
       const runs = count > 1000 ? 5 : 9;
       for (const layerFormat of FORMATS) {
         const stages = writeStages(usdcat, folder, count, layerFormat);
-        await timeUsdcat(usdcat, stages.byPath, noPlugin); // warm the page cache
+        await time(stages.byPath, noPlugin); // warm the page cache
         for (const batches of [true, false]) {
-          const server = await countingServer(stages.map, batches);
+          const server = await countingServer((assetPath) => stages.map.get(assetPath), batches);
           try {
             const withPlugin = { PXR_PLUGINPATH_NAME: pluginPath, AR_HTTP_SERVER_URL: server.url };
             const local: number[] = [];
@@ -124,11 +84,11 @@ export async function usdBenchmarks(): Promise<Row[]> {
             const byId: number[] = [];
             let perId: number[] = [];
             const measures = [
-              async () => local.push(await timeUsdcat(usdcat, stages.byPath, noPlugin)),
-              async () => batches && localWithPlugin.push(await timeUsdcat(usdcat, stages.byPath, withPlugin)),
+              async () => local.push(await time(stages.byPath, noPlugin)),
+              async () => batches && localWithPlugin.push(await time(stages.byPath, withPlugin)),
               async () => {
                 server.requests.clear();
-                byId.push(await timeUsdcat(usdcat, stages.byId, withPlugin));
+                byId.push(await time(stages.byId, withPlugin));
                 perId = [...stages.map.keys()].map((id) => server.requests.get(id) ?? 0);
               },
             ];
