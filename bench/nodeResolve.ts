@@ -65,7 +65,7 @@ export async function nodeBenchmarks(): Promise<Row[]> {
     reloadConfig();
 
     const ratio = (rate: number): string => (rate / floorRate).toFixed(2);
-    const label = (text: string): string => `${text} [${backend}]`;
+    const label = (text: string): string => `${text} [${backend()}]`;
     const floorText = `${format(floorRate)} GET/s`;
     return [
       { benchmark: label('1. resolveAsync, 4 at a time'), figure: `${format(asyncPerSecond)} /s`, baseline: floorText, ratio: ratio(asyncPerSecond), target: '>= 0.8' },

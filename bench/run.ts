@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (runs('node')) {
     rows.push(...(await nodeBenchmarks()));
     // The Node figures again through the standalone binding when the USD-linked one is in use.
-    if (backend === 'usd') rows.push(...(await standaloneNodeBenchmarks()));
+    if (backend() === 'usd') rows.push(...(await standaloneNodeBenchmarks()));
   }
   if (runs('usd')) rows.push(...(await usdBenchmarks()));
   if (runs('server')) rows.push(...(await serverBenchmarks()));

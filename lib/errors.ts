@@ -6,8 +6,15 @@ export const ErrorCodes = {
   BAD_MAP: 'ERR_AR_HTTP_BAD_MAP',
   /** An option of the server or of a call that makes no sense. */
   BAD_OPTION: 'ERR_AR_HTTP_BAD_OPTION',
-  /** The native binding could not be loaded. */
+  /** The native binding could not be loaded (on the first call that needs it); the message names the fix. */
   BINDING_NOT_LOADED: 'ERR_AR_HTTP_BINDING_NOT_LOADED',
+  /**
+   * A call's argument of the wrong type or value: `resolve(42)`, an asset path holding NUL,
+   * a context naming no usable server. Thrown as an `ArHttpTypeError`, a `TypeError`.
+   */
+  INVALID_ARGUMENT: 'ERR_AR_HTTP_INVALID_ARGUMENT',
+  /** The native resolver failed inside a call (out of memory, …); the message says why. */
+  RESOLVE_FAILED: 'ERR_AR_HTTP_RESOLVE_FAILED',
   /** A command line the CLI does not understand. */
   USAGE: 'ERR_AR_HTTP_USAGE',
   /** AsyncClient: a path (attribute chain) the service's OpenAPI description does not define. */
@@ -34,12 +41,28 @@ export const ErrorCodes = {
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+/** A message of ar-http's: `problem` after the prefix every one starts with, added here only. */
+export function messageOf(problem: string): string {
+  return `ar-http: ${problem}`;
+}
+
 export class ArHttpError extends Error {
   readonly code: ErrorCode;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** `problem` is the message without the `ar-http: ` prefix, which is added. */
+  constructor(code: ErrorCode, problem: string, options?: { cause?: unknown }) {
+    super(messageOf(problem), options);
     this.name = 'ArHttpError';
+    this.code = code;
+  }
+}
+
+/** A wrong argument: a `TypeError`, as Node's own argument errors are, with a code. */
+export class ArHttpTypeError extends TypeError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, problem: string) {
+    super(messageOf(problem));
     this.code = code;
   }
 }

@@ -1,4 +1,4 @@
-export { ArHttpError, ErrorCodes, type ErrorCode } from './errors';
+export { ArHttpError, ArHttpTypeError, ErrorCodes, type ErrorCode } from './errors';
 export * from './client';
 export type { Backend, ResolverConfig, ResolverContext } from './native/binding';
 export { clearCache, config, reloadConfig } from './resolve/config';

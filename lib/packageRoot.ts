@@ -1,15 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The folder of ar-http's package.json, whether running from `lib/` or `dist/lib/`. */
-function findPackageRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'ar-http') {
-      return dir;
-    }
-    if (path.dirname(dir) === dir) throw new Error(`ar-http: no package.json above ${start}`);
-  }
-}
+let root: string | undefined;
 
-export const packageRoot = findPackageRoot(__dirname);
+/**
+ * A path inside ar-http's package, whether running from `lib/` or `dist/lib/`.
+ * The package is found on first use, so importing costs no file reads.
+ */
+export function packagePath(...parts: string[]): string {
+  if (root === undefined) {
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+      const manifest = path.join(dir, 'package.json');
+      if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'ar-http') {
+        root = dir;
+        break;
+      }
+      if (path.dirname(dir) === dir) throw new Error(`no package.json of ar-http above ${__dirname}`);
+    }
+  }
+  return path.join(root, ...parts);
+}

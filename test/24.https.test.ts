@@ -99,8 +99,8 @@ describe('one OpenSSL in the process', () => {
       .filter(Boolean);
 
   test('the bindings show Node nothing but their N-API entry points', () => {
-    const bindings = [path.join(__dirname, '..', 'build', 'Release', 'ar_http.node'), usdBindingPath];
-    for (const file of bindings.filter((candidate) => candidate === usdBindingPath ? backend === 'usd' : true)) {
+    const bindings = [path.join(__dirname, '..', 'build', 'Release', 'ar_http.node'), usdBindingPath()];
+    for (const file of bindings.filter((candidate) => candidate === usdBindingPath() ? backend() === 'usd' : true)) {
       expect(exported(file).sort()).toEqual(['napi_register_module_v1', 'node_api_module_get_api_version_v1']);
     }
   });

@@ -1,4 +1,4 @@
-import { resolve, resolveAsync, resolveMany, type ResolverContext } from '../lib';
+import { ErrorCodes, resolve, resolveAsync, resolveMany, type ResolverContext } from '../lib';
 import { setResolverEnv } from './helpers/env';
 import { startTestServer, type TestServer } from './helpers/testServer';
 
@@ -95,9 +95,15 @@ describe('hostile contexts are refused with a TypeError naming the problem', () 
     const options = { context: context as ResolverContext };
     const check = (error: unknown): void => {
       expect((error as Error).name).toBe('TypeError');
+      expect(error).toMatchObject({ code: ErrorCodes.INVALID_ARGUMENT, message: expect.stringMatching(/^ar-http: (?!ar-http: )/) });
       expect((error as Error).message).toMatch(message);
     };
     expect(() => resolve('asset', options)).toThrow(message);
+    try {
+      resolve('asset', options);
+    } catch (error) {
+      check(error);
+    }
     try {
       await resolveAsync('asset', options);
       throw new Error('resolveAsync should have rejected');

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ArHttpError, backend, config, createIdentifier, ErrorCodes, pluginPath, resolve, resolveAsync, resolveMany } from '../lib';
+import { ArHttpError, ArHttpTypeError, backend, config, createIdentifier, ErrorCodes, pluginPath, resolve, resolveAsync, resolveMany } from '../lib';
 import { usdBindingPath } from '../lib/native/binding';
 import { setResolverEnv } from './helpers/env';
 import { startTestServer, type TestServer } from './helpers/testServer';
@@ -11,10 +11,13 @@ import { startTestServer, type TestServer } from './helpers/testServer';
 let server: TestServer;
 const root = path.join(__dirname, '..');
 
-// Errors made by the addon come from Node's own realm, not Jest's sandbox, so
-// `toThrow(TypeError)` cannot match them here: compare the name instead.
-const typeError = (message: string | RegExp = /^ar-http: /): object =>
-  expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(message) });
+// Wrong arguments, as the addon or the TypeScript layer refuses them: one kind of error.
+const typeError = (words = ''): object =>
+  expect.objectContaining({
+    name: 'TypeError',
+    code: ErrorCodes.INVALID_ARGUMENT,
+    message: expect.stringMatching(new RegExp(`^ar-http: (?!ar-http: ).*${words}`)),
+  });
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -36,8 +39,8 @@ afterAll(async () => {
 
 describe('the typed API', () => {
   test('backend is "usd" when the USD-linked binding is built (and not refused), else "standalone"', () => {
-    const usd = existsSync(usdBindingPath) && process.env.AR_HTTP_BACKEND !== 'standalone';
-    expect(backend).toBe(usd ? 'usd' : 'standalone');
+    const usd = existsSync(usdBindingPath()) && process.env.AR_HTTP_BACKEND !== 'standalone';
+    expect(backend()).toBe(usd ? 'usd' : 'standalone');
   });
 
   test.each([
@@ -67,9 +70,11 @@ describe('the typed API', () => {
     await expect(resolveMany(['known', 2 as unknown as string])).rejects.toEqual(typeError());
   });
 
-  test('outside Jest the errors are instances of TypeError', () => {
-    const script = `const { resolve } = require(${JSON.stringify(require.resolve('../dist/lib'))});
-      try { resolve(42); } catch (e) { process.stdout.write(String(e instanceof TypeError)); }`;
+  test('the errors are instances of TypeError and ArHttpTypeError, in Jest and outside', () => {
+    expect(() => resolve(42 as unknown as string)).toThrow(ArHttpTypeError);
+    expect(() => resolve('x', { context: { serverUrl: 'ftp://x' } })).toThrow(TypeError);
+    const script = `const { resolve, ArHttpTypeError } = require(${JSON.stringify(require.resolve('../dist/lib'))});
+      try { resolve(42); } catch (e) { process.stdout.write(String(e instanceof TypeError && e instanceof ArHttpTypeError)); }`;
     expect(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })).toBe('true');
   });
 
@@ -83,7 +88,7 @@ describe('the typed API', () => {
       cpSync(path.join(root, 'build', 'Release', 'ar_http.node'), path.join(copy, 'build', 'Release', 'ar_http.node'));
       mkdirSync(path.join(copy, 'build-usd', 'Release'), { recursive: true });
       writeFileSync(path.join(copy, 'build-usd', 'Release', 'ar_http_usd.node'), 'not a library');
-      const script = `process.stdout.write(require(${JSON.stringify(path.join(copy, 'dist', 'lib'))}).backend)`;
+      const script = `process.stdout.write(require(${JSON.stringify(path.join(copy, 'dist', 'lib'))}).backend())`;
       const result = spawnSync(process.execPath, ['-e', script], {
         encoding: 'utf8',
         env: { ...process.env, AR_HTTP_BACKEND: '' },
@@ -102,6 +107,53 @@ describe('the typed API', () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+
+  test.each([
+    ['missing', null, /No native build was found/],
+    ['broken', 'not a library', /invalid ELF header|file too short/],
+  ])('a %s standalone build: importing works, the first call throws one error naming the fix', (_, content, reason) => {
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'ar-http-nobuild-'));
+    try {
+      writeFileSync(path.join(copy, 'package.json'), JSON.stringify({ name: 'ar-http' }));
+      cpSync(path.join(root, 'dist'), path.join(copy, 'dist'), { recursive: true });
+      symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'));
+      if (content !== null) {
+        mkdirSync(path.join(copy, 'build', 'Release'), { recursive: true });
+        writeFileSync(path.join(copy, 'build', 'Release', 'ar_http.node'), content);
+      }
+      const script = `const ar = require(${JSON.stringify(path.join(copy, 'dist', 'lib'))});
+        process.stdout.write('imported\\n');
+        for (const call of [() => ar.resolve('x'), () => ar.backend()]) {
+          try { call(); } catch (e) { process.stdout.write(JSON.stringify({ code: e.code, message: e.message }) + '\\n'); }
+        }`;
+      const result = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, AR_HTTP_BACKEND: 'standalone' },
+      });
+      expect(result.stderr).toBe('');
+      const [imported, ...errors] = result.stdout.split('\n').filter(Boolean);
+      expect(imported).toBe('imported');
+      expect(errors).toHaveLength(2);
+      for (const error of errors.map((text) => JSON.parse(text) as { code: string; message: string })) {
+        expect(error.code).toBe(ErrorCodes.BINDING_NOT_LOADED);
+        expect(error.message).toMatch(/^ar-http: the native binding could not be loaded \(/);
+        expect(error.message).toMatch(reason);
+        expect(error.message).toContain('run `npm rebuild ar-http`');
+        expect(error.message).not.toContain('\n');
+      }
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  test('every message gets its prefix in one place: no source types it by hand', () => {
+    const sources = execFileSync('git', ['ls-files', 'lib', 'native/addon', 'native/addon-usd'], { cwd: root, encoding: 'utf8' });
+    const typed = sources
+      .split('\n')
+      .filter((file) => /\.(ts|cpp|h)$/.test(file) && file !== 'lib/errors.ts')
+      .filter((file) => /["'`]ar-http: /.test(readFileSync(path.join(root, file), 'utf8')));
+    expect(typed).toEqual([]);
   });
 
   test('resolveMany keeps the input order', async () => {

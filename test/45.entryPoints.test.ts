@@ -4,10 +4,14 @@ import { run } from './helpers/run';
 
 const root = path.join(__dirname, '..');
 
-/** Loads `specifier` by the package's name (its exports map) in a new Node, and lists what it exports and the native addons it loaded. */
-async function load(specifier: string): Promise<{ exports: string[]; native: string[] }> {
+/**
+ * Loads `specifier` by the package's name (its exports map) in a new Node, runs `then` with it
+ * as `loaded`, and lists what it exports and the native addons loaded by then.
+ */
+async function load(specifier: string, then = ''): Promise<{ exports: string[]; native: string[] }> {
   const script = `
     const loaded = require(${JSON.stringify(specifier)});
+    ${then};
     const native = Object.keys(require.cache).filter((file) => file.endsWith('.node')).map((file) => require('path').basename(file));
     process.stdout.write(JSON.stringify({ exports: Object.keys(loaded).sort(), native }));`;
   const result = await run(process.execPath, ['-e', script], {}, { cwd: root });
@@ -32,10 +36,11 @@ describe('entry points by role', () => {
     expect(client.native).toEqual([]);
   });
 
-  test('ar-http: resolution, and everything the other two export', async () => {
+  test('ar-http: resolution, and everything the other two export; the binding loads on the first call', async () => {
     const all = await load('ar-http');
     expect(all.exports).toEqual(expect.arrayContaining(['resolve', 'resolveAsync', 'resolveMany', 'createResolutionServer', 'AsyncClient']));
-    expect(all.native.length).toBe(1);
+    expect(all.native).toEqual([]);
+    expect((await load('ar-http', "loaded.createIdentifier('./layer.usda', '/shots/a.usda')")).native).toHaveLength(1);
   });
 
   test('deep imports are closed: only the entry points and package.json', async () => {

@@ -109,7 +109,7 @@ describe('createResolutionServer({ resolve }): a resolver prototyped in TypeScri
   });
 
   // Through OpenUSD, Ar resolves one asset path at a time.
-  (backend === 'standalone' ? test : test.skip)('standalone: resolveMany sends what the filesystem lacks in batch requests of 1,000', async () => {
+  (backend() === 'standalone' ? test : test.skip)('standalone: resolveMany sends what the filesystem lacks in batch requests of 1,000', async () => {
     const app = await createResolutionServer({ resolve: (assetPath) => `/store/${assetPath}.usda` });
     const log: string[] = [];
     app.addHook('onRequest', async (request) => {

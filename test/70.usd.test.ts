@@ -320,7 +320,7 @@ describeWithUsd('resolve() through OpenUSD', () => {
             resolvedAsync: await ar.resolveAsync(assetPath, anchor ? { anchor } : undefined),
           });
         }
-        process.stdout.write(JSON.stringify({ backend: ar.backend, rows }));
+        process.stdout.write(JSON.stringify({ backend: ar.backend(), rows }));
       })();`;
     const result = await run(process.execPath, ['-e', script], {
       AR_HTTP_SERVER_URL: server.url,
@@ -335,7 +335,7 @@ describeWithUsd('resolve() through OpenUSD', () => {
     expect(JSON.parse(result.stdout).serverUrl).toBe(server.url);
     const backend = await run(
       process.execPath,
-      ['-e', `process.stdout.write(require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'lib'))}).backend)`],
+      ['-e', `process.stdout.write(require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'lib'))}).backend())`],
       {},
     );
     expect(backend.stdout).toBe('usd');

@@ -113,7 +113,7 @@ async function answersOf(way: Way, testCase: Case, folder: string, env: Record<s
     const ar = require(${JSON.stringify(distLib)});
     const assetPaths = ${JSON.stringify(testCase.assetPaths)};
     const anchor = ${JSON.stringify(stage)};
-    if (ar.backend !== ${JSON.stringify(way)}) throw new Error('backend ' + ar.backend);
+    if (ar.backend() !== ${JSON.stringify(way)}) throw new Error('backend ' + ar.backend());
     ar.resolveMany(assetPaths, { anchor }).then((resolved) => console.log(JSON.stringify(
       Object.fromEntries(assetPaths.map((assetPath, i) => [ar.createIdentifier(assetPath, anchor), resolved[i]])))));`;
   const result = await run(process.execPath, ['-e', script], { AR_HTTP_BACKEND: way, ...env });

@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (command === undefined) {
-    throw new ArHttpError(ErrorCodes.USAGE, `ar-http: unknown command "${name}"`);
+    throw new ArHttpError(ErrorCodes.USAGE, `unknown command "${name}"`);
   }
   return (await command())(args);
 }

@@ -4,7 +4,7 @@ import { ArHttpError, ErrorCodes } from '../errors';
 export function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) {
-    throw new ArHttpError(ErrorCodes.USAGE, `ar-http: --port "${text}" is not a port (0-65535)`);
+    throw new ArHttpError(ErrorCodes.USAGE, `--port "${text}" is not a port (0-65535)`);
   }
   return port;
 }

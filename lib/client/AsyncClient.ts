@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 
-import { ArHttpError, ErrorCodes } from '../errors';
+import { ArHttpError, ArHttpTypeError, ErrorCodes } from '../errors';
 import { attributeNode, rootProxy } from './attributeProxy';
 import { parseClientUri, type ClientTarget } from './clientUri';
 import { answerOf, exchange } from './exchange';
@@ -36,13 +36,13 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 type DescriptionSource = { document: OpenApiDocument; source: string } | { target: string } | { url: URL };
 
 const badOption = (message: string): never => {
-  throw new ArHttpError(ErrorCodes.BAD_OPTION, `ar-http: AsyncClient ${message}`);
+  throw new ArHttpError(ErrorCodes.BAD_OPTION, `AsyncClient ${message}`);
 };
 
 function timeoutOf(value: unknown, where: string, code: typeof ErrorCodes.BAD_OPTION | typeof ErrorCodes.CLIENT_BAD_ARGUMENTS): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMEOUT_MS) {
-    throw new ArHttpError(code, `ar-http: ${where} must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not ${String(value)}`);
+    throw new ArHttpError(code, `${where} must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not ${String(value)}`);
   }
   return value;
 }
@@ -50,7 +50,7 @@ function timeoutOf(value: unknown, where: string, code: typeof ErrorCodes.BAD_OP
 function callOptionsOf(value: unknown, call: string): CallOptions {
   if (value === undefined || value === null) return {};
   const fail = (why: string): never => {
-    throw new ArHttpError(ErrorCodes.CLIENT_BAD_ARGUMENTS, `ar-http: ${call}: ${why}`);
+    throw new ArHttpError(ErrorCodes.CLIENT_BAD_ARGUMENTS, `${call}: ${why}`);
   };
   if (typeof value !== 'object' || Array.isArray(value)) return fail('the second argument takes { timeoutMs, signal, full }');
   const options = value as CallOptions;
@@ -99,13 +99,13 @@ class ClientCore {
         try {
           body = JSON.parse(body.toString());
         } catch {
-          throw new ArHttpError(ErrorCodes.CLIENT_BAD_DESCRIPTION, `ar-http: the OpenAPI description ${source} is not JSON`);
+          throw new ArHttpError(ErrorCodes.CLIENT_BAD_DESCRIPTION, `the OpenAPI description ${source} is not JSON`);
         }
       }
       return new OpenApiIndex(checkDescription(body, source), source);
     } catch (error) {
       if (error instanceof ArHttpError && error.code === ErrorCodes.CLIENT_BAD_RESPONSE) {
-        throw new ArHttpError(ErrorCodes.CLIENT_BAD_DESCRIPTION, `ar-http: the OpenAPI description at ${transport.label}${target} is not JSON`, { cause: error });
+        throw new ArHttpError(ErrorCodes.CLIENT_BAD_DESCRIPTION, `the OpenAPI description at ${transport.label}${target} is not JSON`, { cause: error });
       }
       throw error;
     } finally {
@@ -128,7 +128,7 @@ class ClientCore {
   }
 
   private checkOpen(call: string): void {
-    if (this.closed) throw new ArHttpError(ErrorCodes.CLIENT_CLOSED, `ar-http: ${call}: the client is closed`);
+    if (this.closed) throw new ArHttpError(ErrorCodes.CLIENT_CLOSED, `${call}: the client is closed`);
   }
 }
 
@@ -136,7 +136,7 @@ const cores = new WeakMap<object, ClientCore>();
 
 function coreOf(client: unknown): ClientCore {
   const core = cores.get(client as object);
-  if (core === undefined) throw new TypeError('not an AsyncClient');
+  if (core === undefined) throw new ArHttpTypeError(ErrorCodes.INVALID_ARGUMENT, 'not an AsyncClient');
   return core;
 }
 
@@ -207,7 +207,7 @@ class AsyncClientImpl {
   path(template: string): object {
     const core = coreOf(this);
     if (typeof template !== 'string' || !template.startsWith('/')) {
-      throw new ArHttpError(ErrorCodes.CLIENT_BAD_ARGUMENTS, `ar-http: client.path() takes a path of the description, starting with / (got ${JSON.stringify(template)})`);
+      throw new ArHttpError(ErrorCodes.CLIENT_BAD_ARGUMENTS, `client.path() takes a path of the description, starting with / (got ${JSON.stringify(template)})`);
     }
     return attributeNode(core.call.bind(core), chainOf(template), template);
   }

@@ -24,7 +24,7 @@ export class ArHttpStatusError<Body = unknown> extends ArHttpError {
     const excerpt = text === undefined || text === '' ? '' : `: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
     super(
       ErrorCodes.CLIENT_HTTP_STATUS,
-      `ar-http: ${details.method} ${details.url} -> ${details.status} ${STATUS_CODES[details.status] ?? ''}`.trimEnd() +
+      `${details.method} ${details.url} -> ${details.status} ${STATUS_CODES[details.status] ?? ''}`.trimEnd() +
         excerpt.replace(/[\r\n]+/g, ' '),
     );
     this.name = 'ArHttpStatusError';

@@ -6,7 +6,7 @@ export type ClientTarget =
   | { kind: 'local'; basePath: string; label: string };
 
 const fail = (uri: unknown, why: string): never => {
-  throw new ArHttpError(ErrorCodes.BAD_OPTION, `ar-http: AsyncClient uri ${JSON.stringify(uri)}: ${why}`);
+  throw new ArHttpError(ErrorCodes.BAD_OPTION, `AsyncClient uri ${JSON.stringify(uri)}: ${why}`);
 };
 
 /**

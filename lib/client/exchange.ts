@@ -28,7 +28,7 @@ export async function exchange(
   const what = `${plan.method} ${url}`;
   const { signal } = options;
   if (signal?.aborted) {
-    throw new ArHttpError(ErrorCodes.CLIENT_ABORTED, `ar-http: ${what}: aborted before it was sent`, { cause: signal.reason });
+    throw new ArHttpError(ErrorCodes.CLIENT_ABORTED, `${what}: aborted before it was sent`, { cause: signal.reason });
   }
   const controller = new AbortController();
   let timedOut = false;
@@ -36,12 +36,12 @@ export async function exchange(
   const stopped = new Promise<never>((_, reject) => (stop = reject));
   const timer = setTimeout(() => {
     timedOut = true;
-    const error = new ArHttpError(ErrorCodes.CLIENT_TIMEOUT, `ar-http: ${what}: no whole answer within ${options.timeoutMs} ms`);
+    const error = new ArHttpError(ErrorCodes.CLIENT_TIMEOUT, `${what}: no whole answer within ${options.timeoutMs} ms`);
     controller.abort(error);
     stop(error);
   }, options.timeoutMs);
   const onAbort = (): void => {
-    const error = new ArHttpError(ErrorCodes.CLIENT_ABORTED, `ar-http: ${what}: aborted`, { cause: signal?.reason });
+    const error = new ArHttpError(ErrorCodes.CLIENT_ABORTED, `${what}: aborted`, { cause: signal?.reason });
     controller.abort(error);
     stop(error);
   };
@@ -53,13 +53,13 @@ export async function exchange(
   } catch (error) {
     if (error instanceof ArHttpError) throw error;
     if (timedOut || UNDICI_TIMEOUTS.has((error as { code?: string }).code ?? '')) {
-      throw new ArHttpError(ErrorCodes.CLIENT_TIMEOUT, `ar-http: ${what}: no whole answer within ${options.timeoutMs} ms`, { cause: error });
+      throw new ArHttpError(ErrorCodes.CLIENT_TIMEOUT, `${what}: no whole answer within ${options.timeoutMs} ms`, { cause: error });
     }
-    if (signal?.aborted) throw new ArHttpError(ErrorCodes.CLIENT_ABORTED, `ar-http: ${what}: aborted`, { cause: signal.reason });
+    if (signal?.aborted) throw new ArHttpError(ErrorCodes.CLIENT_ABORTED, `${what}: aborted`, { cause: signal.reason });
     const code = (error as { code?: string }).code;
     throw new ArHttpError(
       ErrorCodes.CLIENT_CONNECTION,
-      `ar-http: ${what}: ${(error as Error).message || 'failed'}${code && !(error as Error).message?.includes(code) ? ` (${code})` : ''}`,
+      `${what}: ${(error as Error).message || 'failed'}${code && !(error as Error).message?.includes(code) ? ` (${code})` : ''}`,
       { cause: error },
     );
   } finally {
@@ -103,7 +103,7 @@ export function decodeBody(response: TransportResponse, method: string, what: st
       if (!strict) return source;
       throw new ArHttpError(
         ErrorCodes.CLIENT_BAD_RESPONSE,
-        `ar-http: ${what} -> ${response.status}: the ${type} answer is not JSON (${(cause as Error).message})`,
+        `${what} -> ${response.status}: the ${type} answer is not JSON (${(cause as Error).message})`,
         { cause },
       );
     }

@@ -1,5 +1,5 @@
 // `ar-http/client`: the OpenAPI-driven AsyncClient, without the native binding.
-export { ArHttpError, ErrorCodes, type ErrorCode } from '../errors';
+export { ArHttpError, ArHttpTypeError, ErrorCodes, type ErrorCode } from '../errors';
 export { AsyncClient, DEFAULT_TIMEOUT_MS, type AsyncClientConstructor, type AsyncClientOptions } from './AsyncClient';
 export { ArHttpStatusError } from './clientErrors';
 export { descriptionModule, type DescriptionModuleOptions } from './descriptionModule';

@@ -50,7 +50,7 @@ function dispatcherOf(app: unknown): Dispatch {
   }
   throw new ArHttpError(
     ErrorCodes.BAD_OPTION,
-    'ar-http: a local:// client needs options.app: a Fastify instance (or anything with inject()), ' +
+    'a local:// client needs options.app: a Fastify instance (or anything with inject()), ' +
       'a (req, res) request handler or an http.Server',
   );
 }

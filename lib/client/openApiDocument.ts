@@ -45,7 +45,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function bad(source: string, why: string): never {
   throw new ArHttpError(
     ErrorCodes.CLIENT_BAD_DESCRIPTION,
-    `ar-http: the OpenAPI description ${source} ${why}`,
+    `the OpenAPI description ${source} ${why}`,
   );
 }
 

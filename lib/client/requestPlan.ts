@@ -21,7 +21,7 @@ export interface RequestPlan {
 type Arguments = Record<string, unknown>;
 
 const badArguments = (message: string): never => {
-  throw new ArHttpError(ErrorCodes.CLIENT_BAD_ARGUMENTS, `ar-http: ${message}`);
+  throw new ArHttpError(ErrorCodes.CLIENT_BAD_ARGUMENTS, `${message}`);
 };
 
 const given = (args: Arguments, name: string): boolean =>
@@ -56,14 +56,14 @@ export function chooseOperation(
     if (route === undefined) {
       throw new ArHttpError(
         ErrorCodes.CLIENT_UNKNOWN_PATH,
-        `ar-http: ${call}: the description ${index.source} has no path ${exactTemplate}; its paths: ${index.templates.join(', ')}`,
+        `${call}: the description ${index.source} has no path ${exactTemplate}; its paths: ${index.templates.join(', ')}`,
       );
     }
     routes = [route];
   } else {
     routes = index.routesAt(chain);
     if (routes.length === 0) {
-      throw new ArHttpError(ErrorCodes.CLIENT_UNKNOWN_PATH, `ar-http: ${call}: ${index.explainUnknown(chain)}`);
+      throw new ArHttpError(ErrorCodes.CLIENT_UNKNOWN_PATH, `${call}: ${index.explainUnknown(chain)}`);
     }
   }
   const operations = routes.flatMap((route) => route.operation(verb) ?? []);
@@ -71,7 +71,7 @@ export function chooseOperation(
     const defined = [...new Set(routes.flatMap((route) => route.verbs))];
     throw new ArHttpError(
       ErrorCodes.CLIENT_UNKNOWN_METHOD,
-      `ar-http: ${call}: ${verb.toUpperCase()} is not defined for ${routes.map((r) => r.template).join(' or ')}; ` +
+      `${call}: ${verb.toUpperCase()} is not defined for ${routes.map((r) => r.template).join(' or ')}; ` +
         (defined.length > 0 ? `defined: ${defined.map((v) => `${v}()`).join(', ')}` : 'it defines no verb the client calls'),
     );
   }
@@ -181,7 +181,7 @@ export function checkHeaders(
   code: typeof ErrorCodes.BAD_OPTION | typeof ErrorCodes.CLIENT_BAD_ARGUMENTS,
 ): Record<string, string> {
   const fail = (why: string): never => {
-    throw new ArHttpError(code, `ar-http: ${where}: ${why}`);
+    throw new ArHttpError(code, `${where}: ${why}`);
   };
   if (headers === undefined || headers === null) return {};
   if (typeof headers !== 'object' || Array.isArray(headers)) return fail('must be an object of header names and values');

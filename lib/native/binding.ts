@@ -1,10 +1,7 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 
-import nodeGypBuild from 'node-gyp-build';
-
-import { ArHttpError, ErrorCodes } from '../errors';
-import { packageRoot } from '../packageRoot';
+import { ArHttpError, ArHttpTypeError, ErrorCodes } from '../errors';
+import { packagePath } from '../packageRoot';
 import { emitConfigWarnings } from './configWarnings';
 
 /** Effective settings, as read from the environment. Secret header values are redacted. */
@@ -68,16 +65,20 @@ export interface NativeBinding {
 }
 
 /** Built by `npm run build:usd` beside the plugin. */
-export const usdBindingPath = path.join(packageRoot, 'build-usd', 'Release', 'ar_http_usd.node');
+export function usdBindingPath(): string {
+  return packagePath('build-usd', 'Release', 'ar_http_usd.node');
+}
 
 function loadStandalone(): NativeBinding {
   try {
-    return nodeGypBuild(packageRoot) as NativeBinding;
+    // Required here, not imported: importing ar-http loads nothing native.
+    const nodeGypBuild = require('node-gyp-build') as typeof import('node-gyp-build');
+    return nodeGypBuild(packagePath()) as NativeBinding;
   } catch (cause) {
+    const reason = (cause as Error).message.split('\n')[0];
     throw new ArHttpError(
       ErrorCodes.BINDING_NOT_LOADED,
-      `ar-http: the native binding could not be loaded (${(cause as Error).message}); ` +
-        'run `npm install` (it builds with node-gyp and needs libcpp-httplib-dev)',
+      `the native binding could not be loaded (${reason}); run \`npm rebuild ar-http\`, which names anything missing`,
       { cause },
     );
   }
@@ -90,27 +91,23 @@ function loadStandalone(): NativeBinding {
 function load(): NativeBinding {
   const wanted = process.env.AR_HTTP_BACKEND ?? '';
   if (!['', 'standalone', 'usd'].includes(wanted)) {
-    throw new ArHttpError(
-      ErrorCodes.BAD_OPTION,
-      `ar-http: AR_HTTP_BACKEND="${wanted}" is neither "standalone" nor "usd"`,
-    );
+    throw new ArHttpError(ErrorCodes.BAD_OPTION, `AR_HTTP_BACKEND="${wanted}" is neither "standalone" nor "usd"`);
   }
   if (wanted === 'standalone') return loadStandalone();
-  if (wanted === 'usd' && !existsSync(usdBindingPath)) {
+  const usdBinding = usdBindingPath();
+  if (wanted === 'usd' && !existsSync(usdBinding)) {
     throw new ArHttpError(
       ErrorCodes.BINDING_NOT_LOADED,
-      `ar-http: AR_HTTP_BACKEND=usd, but the USD-linked binding is not built (no ${usdBindingPath}); ` +
+      `AR_HTTP_BACKEND=usd, but the USD-linked binding is not built (no ${usdBinding}); ` +
         'run `npm run build:usd` with PXR_USD_LOCATION set',
     );
   }
-  if (wanted === 'usd' || existsSync(usdBindingPath)) {
+  if (wanted === 'usd' || existsSync(usdBinding)) {
     try {
-      return require(usdBindingPath) as NativeBinding;
+      return require(usdBinding) as NativeBinding;
     } catch (cause) {
-      const reason = `the USD-linked binding ${usdBindingPath} did not load: ${(cause as Error).message}`;
-      if (wanted === 'usd') {
-        throw new ArHttpError(ErrorCodes.BINDING_NOT_LOADED, `ar-http: ${reason}`, { cause });
-      }
+      const reason = `the USD-linked binding ${usdBinding} did not load: ${(cause as Error).message}`;
+      if (wanted === 'usd') throw new ArHttpError(ErrorCodes.BINDING_NOT_LOADED, reason, { cause });
       process.emitWarning(`${reason}; resolving with the standalone binding`, {
         type: 'ArHttpBindingWarning',
         code: 'AR_HTTP_BINDING',
@@ -121,8 +118,59 @@ function load(): NativeBinding {
 }
 
 /**
- * Loaded once. Settings come from `process.env` (Node's view of the
- * environment, which test runners may replace), read now and warned about now.
+ * The addon checks its arguments and throws bare TypeErrors (naming the
+ * argument) or Errors; here they get ar-http's prefix and codes. Errors made
+ * by the addon belong to Node's own realm, so they are told by name.
  */
-export const binding: NativeBinding = load();
-emitConfigWarnings(binding.reloadConfig(process.env));
+function inOurWords(error: unknown): unknown {
+  const { name, message } = (error ?? {}) as Partial<Error>;
+  if (typeof message !== 'string') return error;
+  return name === 'TypeError'
+    ? new ArHttpTypeError(ErrorCodes.INVALID_ARGUMENT, message)
+    : new ArHttpError(ErrorCodes.RESOLVE_FAILED, message, { cause: error });
+}
+
+function speaking<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw inOurWords(error);
+  }
+}
+
+function speakingAsync<T>(call: () => Promise<T>): Promise<T> {
+  return speaking(call).catch((error: unknown) => {
+    throw inOurWords(error);
+  });
+}
+
+function withCodes(addon: NativeBinding): NativeBinding {
+  return {
+    backend: addon.backend,
+    resolve: (...args) => speaking(() => addon.resolve(...args)),
+    resolveAsync: (...args) => speakingAsync(() => addon.resolveAsync(...args)),
+    resolveManyAsync: (...args) => speakingAsync(() => addon.resolveManyAsync(...args)),
+    createIdentifier: (...args) => speaking(() => addon.createIdentifier(...args)),
+    clearCache: () => addon.clearCache(),
+    config: () => addon.config(),
+    reloadConfig: (environment) => speaking(() => addon.reloadConfig(environment)),
+  };
+}
+
+let loaded: NativeBinding | undefined;
+
+/**
+ * The binding, loaded on the first call that needs it (importing ar-http
+ * loads no native code), as better-sqlite3 loads its own. Settings come from
+ * `process.env` (Node's view of the environment, which test runners may
+ * replace), read then and warned about then. A binding that does not load
+ * throws `ERR_AR_HTTP_BINDING_NOT_LOADED` naming the fix, at each call.
+ */
+export function nativeBinding(): NativeBinding {
+  if (loaded === undefined) {
+    const addon = withCodes(load());
+    emitConfigWarnings(addon.reloadConfig(process.env));
+    loaded = addon;
+  }
+  return loaded;
+}

@@ -1,14 +1,14 @@
-import { binding, type ResolverConfig } from '../native/binding';
+import { nativeBinding, type ResolverConfig } from '../native/binding';
 import { emitConfigWarnings } from '../native/configWarnings';
 
-/** The settings in force, as read from `process.env` when ar-http was loaded. */
+/** The settings in force, as read from `process.env` when the binding loaded (on the first call) or by {@link reloadConfig}. */
 export function config(): ResolverConfig {
-  return binding.config();
+  return nativeBinding().config();
 }
 
 /** Forgets every answer kept by the process-wide cache (`AR_HTTP_CACHE_TTL_MS`). */
 export function clearCache(): void {
-  binding.clearCache();
+  nativeBinding().clearCache();
 }
 
 /**
@@ -16,5 +16,5 @@ export function clearCache(): void {
  * new settings. Resolves already under way finish with the old ones.
  */
 export function reloadConfig(): ResolverConfig {
-  return emitConfigWarnings(binding.reloadConfig(process.env));
+  return emitConfigWarnings(nativeBinding().reloadConfig(process.env));
 }

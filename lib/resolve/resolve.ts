@@ -1,4 +1,5 @@
-import { binding, type ResolverContext } from '../native/binding';
+import { ArHttpTypeError, ErrorCodes } from '../errors';
+import { type Backend, nativeBinding, type ResolverContext } from '../native/binding';
 
 export interface ResolveOptions {
   /**
@@ -18,7 +19,7 @@ export interface ResolveOptions {
 function argumentsOf(options: ResolveOptions | undefined): [string | undefined, ResolverContext | undefined] {
   if (options === undefined) return [undefined, undefined];
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('ar-http: options must be an object');
+    throw new ArHttpTypeError(ErrorCodes.INVALID_ARGUMENT, 'options must be an object');
   }
   return [options.anchor, options.context];
 }
@@ -31,7 +32,7 @@ function argumentsOf(options: ResolveOptions | undefined): [string | undefined, 
  * can never be answered. Use {@link resolveAsync} there.
  */
 export function resolve(assetPath: string, options?: ResolveOptions): string {
-  return binding.resolve(assetPath, ...argumentsOf(options));
+  return nativeBinding().resolve(assetPath, ...argumentsOf(options));
 }
 
 /** A promise-returning call whose argument errors, thrown at once, reject the promise instead. */
@@ -45,7 +46,7 @@ function rejectingErrors<T>(call: () => Promise<T>): Promise<T> {
 
 /** {@link resolve} on a worker thread; the event loop stays free. */
 export function resolveAsync(assetPath: string, options?: ResolveOptions): Promise<string> {
-  return rejectingErrors(() => binding.resolveAsync(assetPath, ...argumentsOf(options)));
+  return rejectingErrors(() => nativeBinding().resolveAsync(assetPath, ...argumentsOf(options)));
 }
 
 /**
@@ -56,13 +57,18 @@ export function resolveAsync(assetPath: string, options?: ResolveOptions): Promi
  * `AR_HTTP_MAX_CONNECTIONS` at a time.
  */
 export function resolveMany(assetPaths: readonly string[], options?: ResolveOptions): Promise<string[]> {
-  return rejectingErrors(() => binding.resolveManyAsync(assetPaths, ...argumentsOf(options)));
+  return rejectingErrors(() => nativeBinding().resolveManyAsync(assetPaths, ...argumentsOf(options)));
 }
 
 /** The identifier OpenUSD's default resolver would make for `assetPath` referred to from `anchor`. */
 export function createIdentifier(assetPath: string, anchor?: string): string {
-  return binding.createIdentifier(assetPath, anchor);
+  return nativeBinding().createIdentifier(assetPath, anchor);
 }
 
-/** `'standalone'`, or `'usd'` when resolution goes through OpenUSD's Ar and ArHttpResolver. */
-export const backend = binding.backend;
+/**
+ * `'standalone'`, or `'usd'` when resolution goes through OpenUSD's Ar and
+ * ArHttpResolver. Loads the binding, as every resolving call does.
+ */
+export function backend(): Backend {
+  return nativeBinding().backend;
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ArHttpError, ErrorCodes } from '../errors';
-import { packageRoot } from '../packageRoot';
+import { packagePath } from '../packageRoot';
 import { resolvedPathProblem } from '../protocol';
 
 /** Asset path -> resolved path. */
@@ -10,7 +10,7 @@ export type AssetMap = ReadonlyMap<string, string>;
 
 /** The protocol document's sample: `id0x01` and `id0x02`, as absolute paths of this install. */
 export function sampleMap(): AssetMap {
-  const samples = path.join(packageRoot, 'samples');
+  const samples = packagePath('samples');
   return new Map([
     ['id0x01', path.join(samples, 'layer1.usda')],
     ['id0x02', path.join(samples, 'layer2.usda')],
@@ -23,7 +23,7 @@ export function sampleMap(): AssetMap {
  */
 export function loadMapFile(file: string): AssetMap {
   const fail = (why: string, cause?: unknown): never => {
-    throw new ArHttpError(ErrorCodes.BAD_MAP, `ar-http: map file ${file}: ${why}`, { cause });
+    throw new ArHttpError(ErrorCodes.BAD_MAP, `map file ${file}: ${why}`, { cause });
   };
   let parsed: unknown;
   try {

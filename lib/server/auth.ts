@@ -13,7 +13,7 @@ export function checkToken(token: unknown, source = 'the token'): string {
   if (typeof token !== 'string' || !TOKEN.test(token)) {
     throw new ArHttpError(
       ErrorCodes.BAD_OPTION,
-      `ar-http: ${source} must be one or more visible ASCII characters (no spaces, no control characters)`,
+      `${source} must be one or more visible ASCII characters (no spaces, no control characters)`,
     );
   }
   return token;

@@ -35,11 +35,11 @@ export interface ResolutionServerOptions {
 /** The map to serve and change, or the function to call. */
 function sourceOf(options: ResolutionServerOptions): Map<string, string> | ResolveFunction {
   if (options.resolve !== undefined && options.map !== undefined) {
-    throw new ArHttpError(ErrorCodes.BAD_OPTION, 'ar-http: give either map or resolve, not both');
+    throw new ArHttpError(ErrorCodes.BAD_OPTION, 'give either map or resolve, not both');
   }
   if (options.resolve !== undefined) {
     if (typeof options.resolve !== 'function') {
-      throw new ArHttpError(ErrorCodes.BAD_OPTION, 'ar-http: resolve must be a function');
+      throw new ArHttpError(ErrorCodes.BAD_OPTION, 'resolve must be a function');
     }
     return options.resolve;
   }

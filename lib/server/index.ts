@@ -1,5 +1,5 @@
 // `ar-http/server`: the resolution server, without the native binding.
-export { ArHttpError, ErrorCodes, type ErrorCode } from '../errors';
+export { ArHttpError, ArHttpTypeError, ErrorCodes, type ErrorCode } from '../errors';
 export { loadMapFile, sampleMap, type AssetMap } from './assetMap';
 export {
   createResolutionServer,

@@ -26,7 +26,7 @@ namespace {
 std::string PluginFolder() {
     Dl_info info;
     if (!dladdr(reinterpret_cast<void*>(&PluginFolder), &info) || !info.dli_fname) {
-        throw std::runtime_error("ar-http: cannot locate the USD-linked binding on disk");
+        throw std::runtime_error("cannot locate the USD-linked binding on disk");
     }
     const std::string self(info.dli_fname);
     return self.substr(0, self.rfind('/')) + "/../plugin";
@@ -49,7 +49,7 @@ ArHttpResolver& Plugin() {
     auto* resolver = dynamic_cast<ArHttpResolver*>(&ArGetUnderlyingResolver());
     if (!resolver) {
         throw std::runtime_error(
-            "ar-http: OpenUSD's primary resolver is not ArHttpResolver "
+            "OpenUSD's primary resolver is not ArHttpResolver "
             "(is PXR_AR_DISABLE_PLUGIN_RESOLVER set?)");
     }
     return *resolver;

@@ -4,11 +4,11 @@ namespace arhttp::addon {
 
 std::string StringValue(Napi::Env env, const Napi::Value& value, const char* name) {
     if (!value.IsString()) {
-        throw Napi::TypeError::New(env, std::string("ar-http: ") + name + " must be a string");
+        throw Napi::TypeError::New(env, std::string(name) + " must be a string");
     }
     std::string text = value.As<Napi::String>().Utf8Value();
     if (text.find('\0') != std::string::npos) {
-        throw Napi::TypeError::New(env, std::string("ar-http: ") + name +
+        throw Napi::TypeError::New(env, std::string(name) +
                                             " must not contain NUL characters");
     }
     return text;
@@ -26,7 +26,7 @@ ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
     const Napi::Value value = info[index];
     if (value.IsUndefined()) return ServerContext();
     if (!value.IsObject() || value.IsArray()) {
-        throw Napi::TypeError::New(env, "ar-http: context must be an object");
+        throw Napi::TypeError::New(env, "context must be an object");
     }
     const Napi::Object object = value.As<Napi::Object>();
     auto part = [&](const char* name) {
@@ -40,7 +40,7 @@ ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
     const Napi::Value given = object.Get("headers");
     if (!given.IsUndefined()) {
         if (!given.IsObject() || given.IsArray()) {
-            throw Napi::TypeError::New(env, "ar-http: context.headers must be an object of strings");
+            throw Napi::TypeError::New(env, "context.headers must be an object of strings");
         }
         const Napi::Object headerObject = given.As<Napi::Object>();
         const Napi::Array names = headerObject.GetPropertyNames();
@@ -52,7 +52,7 @@ ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
     }
     std::string error;
     auto context = ServerContext::Make(serverUrl, pathFormat, headers, &error);
-    if (!context) throw Napi::TypeError::New(env, "ar-http: context " + error);
+    if (!context) throw Napi::TypeError::New(env, "context " + error);
     return *context;
 }
 

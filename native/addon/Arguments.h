@@ -1,4 +1,5 @@
-// Checks of JavaScript arguments: a wrong type throws TypeError, never crashes.
+// Checks of JavaScript arguments: a wrong type throws a bare TypeError naming
+// the argument, never crashes (lib/native/binding.ts adds the prefix and code).
 #ifndef AR_HTTP_ADDON_ARGUMENTS_H
 #define AR_HTTP_ADDON_ARGUMENTS_H
 

@@ -12,12 +12,12 @@ async function readDescription(source: string, headers: Record<string, string>):
     try {
       text = readFileSync(source, 'utf8');
     } catch (cause) {
-      throw new ArHttpError(ErrorCodes.USAGE, `ar-http: client-types: cannot read ${source}: ${(cause as Error).message}`, { cause });
+      throw new ArHttpError(ErrorCodes.USAGE, `client-types: cannot read ${source}: ${(cause as Error).message}`, { cause });
     }
     try {
       return JSON.parse(text);
     } catch (cause) {
-      throw new ArHttpError(ErrorCodes.CLIENT_BAD_DESCRIPTION, `ar-http: the OpenAPI description in ${source} is not JSON: ${(cause as Error).message}`, { cause });
+      throw new ArHttpError(ErrorCodes.CLIENT_BAD_DESCRIPTION, `the OpenAPI description in ${source} is not JSON: ${(cause as Error).message}`, { cause });
     }
   }
   const url = new URL(source);
@@ -36,7 +36,7 @@ function headersOf(lines: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const line of lines) {
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new ArHttpError(ErrorCodes.USAGE, 'ar-http: client-types: --header takes "Name: value"');
+    if (colon <= 0) throw new ArHttpError(ErrorCodes.USAGE, 'client-types: --header takes "Name: value"');
     headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
   return headers;
@@ -54,7 +54,7 @@ export async function clientTypesCommand(args: string[]): Promise<number> {
     },
   });
   if (positionals.length !== 1) {
-    throw new ArHttpError(ErrorCodes.USAGE, 'ar-http: client-types needs one URL or file of an OpenAPI 3 description');
+    throw new ArHttpError(ErrorCodes.USAGE, 'client-types needs one URL or file of an OpenAPI 3 description');
   }
   const [source] = positionals;
   const document = await readDescription(source, headersOf(values.header));

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 
 import { AsyncClient } from '../../client/AsyncClient';
 import { ArHttpStatusError } from '../../client/clientErrors';
-import { ArHttpError, ErrorCodes } from '../../errors';
+import { ArHttpError, ErrorCodes, messageOf } from '../../errors';
 
 const DEFAULT_SERVER = 'http://localhost:8000';
 
@@ -27,11 +27,11 @@ export async function mappingsCommand(args: string[]): Promise<number> {
   });
   const [action, ...operands] = positionals;
   if (action === undefined || subcommands[action] === undefined) {
-    throw new ArHttpError(ErrorCodes.USAGE, `ar-http: mappings needs one of ${Object.keys(subcommands).join(', ')}`);
+    throw new ArHttpError(ErrorCodes.USAGE, `mappings needs one of ${Object.keys(subcommands).join(', ')}`);
   }
   if (operands.length !== subcommands[action]) {
     const wanted = { list: '', get: ' <assetPath>', set: ' <assetPath> <resolvedPath>', delete: ' <assetPath>' }[action];
-    throw new ArHttpError(ErrorCodes.USAGE, `ar-http: usage: ar-http mappings ${action}${wanted}`);
+    throw new ArHttpError(ErrorCodes.USAGE, `usage: ar-http mappings ${action}${wanted}`);
   }
   const server = values.server || process.env.AR_HTTP_SERVER_URL || DEFAULT_SERVER;
   const token = process.env.AR_HTTP_SERVER_TOKEN;
@@ -73,16 +73,18 @@ export async function mappingsCommand(args: string[]): Promise<number> {
 function explain(error: unknown, server: string, action: string, assetPath: string | undefined): string {
   if (error instanceof ArHttpStatusError) {
     if (error.status === 401) {
-      return process.env.AR_HTTP_SERVER_TOKEN
-        ? `ar-http: ${server} refused the token in AR_HTTP_SERVER_TOKEN (401)`
-        : `ar-http: ${server} wants a bearer token (401): set AR_HTTP_SERVER_TOKEN`;
+      return messageOf(
+        process.env.AR_HTTP_SERVER_TOKEN
+          ? `${server} refused the token in AR_HTTP_SERVER_TOKEN (401)`
+          : `${server} wants a bearer token (401): set AR_HTTP_SERVER_TOKEN`,
+      );
     }
-    if (error.status === 404 && action !== 'list') return `ar-http: no mapping for ${JSON.stringify(assetPath)} on ${server}`;
+    if (error.status === 404 && action !== 'list') return messageOf(`no mapping for ${JSON.stringify(assetPath)} on ${server}`);
     const detail = (error.body as { error?: unknown } | undefined)?.error;
-    if (typeof detail === 'string') return `ar-http: ${server} answered ${error.status}: ${detail}`;
+    if (typeof detail === 'string') return messageOf(`${server} answered ${error.status}: ${detail}`);
   }
   if (error instanceof ArHttpError && (error.code === ErrorCodes.CLIENT_UNKNOWN_PATH || error.code === ErrorCodes.CLIENT_UNKNOWN_METHOD)) {
-    return `ar-http: ${server} has no admin API for mappings (a server started with a resolve function has none): ${error.message.replace(/^ar-http: /, '')}`;
+    return messageOf(`${server} has no admin API for mappings (a server started with a resolve function has none)`);
   }
   return (error as Error).message;
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-import { ArHttpError, ErrorCodes } from '../../errors';
+import { ArHttpError, ErrorCodes, messageOf } from '../../errors';
 import { resolveMany } from '../../resolve/resolve';
 
 export async function resolveCommand(args: string[]): Promise<number> {
@@ -10,14 +10,14 @@ export async function resolveCommand(args: string[]): Promise<number> {
     options: { anchor: { type: 'string' } },
   });
   if (positionals.length === 0) {
-    throw new ArHttpError(ErrorCodes.USAGE, 'ar-http: resolve needs at least one asset path');
+    throw new ArHttpError(ErrorCodes.USAGE, 'resolve needs at least one asset path');
   }
   const resolved = await resolveMany(positionals, { anchor: values.anchor });
   let status = 0;
   resolved.forEach((path, i) => {
     process.stdout.write(`${path}\n`);
     if (path === '') {
-      process.stderr.write(`ar-http: unresolved: ${positionals[i]}\n`);
+      process.stderr.write(`${messageOf(`unresolved: ${positionals[i]}`)}\n`);
       status = 1;
     }
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { ArHttpError, ErrorCodes } from '../../errors';
+import { ArHttpError, ErrorCodes, messageOf } from '../../errors';
 import { loadMapFile } from '../../server/assetMap';
 import { checkToken } from '../../server/auth';
 import { createResolutionServer } from '../../server/createResolutionServer';
@@ -13,13 +13,13 @@ function readToken(tokenFile: string | undefined): string | undefined {
   const fromEnv = process.env.AR_HTTP_SERVER_TOKEN;
   if (tokenFile === undefined) return fromEnv === undefined ? undefined : checkToken(fromEnv, 'AR_HTTP_SERVER_TOKEN');
   if (fromEnv !== undefined) {
-    throw new ArHttpError(ErrorCodes.USAGE, 'ar-http: give AR_HTTP_SERVER_TOKEN or --token-file, not both');
+    throw new ArHttpError(ErrorCodes.USAGE, 'give AR_HTTP_SERVER_TOKEN or --token-file, not both');
   }
   let content: string;
   try {
     content = readFileSync(tokenFile, 'utf8');
   } catch (cause) {
-    throw new ArHttpError(ErrorCodes.BAD_OPTION, `ar-http: --token-file: ${(cause as Error).message}`, { cause });
+    throw new ArHttpError(ErrorCodes.BAD_OPTION, `--token-file: ${(cause as Error).message}`, { cause });
   }
   // The line break that ends a text file is not part of the token.
   return checkToken(content.trim(), `the token in ${tokenFile}`);
@@ -29,7 +29,7 @@ export async function serve(args: string[]): Promise<number> {
   if (args.some((arg) => arg === '--token' || arg.startsWith('--token='))) {
     throw new ArHttpError(
       ErrorCodes.USAGE,
-      'ar-http: no --token: the command line shows in ps; use AR_HTTP_SERVER_TOKEN or --token-file',
+      'no --token: the command line shows in ps; use AR_HTTP_SERVER_TOKEN or --token-file',
     );
   }
   const { values } = parseArgs({
@@ -51,13 +51,13 @@ export async function serve(args: string[]): Promise<number> {
   });
   const address = await app.listen({ host: values.host, port });
   process.stdout.write(
-    `ar-http: resolution server listening on ${address} (docs at ${address}${ReservedRoutes.docs}` +
+    `${messageOf(`resolution server listening on ${address} (docs at ${address}${ReservedRoutes.docs}`)}` +
       `${token === undefined ? '' : '; bearer token required'})\n`,
   );
 
   return new Promise((done) => {
     const stop = (signal: NodeJS.Signals): void => {
-      process.stdout.write(`ar-http: ${signal}, shutting down\n`);
+      process.stdout.write(`${messageOf(`${signal}, shutting down`)}\n`);
       void app.close().then(() => done(0));
     };
     process.once('SIGINT', stop);

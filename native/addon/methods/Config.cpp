@@ -51,7 +51,7 @@ Napi::Value GetConfig(const Napi::CallbackInfo& info) {
 
 Napi::Value ReloadConfig(const Napi::CallbackInfo& info) {
     if (!info[0].IsObject()) {
-        throw Napi::TypeError::New(info.Env(), "ar-http: environment must be an object");
+        throw Napi::TypeError::New(info.Env(), "environment must be an object");
     }
     const Napi::Object object = info[0].As<Napi::Object>();
     const Napi::Array names = object.GetPropertyNames();

@@ -38,7 +38,7 @@ private:
 
 Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info) {
     if (!info[0].IsArray()) {
-        throw Napi::TypeError::New(info.Env(), "ar-http: assetPaths must be an array of strings");
+        throw Napi::TypeError::New(info.Env(), "assetPaths must be an array of strings");
     }
     const Napi::Array array = info[0].As<Napi::Array>();
     std::vector<std::string> assetPaths;
