@@ -4,8 +4,7 @@ import { usage } from './usage';
 
 type Command = (args: string[]) => number | Promise<number>;
 
-// Loaded on demand: the native binding loads with them, and its errors must
-// reach the handler below rather than crash at start-up.
+// Loaded on demand: a command's modules (Fastify, the client) load only when it runs.
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve')).serve,
   resolve: async () => (await import('./commands/resolve')).resolveCommand,

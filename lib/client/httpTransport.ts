@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 
 import type { Transport, TransportRequest, TransportResponse } from './transport';
 
@@ -22,6 +22,8 @@ export class HttpTransport implements Transport {
     readonly label: string,
     options: HttpTransportOptions,
   ) {
+    // Required here, by the first HTTP client: importing the client loads no undici.
+    const { Agent } = require('undici') as typeof import('undici');
     this.agent = new Agent({
       connections: options.connections,
       keepAliveTimeout: options.keepAliveTimeoutMs,

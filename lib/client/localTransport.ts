@@ -1,6 +1,6 @@
 import http from 'node:http';
 
-import lightMyRequest, { type InjectOptions } from 'light-my-request';
+import type { InjectOptions } from 'light-my-request';
 
 import { ArHttpError, ErrorCodes } from '../errors';
 import type { Transport, TransportRequest, TransportResponse } from './transport';
@@ -33,6 +33,11 @@ export interface Injectable {
 export type LocalApp = Injectable | http.RequestListener | http.Server;
 
 type Dispatch = (options: { method: string; url: string; headers: Record<string, string>; payload?: string | Buffer }) => PromiseLike<InjectedResponse>;
+
+// Required when a plain handler or http.Server needs it: importing the client loads none of it.
+function lightMyRequest(handler: http.RequestListener, options: InjectOptions): Promise<InjectedResponse> {
+  return (require('light-my-request') as typeof import('light-my-request'))(handler, options);
+}
 
 function dispatcherOf(app: unknown): Dispatch {
   if (app instanceof http.Server) {

@@ -3,7 +3,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 
 import { ArHttpError, ErrorCodes } from '../errors';
-import { ReservedRoutes } from './routes';
 
 // Visible ASCII: goes into an Authorization header as is, with nothing to trim, quote or encode.
 const TOKEN = /^[\x21-\x7e]+$/;
@@ -19,27 +18,17 @@ export function checkToken(token: unknown, source = 'the token'): string {
   return token;
 }
 
-/** Routes anyone may use: the health check, the OpenAPI description and the docs. */
-function isPublicRoute(url: string): boolean {
-  return (
-    url === ReservedRoutes.health ||
-    url === ReservedRoutes.openApi ||
-    url === ReservedRoutes.docs ||
-    url.startsWith(`${ReservedRoutes.docs}/`)
-  );
-}
-
 /** For the OpenAPI description's `components.securitySchemes`. */
 export const bearerSecurityScheme = { bearer: { type: 'http', scheme: 'bearer' } } as const;
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 /**
- * Every route registered after this call but the public ones answers `401` (empty body,
- * `WWW-Authenticate: Bearer`) unless the request has `Authorization: Bearer <token>`, and its
- * OpenAPI description says so.
+ * Every route registered in `scope` (a plugin's context) after this call answers `401` (empty
+ * body, `WWW-Authenticate: Bearer`) unless the request has `Authorization: Bearer <token>`, and
+ * its OpenAPI description says so (the app's description must define {@link bearerSecurityScheme}).
  */
-export function requireBearerToken(app: FastifyInstance, token: string): void {
+export function requireBearerToken(scope: FastifyInstance, token: string): void {
   const expected = digest(token);
   const guard: onRequestHookHandler = async (request, reply) => {
     const given = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
@@ -48,8 +37,7 @@ export function requireBearerToken(app: FastifyInstance, token: string): void {
       return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain; charset=utf-8').send('');
     }
   };
-  app.addHook('onRoute', (route) => {
-    if (isPublicRoute(route.url)) return;
+  scope.addHook('onRoute', (route) => {
     route.onRequest = [guard, ...[route.onRequest ?? []].flat()];
     route.schema = {
       ...route.schema,

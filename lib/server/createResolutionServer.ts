@@ -1,17 +1,14 @@
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
-import { ArHttpError, ErrorCodes } from '../errors';
-import { registerMappingRoutes } from './adminRoutes';
 import { type AssetMap, sampleMap } from './assetMap';
-import { bearerSecurityScheme, checkToken, requireBearerToken } from './auth';
+import { bearerSecurityScheme } from './auth';
 import { installErrorReplies, replyToError } from './errorReplies';
 import { limitOptions, type ServerTimeouts } from './limits';
-import { registerResolveRoutes, type ResolveFunction } from './resolveRoutes';
+import { mappingAdmin } from './mappingAdmin';
+import { type ResolveFunction, resolutionRoutes } from './resolutionRoutes';
 import { ReservedRoutes } from './routes';
 
-export type { ResolveFunction } from './resolveRoutes';
+export type { ResolveFunction } from './resolutionRoutes';
 
 export interface ResolutionServerOptions {
   /**
@@ -32,21 +29,6 @@ export interface ResolutionServerOptions {
   timeouts?: ServerTimeouts;
 }
 
-/** The map to serve and change, or the function to call. */
-function sourceOf(options: ResolutionServerOptions): Map<string, string> | ResolveFunction {
-  if (options.resolve !== undefined && options.map !== undefined) {
-    throw new ArHttpError(ErrorCodes.BAD_OPTION, 'give either map or resolve, not both');
-  }
-  if (options.resolve !== undefined) {
-    if (typeof options.resolve !== 'function') {
-      throw new ArHttpError(ErrorCodes.BAD_OPTION, 'resolve must be a function');
-    }
-    return options.resolve;
-  }
-  const given = options.map ?? sampleMap();
-  return new Map(given instanceof Map ? given : Object.entries(given));
-}
-
 /**
  * The resolution server of the protocol: `GET /<asset path>` answers `200`
  * with the resolved path as text, or `404` with an empty body. Also serves
@@ -58,18 +40,19 @@ function sourceOf(options: ResolutionServerOptions): Map<string, string> | Resol
 export async function createResolutionServer(
   options: ResolutionServerOptions = {},
 ): Promise<FastifyInstance> {
-  const source = sourceOf(options);
-  const token = options.token === undefined ? undefined : checkToken(options.token);
+  const { resolve, token } = options;
+  // Loaded here, not when ar-http/server is imported.
+  const [{ default: Fastify }, { default: swagger }, { default: swaggerUi }] = await Promise.all([
+    import('fastify'),
+    import('@fastify/swagger'),
+    import('@fastify/swagger-ui'),
+  ]);
   const app = Fastify({
     logger: options.logger ?? false,
     ...limitOptions(options.timeouts),
     frameworkErrors: replyToError,
-    // A number is not a path: JSON bodies are taken as sent.
-    ajv: { customOptions: { coerceTypes: false } },
   });
   installErrorReplies(app);
-  // Before any route, so that it sees them all.
-  if (token !== undefined) requireBearerToken(app, token);
 
   await app.register(swagger, {
     openapi: {
@@ -83,8 +66,8 @@ export async function createResolutionServer(
   });
   await app.register(swaggerUi, { routePrefix: ReservedRoutes.docs });
 
+  // Public, as the docs are: only the plugins' routes require the token.
   app.get(ReservedRoutes.openApi, { schema: { hide: true } }, () => app.swagger());
-
   app.get(
     ReservedRoutes.health,
     {
@@ -97,11 +80,13 @@ export async function createResolutionServer(
     () => ({ status: 'ok' }),
   );
 
-  if (source instanceof Map) {
-    registerMappingRoutes(app, source);
-    registerResolveRoutes(app, (assetPath) => source.get(assetPath));
+  if (resolve !== undefined) {
+    await app.register(resolutionRoutes, { resolve, map: options.map, token });
   } else {
-    registerResolveRoutes(app, source);
+    const given = options.map ?? sampleMap();
+    const map = new Map(given instanceof Map ? given : Object.entries(given));
+    await app.register(mappingAdmin, { map, token });
+    await app.register(resolutionRoutes, { map, token });
   }
   return app;
 }

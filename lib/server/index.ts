@@ -7,4 +7,8 @@ export {
   type ResolveFunction,
 } from './createResolutionServer';
 export type { ServerTimeouts } from './limits';
+export { bearerSecurityScheme } from './auth';
+export { mappingAdmin, type MappingAdminOptions } from './mappingAdmin';
+export type { PluginScopeOptions } from './pluginScope';
+export { resolutionRoutes, type ResolutionRoutesOptions } from './resolutionRoutes';
 export { ReservedRoutes } from './routes';

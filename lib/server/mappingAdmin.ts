@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 
+import { ArHttpError, ErrorCodes } from '../errors';
 import { resolvedPathProblem } from '../protocol';
 import { errorBodySchema, sendError } from './errorReplies';
 import { assetPathLimit, Limits } from './limits';
+import { type PluginScopeOptions, setUpPluginScope } from './pluginScope';
 import { isReservedAssetPath, ReservedRoutes } from './routes';
 
 const params = {
@@ -34,11 +37,8 @@ function assetPathProblem(assetPath: string): string | null {
   return null;
 }
 
-/**
- * The admin API of a server that serves a map: read and change `map` while it serves. Changes
- * apply to the next request.
- */
-export function registerMappingRoutes(app: FastifyInstance, map: Map<string, string>): void {
+/** The admin API's routes over `map`. */
+function registerMappingRoutes(app: FastifyInstance, map: Map<string, string>): void {
   const one = `${ReservedRoutes.mappings}/:asset_path`;
   type One = { Params: { asset_path: string } };
 
@@ -136,3 +136,22 @@ export function registerMappingRoutes(app: FastifyInstance, map: Map<string, str
     },
   );
 }
+
+export interface MappingAdminOptions extends PluginScopeOptions {
+  /** The map to read and change: give the same `Map` to {@link resolutionRoutes}. */
+  map: Map<string, string>;
+}
+
+/**
+ * Fastify plugin: the admin API of a map, `GET /_ar/mappings` and `GET`/`PUT`/`DELETE`
+ * `/_ar/mappings/{asset_path}`, under the prefix it is registered with. It refuses what the
+ * resolver would refuse; changes apply to the next request. With `token`, its routes require it.
+ */
+export const mappingAdmin = fastifyPlugin<MappingAdminOptions>(
+  async (scope, options) => {
+    if (!(options.map instanceof Map)) throw new ArHttpError(ErrorCodes.BAD_OPTION, 'mappingAdmin needs map: a Map');
+    setUpPluginScope(scope, options);
+    registerMappingRoutes(scope, options.map);
+  },
+  { name: 'ar-http-mapping-admin', fastify: '5.x', encapsulate: true },
+);

@@ -1,8 +1,12 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 
+import { ArHttpError, ErrorCodes } from '../errors';
 import { Protocol, resolvedPathProblem } from '../protocol';
+import type { AssetMap } from './assetMap';
 import { errorBodySchema, sendError } from './errorReplies';
 import { assetPathLimit, Limits } from './limits';
+import { type PluginScopeOptions, setUpPluginScope } from './pluginScope';
 import { isReservedAssetPath, ReservedRoutes } from './routes';
 
 /** A resolver prototyped in TypeScript: a path, or null/undefined for "not found". */
@@ -13,7 +17,7 @@ export type ResolveFunction = (
 const text = 'text/plain; charset=utf-8';
 
 /** The protocol: `GET /<asset path>` and `POST /_ar/resolve`, answered by `resolveAsset`. */
-export function registerResolveRoutes(app: FastifyInstance, resolveAsset: ResolveFunction): void {
+function registerResolveRoutes(app: FastifyInstance, resolveAsset: ResolveFunction): void {
   // What is sent for one answer of `resolveAsset`.
   const checked = (assetPath: string, resolved: string | null | undefined, log: FastifyBaseLogger): string => {
     if (resolved === null || resolved === undefined) return '';
@@ -108,8 +112,8 @@ export function registerResolveRoutes(app: FastifyInstance, resolveAsset: Resolv
       },
       config: {
         // Fastify's wildcard shows as a path parameter named `*`: give it a name clients can use.
-        swaggerTransform: ({ schema }) => ({
-          url: '/{assetPath}',
+        swaggerTransform: ({ schema, url }) => ({
+          url: url.replace(/\*$/, '{assetPath}'),
           schema: {
             ...schema,
             params: {
@@ -128,3 +132,46 @@ export function registerResolveRoutes(app: FastifyInstance, resolveAsset: Resolv
     },
   );
 }
+
+export interface ResolutionRoutesOptions extends PluginScopeOptions {
+  /**
+   * Asset path -> resolved path. A `Map` is read as it changes (give the same one to
+   * {@link mappingAdmin} to change it through HTTP); a plain object is copied.
+   */
+  map?: AssetMap | Record<string, string>;
+  /** Resolves each request instead of a map. */
+  resolve?: ResolveFunction;
+}
+
+/** The function that answers, from a map or a resolve function (exactly one). */
+function answeringFunction(options: ResolutionRoutesOptions): ResolveFunction {
+  const { map, resolve } = options;
+  if ((resolve === undefined) === (map === undefined)) {
+    throw new ArHttpError(ErrorCodes.BAD_OPTION, 'give either map or resolve, not both nor neither');
+  }
+  if (resolve !== undefined) {
+    if (typeof resolve !== 'function') throw new ArHttpError(ErrorCodes.BAD_OPTION, 'resolve must be a function');
+    return resolve;
+  }
+  if (map === null || typeof map !== 'object') {
+    throw new ArHttpError(ErrorCodes.BAD_OPTION, 'map must be a Map or an object of asset path -> resolved path');
+  }
+  const live = map instanceof Map ? map : new Map(Object.entries(map));
+  return (assetPath) => live.get(assetPath);
+}
+
+/**
+ * Fastify plugin: the resolution protocol, `GET /<asset path>` (200 with the resolved path as
+ * text, or 404 with an empty body) and `POST /_ar/resolve` (many at once), under the prefix it is
+ * registered with: `app.register(resolutionRoutes, { prefix: '/assets', map })`, then
+ * `AR_HTTP_SERVER_URL=http://host/assets`. Its routes answer errors in ar-http's words and, with
+ * `token`, require it; the rest of the app is not touched.
+ */
+export const resolutionRoutes = fastifyPlugin<ResolutionRoutesOptions>(
+  async (scope, options) => {
+    const resolveAsset = answeringFunction(options);
+    setUpPluginScope(scope, options);
+    registerResolveRoutes(scope, resolveAsset);
+  },
+  { name: 'ar-http-resolution-routes', fastify: '5.x', encapsulate: true },
+);
