@@ -3,7 +3,7 @@
  * below must hold and every `@ts-expect-error` must meet an error, or the
  * suite fails to compile. The calls then run against the demo service.
  */
-import { ArHttpStatusError, AsyncClient, type ClientResponse, type SchemaType } from '../lib';
+import { ArHttpStatusError, AsyncClient, type ClientResponse, type OperationArguments, type SchemaType } from '../lib';
 import { createDemoService, type DemoService } from './helpers/demoService';
 
 /** Mutual assignability: the types accept the same values. */
@@ -15,6 +15,8 @@ const demo = {
   openapi: '3.0.3',
   components: {
     schemas: {
+      // As FastAPI describes a path parameter typed by an Enum.
+      Folder: { title: 'Folder', type: 'string', enum: ['models', 'textures'] },
       Item: {
         type: 'object',
         required: ['id', 'name', 'tags'],
@@ -74,6 +76,15 @@ const demo = {
       },
       delete: { responses: { '204': { description: 'removed' } } },
     },
+    '/files/{folder}/{name}': {
+      get: {
+        parameters: [
+          { name: 'folder', in: 'path', required: true, schema: { $ref: '#/components/schemas/Folder' } },
+          { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { url: { type: 'string' } } } } } } },
+      },
+    },
     '/jobs/{job_id}/log-lines': {
       get: { responses: { '200': { description: 'log', content: { 'text/plain': { schema: { type: 'string' } } } } } },
     },
@@ -104,6 +115,11 @@ describe('AsyncClient typed by a literal description', () => {
     const shot = await client.capture_application_screenshot.get({ format: 'jpg' });
     expect(same<typeof shot, { captured?: boolean; format?: string }>(true)).toBe(true);
     expect(shot).toEqual({ captured: true, format: 'jpg' });
+
+    const file = await client.files.get({ folder: 'textures', name: 7 });
+    expect(file).toEqual({ folder: 'textures', name: '7', url: '/files/textures/7' });
+    type FileArguments = OperationArguments<typeof demo, '/files/{folder}/{name}', (typeof demo)['paths']['/files/{folder}/{name}'], (typeof demo)['paths']['/files/{folder}/{name}']['get']>;
+    expect(same<FileArguments, { folder: 'models' | 'textures'; name: string | number }>(true)).toBe(true);
 
     const created = await client.items.post({ name: 'typed', tags: ['t'] });
     expect(same<typeof created, { id: string; name: string; tags: string[] }>(true)).toBe(true);
@@ -149,6 +165,8 @@ describe('AsyncClient typed by a literal description', () => {
       await client.capture_application_screenshot.post();
       // @ts-expect-error the enum is png | jpg
       await client.capture_application_screenshot.get({ format: 'gif' });
+      // @ts-expect-error the folder path parameter is models | textures (an Enum, through a $ref)
+      await client.files.get({ folder: 'sounds', name: 'a' });
       // @ts-expect-error name is required in the POST body
       await client.items.post({ tags: [] });
       // @ts-expect-error job_id is a path parameter of the only path there

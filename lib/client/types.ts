@@ -203,9 +203,24 @@ type BodyArguments<D, Op> = Op extends { readonly requestBody: infer RB }
   : {};
 type WholeBody<B, T> = B extends { readonly required: true } ? { __body__: T } : { __body__?: T };
 
+/**
+ * A path parameter's value: one of its values when its schema lists them (`enum`, `const`, also
+ * through a `$ref`, as FastAPI describes an Enum), else any string or number.
+ */
+type PathValue<D, X> = [X] extends [never]
+  ? string | number
+  : X extends { readonly schema: infer S }
+    ? Deref<D, S> extends { readonly enum: readonly unknown[] } | { readonly const: unknown }
+      ? SchemaType<D, S>
+      : string | number
+    : string | number;
+type PathArguments<D, P extends string, Declared> = {
+  [N in TemplateParameters<P>]: PathValue<D, Extract<Declared, { readonly in: 'path'; readonly name: N }>>;
+};
+
 /** The arguments of the operation `Op` of path `P`: path parameters, declared parameters, body fields. */
 export type OperationArguments<D, P extends string, Item, Op> = Simplify<
-  { [N in TemplateParameters<P>]: string | number } & ParameterArguments<
+  PathArguments<D, P, Declared<D, Item, Op>> & ParameterArguments<
     D,
     Exclude<Declared<D, Item, Op>, { readonly in: 'path' }>
   > &
