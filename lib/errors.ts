@@ -15,6 +15,8 @@ export const ErrorCodes = {
   INVALID_ARGUMENT: 'ERR_AR_HTTP_INVALID_ARGUMENT',
   /** The native resolver failed inside a call (out of memory, …); the message says why. */
   RESOLVE_FAILED: 'ERR_AR_HTTP_RESOLVE_FAILED',
+  /** ar-http's own package folder cannot be found: it was bundled into another file (keep it external). */
+  PACKAGE_NOT_FOUND: 'ERR_AR_HTTP_PACKAGE_NOT_FOUND',
   /** A command line the CLI does not understand. */
   USAGE: 'ERR_AR_HTTP_USAGE',
   /** AsyncClient: a path (attribute chain) the service's OpenAPI description does not define. */

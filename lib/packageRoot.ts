@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { ArHttpError, ErrorCodes } from './errors';
+
 let root: string | undefined;
 
 /**
@@ -15,7 +17,12 @@ export function packagePath(...parts: string[]): string {
         root = dir;
         break;
       }
-      if (path.dirname(dir) === dir) throw new Error(`no package.json of ar-http above ${__dirname}`);
+      if (path.dirname(dir) === dir) {
+        throw new ArHttpError(
+          ErrorCodes.PACKAGE_NOT_FOUND,
+          `no package.json of ar-http above ${__dirname}: ar-http cannot be bundled, mark it external`,
+        );
+      }
     }
   }
   return path.join(root, ...parts);

@@ -147,6 +147,21 @@ describe('the typed API', () => {
     }
   });
 
+  test('bundled away from its package folder: one error saying to keep ar-http external', () => {
+    const bundle = mkdtempSync(path.join(os.tmpdir(), 'ar-http-bundled-'));
+    try {
+      cpSync(path.join(root, 'dist'), path.join(bundle, 'dist'), { recursive: true });
+      symlinkSync(path.join(root, 'node_modules'), path.join(bundle, 'node_modules'));
+      const script = `const ar = require(${JSON.stringify(path.join(bundle, 'dist', 'lib'))});
+        try { ar.sampleMap(); } catch (e) { process.stdout.write(e.code + ' ' + e.message); }`;
+      const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: bundle });
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(/^ERR_AR_HTTP_PACKAGE_NOT_FOUND ar-http: no package.json of ar-http above .*mark it external$/);
+    } finally {
+      rmSync(bundle, { recursive: true, force: true });
+    }
+  });
+
   test('every message gets its prefix in one place: no source types it by hand', () => {
     const sources = execFileSync('git', ['ls-files', 'lib', 'native/addon', 'native/addon-usd'], { cwd: root, encoding: 'utf8' });
     const typed = sources

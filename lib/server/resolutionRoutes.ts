@@ -22,7 +22,7 @@ function registerResolveRoutes(app: FastifyInstance, resolveAsset: ResolveFuncti
   const checked = (assetPath: string, resolved: string | null | undefined, log: FastifyBaseLogger): string => {
     if (resolved === null || resolved === undefined) return '';
     if (typeof resolved !== 'string') {
-      throw new TypeError(`resolve() returned ${typeof resolved}, not a string`);
+      throw new ArHttpError(ErrorCodes.BAD_OPTION, `resolve() returned ${typeof resolved}, not a string`);
     }
     // What no client would take is never sent: not found, said in the log.
     const problem = resolvedPathProblem(resolved);
