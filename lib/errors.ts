@@ -17,6 +17,14 @@ export const ErrorCodes = {
   RESOLVE_FAILED: 'ERR_AR_HTTP_RESOLVE_FAILED',
   /** ar-http's own package folder cannot be found: it was bundled into another file (keep it external). */
   PACKAGE_NOT_FOUND: 'ERR_AR_HTTP_PACKAGE_NOT_FOUND',
+  /** A store that cannot be opened: an unknown `--store` form, a file or database that cannot be read or set up. */
+  BAD_STORE: 'ERR_AR_HTTP_BAD_STORE',
+  /** A write to a read-only store (a JSON map file): the admin API answers 405. */
+  STORE_READ_ONLY: 'ERR_AR_HTTP_STORE_READ_ONLY',
+  /** A conditional write whose condition (`If-Match`, `If-None-Match: *`) does not hold: 412. */
+  PRECONDITION_FAILED: 'ERR_AR_HTTP_PRECONDITION_FAILED',
+  /** The store failed (its database is unreachable, …): the server answers 503. */
+  STORE_UNAVAILABLE: 'ERR_AR_HTTP_STORE_UNAVAILABLE',
   /** A command line the CLI does not understand. */
   USAGE: 'ERR_AR_HTTP_USAGE',
   /** AsyncClient: a path (attribute chain) the service's OpenAPI description does not define. */

@@ -105,7 +105,7 @@ describe('path traversal never reaches a file', () => {
       body,
     );
     expect(stored.status).toBe(201);
-    expect(JSON.parse(stored.body)).toEqual({ assetPath, resolvedPath: '/opaque' });
+    expect(JSON.parse(stored.body)).toMatchObject({ assetPath, resolvedPath: '/opaque' });
     expect((await get(`/${encodeURIComponent(assetPath)}`)).body).toBe('/opaque');
     expect((await rawRequest(port, `DELETE /_ar/mappings/${segment} HTTP/1.1\r\n${bearer}`)).status).toBe(204);
     expect((await get('/id0x01')).body).toBe(path.join(folder, 'mapped.usda'));

@@ -83,6 +83,7 @@ describe('resolutionRoutes and mappingAdmin inside an app of its own', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/assets/_ar/mappings',
       '/assets/_ar/mappings/{asset_path}',
+      '/assets/_ar/mappings/{asset_path}/history',
       '/assets/_ar/resolve',
       '/assets/{assetPath}',
       '/echo',
@@ -117,9 +118,9 @@ describe('plugin options', () => {
   });
 
   test.each([
-    ['resolutionRoutes with neither map nor resolve', resolutionRoutes, {}, /give either map or resolve/],
-    ['resolutionRoutes with both', resolutionRoutes, { map: {}, resolve: () => null }, /give either map or resolve/],
-    ['mappingAdmin without a Map', mappingAdmin, { map: { a: '/a' } }, /mappingAdmin needs map: a Map/],
+    ['resolutionRoutes with none of map, resolve or store', resolutionRoutes, {}, /give one of map, resolve or store/],
+    ['resolutionRoutes with both map and resolve', resolutionRoutes, { map: {}, resolve: () => null }, /give one of map, resolve or store/],
+    ['mappingAdmin without a Map', mappingAdmin, { map: { a: '/a' } }, /map must be a Map \(or give store\)/],
     ['a token with a space', resolutionRoutes, { map: {}, token: 'a b' }, /the token must be one or more visible ASCII/],
   ])('%s: ERR_AR_HTTP_BAD_OPTION when registered', async (_, plugin, options, message) => {
     const app = Fastify();

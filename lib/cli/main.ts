@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'plugin-path': async () => (await import('./commands/pluginPath')).pluginPathCommand,
   demo: async () => (await import('./commands/demo')).demo,
   mappings: async () => (await import('./commands/mappings')).mappingsCommand,
+  store: async () => (await import('./commands/store')).storeCommand,
   'client-types': async () => (await import('./commands/clientTypes')).clientTypesCommand,
 };
 

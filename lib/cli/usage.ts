@@ -1,8 +1,11 @@
 export const usage = `Usage: ar-http <command> [options]
 
 Commands:
-  serve [--map FILE] [--host HOST] [--port PORT] [--token-file FILE] [--quiet]
+  serve [--store SPEC | --map FILE] [--host HOST] [--port PORT] [--token-file FILE] [--quiet]
         Run the resolution server (default 127.0.0.1:8000, the sample map).
+        --store sqlite:FILE or postgres://user@host/db keeps what the admin API
+        writes, with its history; --map FILE (a JSON map) and the sample map
+        are read-only.
         With a token (variable AR_HTTP_SERVER_TOKEN, or what --token-file FILE
         holds), requests must send "Authorization: Bearer TOKEN".
   resolve [--anchor PATH] <assetPath...>
@@ -23,6 +26,9 @@ Commands:
           mappings delete <assetPath>              remove
         The server is --server, else AR_HTTP_SERVER_URL, else
         http://localhost:8000; AR_HTTP_SERVER_TOKEN is sent as a bearer token.
+  store import <map.json> --store SPEC
+  store export --store SPEC [--out FILE]
+        Copy a JSON map file's mappings into a store, or a store's out as one.
   client-types <url-or-file> [--out FILE] [--import MODULE] [--header "N: v"]
         Write a TypeScript module holding an OpenAPI 3 description (as const)
         and Client, the AsyncClient typed by it. A URL ending in .json is the

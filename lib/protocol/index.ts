@@ -15,6 +15,12 @@ export const Protocol = {
   maxAssetPathBytes: protocol.maxAssetPathBytes,
   /** A resolved path, in UTF-8 bytes. */
   maxResolvedPathBytes: protocol.maxResolvedPathBytes,
+  /** `GET` here: the change feed, as Server-Sent Events. */
+  eventsPath: protocol.eventsPath,
+  /** The change feed sends something at least this often. */
+  keepAliveEventSeconds: protocol.keepAliveEventSeconds,
+  /** One change event, in bytes, at most. */
+  maxEventBytes: protocol.maxEventBytes,
 } as const;
 
 // No control character (C0 or DEL) anywhere, no space at either end.

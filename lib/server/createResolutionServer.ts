@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 import { type AssetMap, sampleMap } from './assetMap';
+import { ArHttpError, ErrorCodes } from '../errors';
+import type { MappingStore } from '../store/MappingStore';
+import { MemoryStore } from '../store/MemoryStore';
 import { bearerSecurityScheme } from './auth';
+import { changeFeed } from './changeFeed';
 import { installErrorReplies, replyToError } from './errorReplies';
 import { limitOptions, type ServerTimeouts } from './limits';
 import { mappingAdmin } from './mappingAdmin';
@@ -16,8 +20,13 @@ export interface ResolutionServerOptions {
    * admin API (`/_ar/mappings`) changes the copy.
    */
   map?: AssetMap | Record<string, string>;
-  /** Resolves each request instead of a map. The server then has no admin API. */
+  /** Resolves each request instead of a map. The server then has no admin API and no change feed. */
   resolve?: ResolveFunction;
+  /**
+   * Where mappings are kept, instead of `map`: a store from `openStore('sqlite:FILE')` or
+   * `openStore('postgres://…')`, which survives restarts. The caller closes it, after the server.
+   */
+  store?: MappingStore;
   /**
    * Every route but `/_ar/health`, `/openapi.json` and `/docs` then requires
    * `Authorization: Bearer <token>`, else `401`. Visible ASCII characters only.
@@ -81,12 +90,16 @@ export async function createResolutionServer(
   );
 
   if (resolve !== undefined) {
-    await app.register(resolutionRoutes, { resolve, map: options.map, token });
-  } else {
-    const given = options.map ?? sampleMap();
-    const map = new Map(given instanceof Map ? given : Object.entries(given));
-    await app.register(mappingAdmin, { map, token });
-    await app.register(resolutionRoutes, { map, token });
+    await app.register(resolutionRoutes, { resolve, map: options.map, store: options.store, token });
+    return app;
   }
+  if (options.map !== undefined && options.store !== undefined) {
+    throw new ArHttpError(ErrorCodes.BAD_OPTION, 'give one of map, resolve or store');
+  }
+  const given = options.map ?? sampleMap();
+  const store = options.store ?? new MemoryStore(new Map(given instanceof Map ? given : Object.entries(given)));
+  await app.register(mappingAdmin, { store, token });
+  await app.register(resolutionRoutes, { store, token });
+  await app.register(changeFeed, { store, token });
   return app;
 }

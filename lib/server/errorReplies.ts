@@ -2,6 +2,8 @@ import { STATUS_CODES } from 'node:http';
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+import { ErrorCodes } from '../errors';
+
 /** The JSON body of error replies: short, and never quoting the request (paths, headers, body). */
 export const errorBodySchema = {
   type: 'object',
@@ -22,12 +24,24 @@ const errorTexts: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported content type',
 };
 
+// What stores throw, as statuses.
+const storeErrors: Record<string, [number, string]> = {
+  [ErrorCodes.PRECONDITION_FAILED]: [412, 'the mapping does not meet If-Match or If-None-Match'],
+  [ErrorCodes.STORE_READ_ONLY]: [405, "this server's store is read-only (a JSON map file)"],
+  [ErrorCodes.STORE_UNAVAILABLE]: [503, 'the store is unavailable'],
+};
+
 /**
  * Every error reply: the status of a client error, else 500 (logged); a message that names
  * the problem without quoting the request (URL, headers, body). Also the `frameworkErrors`
  * server option, which receives the errors met before routing (bad percent-encoding).
  */
 export function replyToError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const known = storeErrors[error.code];
+  if (known !== undefined) {
+    if (known[0] === 503) request.log.error({ err: error }, 'store unavailable');
+    return sendError(reply, known[0], known[1]);
+  }
   const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   if (status === 500) request.log.error({ err: error }, 'request failed');
   // Validation messages name the field and the rule broken, never the value.

@@ -8,7 +8,11 @@ export {
 } from './createResolutionServer';
 export type { ServerTimeouts } from './limits';
 export { bearerSecurityScheme } from './auth';
+export { changeFeed, type ChangeFeedOptions } from './changeFeed';
 export { mappingAdmin, type MappingAdminOptions } from './mappingAdmin';
 export type { PluginScopeOptions } from './pluginScope';
 export { resolutionRoutes, type ResolutionRoutesOptions } from './resolutionRoutes';
 export { ReservedRoutes } from './routes';
+export type { Change, Mapping, MappingStore, StoreListener, WriteCondition } from '../store/MappingStore';
+export { MemoryStore } from '../store/MemoryStore';
+export { jsonMapStore, openStore } from '../store/openStore';

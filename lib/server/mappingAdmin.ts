@@ -5,6 +5,8 @@ import { ArHttpError, ErrorCodes } from '../errors';
 import { resolvedPathProblem } from '../protocol';
 import { errorBodySchema, sendError } from './errorReplies';
 import { assetPathLimit, Limits } from './limits';
+import type { MappingStore, WriteCondition } from '../store/MappingStore';
+import { MemoryStore } from '../store/MemoryStore';
 import { type PluginScopeOptions, setUpPluginScope } from './pluginScope';
 import { isReservedAssetPath, ReservedRoutes } from './routes';
 
@@ -21,8 +23,13 @@ const params = {
 
 const mapping = {
   type: 'object',
-  required: ['assetPath', 'resolvedPath'],
-  properties: { assetPath: { type: 'string' }, resolvedPath: { type: 'string' } },
+  required: ['assetPath', 'resolvedPath', 'etag'],
+  properties: {
+    assetPath: { type: 'string' },
+    resolvedPath: { type: 'string' },
+    etag: { type: 'string', description: 'Its entity tag, for If-Match' },
+    updatedAt: { type: 'string', format: 'date-time', nullable: true, description: 'null: as loaded from a map file' },
+  },
 } as const;
 
 const error = (description: string) => ({ description, ...errorBodySchema });
@@ -37,8 +44,45 @@ function assetPathProblem(assetPath: string): string | null {
   return null;
 }
 
-/** The admin API's routes over `map`. */
-function registerMappingRoutes(app: FastifyInstance, map: Map<string, string>): void {
+/** `If-Match` / `If-None-Match`: `*`, or the strong entity tags listed (a weak one never matches). */
+function tagsOf(header: string | undefined): '*' | string[] | undefined {
+  if (header === undefined) return undefined;
+  if (header.trim() === '*') return '*';
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => /^"[^"]*"$/.test(tag));
+}
+
+function conditionOf(headers: Record<string, string | string[] | undefined>): WriteCondition {
+  const one = (name: string): string | undefined => {
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(',') : value;
+  };
+  return { ifMatch: tagsOf(one('if-match')), ifNoneMatch: tagsOf(one('if-none-match')) };
+}
+
+const conditionHeaders = {
+  type: 'object',
+  properties: {
+    'if-match': { type: 'string', description: 'Write only if the mapping exists (*) or has one of these ETags; else 412' },
+    'if-none-match': { type: 'string', description: 'Write only if the mapping does not exist (*); else 412' },
+  },
+} as const;
+
+const change = {
+  type: 'object',
+  required: ['id', 'oldResolvedPath', 'newResolvedPath', 'at'],
+  properties: {
+    id: { type: 'integer' },
+    oldResolvedPath: { type: 'string', nullable: true, description: 'null: the mapping was added' },
+    newResolvedPath: { type: 'string', nullable: true, description: 'null: the mapping was removed' },
+    at: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+/** The admin API's routes over `store`. */
+function registerMappingRoutes(app: FastifyInstance, store: MappingStore): void {
   const one = `${ReservedRoutes.mappings}/:asset_path`;
   type One = { Params: { asset_path: string } };
 
@@ -58,7 +102,7 @@ function registerMappingRoutes(app: FastifyInstance, map: Map<string, string>): 
         },
       },
     },
-    async () => ({ mappings: Object.fromEntries(map) }),
+    async () => ({ mappings: Object.fromEntries((await store.list()).map((m) => [m.assetPath, m.resolvedPath])) }),
   );
 
   app.get<One>(
@@ -69,15 +113,38 @@ function registerMappingRoutes(app: FastifyInstance, map: Map<string, string>): 
         summary: 'One mapping',
         operationId: 'getMapping',
         params,
-        response: { 200: { description: 'The mapping', ...mapping }, 404: error('No such mapping'), 414: tooLong },
+        response: { 200: { description: 'The mapping (its ETag in the ETag header too)', ...mapping }, 404: error('No such mapping'), 414: tooLong },
       },
     },
     async (request, reply) => {
-      const assetPath = request.params.asset_path;
-      const resolvedPath = map.get(assetPath);
-      if (resolvedPath === undefined) return sendError(reply, 404, 'no mapping for this asset path');
-      return { assetPath, resolvedPath };
+      const found = await store.get(request.params.asset_path);
+      if (found === undefined) return sendError(reply, 404, 'no mapping for this asset path');
+      return reply.header('etag', found.etag).send(found);
     },
+  );
+
+  app.get<One & { Querystring: { limit?: number; before?: number } }>(
+    `${one}/history`,
+    {
+      onRequest: assetPathLimit('asset_path'),
+      schema: {
+        summary: 'The changes of one asset path, newest first',
+        operationId: 'getMappingHistory',
+        params,
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            before: { type: 'integer', minimum: 1, description: 'Only changes older than this one (the id of the last change of the previous page)' },
+          },
+        },
+        response: {
+          200: { description: 'Every write kept: added, replaced, removed', type: 'object', required: ['changes'], properties: { changes: { type: 'array', items: change } } },
+          414: tooLong,
+        },
+      },
+    },
+    async (request) => ({ changes: await store.history(request.params.asset_path, request.query) }),
   );
 
   app.put<One & { Body: { resolvedPath: string } }>(
@@ -90,8 +157,9 @@ function registerMappingRoutes(app: FastifyInstance, map: Map<string, string>): 
         description:
           'Empty and reserved asset paths (docs, openapi.json, docs/..., _ar/...) and asset paths ' +
           'holding NUL are refused with 400, as are resolved paths the protocol refuses (empty, over its byte limit, ' +
-          'holding a control character or a space at either end).',
+          'holding a control character or a space at either end). If-Match and If-None-Match: * make it conditional.',
         params,
+        headers: conditionHeaders,
         body: {
           type: 'object',
           required: ['resolvedPath'],
@@ -101,6 +169,8 @@ function registerMappingRoutes(app: FastifyInstance, map: Map<string, string>): 
           200: { description: 'Replaced', ...mapping },
           201: { description: 'Added', ...mapping },
           400: error('Refused asset path or resolved path'),
+          405: error('The store is read-only'),
+          412: error('If-Match or If-None-Match does not hold'),
           413: error(`Body over ${Limits.bodyBytes} bytes`),
           414: tooLong,
         },
@@ -110,12 +180,10 @@ function registerMappingRoutes(app: FastifyInstance, map: Map<string, string>): 
       const assetPath = request.params.asset_path;
       const problem = assetPathProblem(assetPath);
       if (problem !== null) return sendError(reply, 400, problem);
-      const { resolvedPath } = request.body;
-      const refused = resolvedPathProblem(resolvedPath);
+      const refused = resolvedPathProblem(request.body.resolvedPath);
       if (refused !== null) return sendError(reply, 400, refused);
-      const status = map.has(assetPath) ? 200 : 201;
-      map.set(assetPath, resolvedPath);
-      return reply.code(status).send({ assetPath, resolvedPath });
+      const written = await store.put(assetPath, request.body.resolvedPath, conditionOf(request.headers));
+      return reply.code(written.created ? 201 : 200).header('etag', written.mapping.etag).send(written.mapping);
     },
   );
 
@@ -127,31 +195,62 @@ function registerMappingRoutes(app: FastifyInstance, map: Map<string, string>): 
         summary: 'Remove a mapping',
         operationId: 'deleteMapping',
         params,
-        response: { 204: { description: 'Removed', type: 'null' }, 404: error('No such mapping'), 414: tooLong },
+        headers: conditionHeaders,
+        response: {
+          204: { description: 'Removed', type: 'null' },
+          404: error('No such mapping'),
+          405: error('The store is read-only'),
+          412: error('If-Match does not hold'),
+          414: tooLong,
+        },
       },
     },
     async (request, reply) => {
-      if (!map.delete(request.params.asset_path)) return sendError(reply, 404, 'no mapping for this asset path');
+      if (!(await store.remove(request.params.asset_path, conditionOf(request.headers)))) {
+        return sendError(reply, 404, 'no mapping for this asset path');
+      }
       return reply.code(204).send();
     },
   );
 }
 
-export interface MappingAdminOptions extends PluginScopeOptions {
-  /** The map to read and change: give the same `Map` to {@link resolutionRoutes}. */
-  map: Map<string, string>;
-}
+export type MappingAdminOptions = PluginScopeOptions &
+  (
+    | {
+        /** The store to read and change. */
+        store: MappingStore;
+        map?: undefined;
+      }
+    | {
+        /** A map in memory to read and change: give the same `Map` to {@link resolutionRoutes}. */
+        map: Map<string, string>;
+        store?: undefined;
+      }
+  );
 
 /**
- * Fastify plugin: the admin API of a map, `GET /_ar/mappings` and `GET`/`PUT`/`DELETE`
- * `/_ar/mappings/{asset_path}`, under the prefix it is registered with. It refuses what the
- * resolver would refuse; changes apply to the next request. With `token`, its routes require it.
+ * Fastify plugin: the admin API of a store or map, `GET /_ar/mappings`, `GET`/`PUT`/`DELETE`
+ * `/_ar/mappings/{asset_path}` (conditional with `If-Match` and `If-None-Match: *`) and
+ * `GET /_ar/mappings/{asset_path}/history`, under the prefix it is registered with. It refuses
+ * what the resolver would refuse; changes apply to the next request. With `token`, its routes
+ * require it.
  */
 export const mappingAdmin = fastifyPlugin<MappingAdminOptions>(
   async (scope, options) => {
-    if (!(options.map instanceof Map)) throw new ArHttpError(ErrorCodes.BAD_OPTION, 'mappingAdmin needs map: a Map');
+    const store = storeOf(options);
     setUpPluginScope(scope, options);
-    registerMappingRoutes(scope, options.map);
+    registerMappingRoutes(scope, store);
   },
   { name: 'ar-http-mapping-admin', fastify: '5.x', encapsulate: true },
 );
+
+/** The store of a plugin's `store` or `map` option (exactly one). */
+export function storeOf(options: { store?: MappingStore; map?: unknown }): MappingStore {
+  const { store, map } = options;
+  if ((store === undefined) === (map === undefined)) {
+    throw new ArHttpError(ErrorCodes.BAD_OPTION, 'give either store or map (a Map), not both nor neither');
+  }
+  if (store !== undefined) return store;
+  if (!(map instanceof Map)) throw new ArHttpError(ErrorCodes.BAD_OPTION, 'map must be a Map (or give store)');
+  return new MemoryStore(map);
+}

@@ -6,8 +6,10 @@ import { Protocol, resolvedPathProblem } from '../protocol';
 import type { AssetMap } from './assetMap';
 import { errorBodySchema, sendError } from './errorReplies';
 import { assetPathLimit, Limits } from './limits';
+import type { MappingStore } from '../store/MappingStore';
 import { type PluginScopeOptions, setUpPluginScope } from './pluginScope';
 import { isReservedAssetPath, ReservedRoutes } from './routes';
+import { keptReads } from './storeReads';
 
 /** A resolver prototyped in TypeScript: a path, or null/undefined for "not found". */
 export type ResolveFunction = (
@@ -141,23 +143,26 @@ export interface ResolutionRoutesOptions extends PluginScopeOptions {
   map?: AssetMap | Record<string, string>;
   /** Resolves each request instead of a map. */
   resolve?: ResolveFunction;
+  /** A store (SQLite, PostgreSQL, …): its answers are kept, and dropped when they change. */
+  store?: MappingStore;
 }
 
-/** The function that answers, from a map or a resolve function (exactly one). */
-function answeringFunction(options: ResolutionRoutesOptions): ResolveFunction {
-  const { map, resolve } = options;
-  if ((resolve === undefined) === (map === undefined)) {
-    throw new ArHttpError(ErrorCodes.BAD_OPTION, 'give either map or resolve, not both nor neither');
+/** The function that answers, from a map, a resolve function or a store (exactly one), and what stops it. */
+function answeringFunction(options: ResolutionRoutesOptions): { resolve: ResolveFunction; stop?: () => void } {
+  const { map, resolve, store } = options;
+  if ([map, resolve, store].filter((given) => given !== undefined).length !== 1) {
+    throw new ArHttpError(ErrorCodes.BAD_OPTION, 'give one of map, resolve or store');
   }
+  if (store !== undefined) return keptReads(store);
   if (resolve !== undefined) {
     if (typeof resolve !== 'function') throw new ArHttpError(ErrorCodes.BAD_OPTION, 'resolve must be a function');
-    return resolve;
+    return { resolve };
   }
   if (map === null || typeof map !== 'object') {
     throw new ArHttpError(ErrorCodes.BAD_OPTION, 'map must be a Map or an object of asset path -> resolved path');
   }
-  const live = map instanceof Map ? map : new Map(Object.entries(map));
-  return (assetPath) => live.get(assetPath);
+  const live = map instanceof Map ? map : new Map(Object.entries(map as Record<string, string>));
+  return { resolve: (assetPath) => live.get(assetPath) };
 }
 
 /**
@@ -169,9 +174,10 @@ function answeringFunction(options: ResolutionRoutesOptions): ResolveFunction {
  */
 export const resolutionRoutes = fastifyPlugin<ResolutionRoutesOptions>(
   async (scope, options) => {
-    const resolveAsset = answeringFunction(options);
+    const answering = answeringFunction(options);
     setUpPluginScope(scope, options);
-    registerResolveRoutes(scope, resolveAsset);
+    registerResolveRoutes(scope, answering.resolve);
+    if (answering.stop !== undefined) scope.addHook('onClose', async () => answering.stop?.());
   },
   { name: 'ar-http-resolution-routes', fastify: '5.x', encapsulate: true },
 );

@@ -12,8 +12,10 @@ export const ReservedRoutes = {
   health: '/_ar/health',
   /** POST: many asset paths in one request (see {@link createResolutionServer}). */
   batch: Protocol.batchPath,
-  /** The admin API of a server that serves a map: `GET` all, `GET`/`PUT`/`DELETE` `/<asset path>`. */
+  /** The admin API of a server that serves a map or store: `GET` all, `GET`/`PUT`/`DELETE` `/<asset path>`, `/<asset path>/history`. */
   mappings: '/_ar/mappings',
+  /** `GET`: the change feed (Server-Sent Events). */
+  events: Protocol.eventsPath,
 } as const;
 
 // As asset paths: without the leading slash of the URL path.

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
+import type { FastifyInstance } from 'fastify';
+
 import { ArHttpError, ErrorCodes, messageOf } from '../../errors';
-import { loadMapFile } from '../../server/assetMap';
+import { sampleMap } from '../../server/assetMap';
 import { checkToken } from '../../server/auth';
 import { createResolutionServer } from '../../server/createResolutionServer';
 import { ReservedRoutes } from '../../server/routes';
+import { MemoryStore } from '../../store/MemoryStore';
+import { jsonMapStore, openStore } from '../../store/openStore';
 import { parsePort } from '../parsePort';
 
 /** The bearer token from AR_HTTP_SERVER_TOKEN or --token-file: never from the command line, which `ps` shows. */
@@ -36,6 +40,7 @@ export async function serve(args: string[]): Promise<number> {
     args,
     options: {
       map: { type: 'string' },
+      store: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8000' },
       'token-file': { type: 'string' },
@@ -44,14 +49,29 @@ export async function serve(args: string[]): Promise<number> {
   });
   const port = parsePort(values.port);
   const token = readToken(values['token-file']);
-  const app = await createResolutionServer({
-    map: values.map === undefined ? undefined : loadMapFile(values.map),
-    token,
-    logger: values.quiet ? false : { level: 'info' },
-  });
-  const address = await app.listen({ host: values.host, port });
+  if (values.map !== undefined && values.store !== undefined) {
+    throw new ArHttpError(ErrorCodes.USAGE, 'give --map FILE or --store SPEC, not both');
+  }
+  // A map file, or the sample map, is served read-only: what the admin API acknowledges must
+  // survive a restart, and only a store keeps it.
+  const store =
+    values.store !== undefined
+      ? await openStore(values.store)
+      : values.map !== undefined
+        ? jsonMapStore(values.map)
+        : new MemoryStore(new Map(sampleMap()), 'the sample map', true);
+  let app: FastifyInstance;
+  let address: string;
+  try {
+    app = await createResolutionServer({ store, token, logger: values.quiet ? false : { level: 'info' } });
+    app.addHook('onClose', () => store.close());
+    address = await app.listen({ host: values.host, port });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   process.stdout.write(
-    `${messageOf(`resolution server listening on ${address} (docs at ${address}${ReservedRoutes.docs}`)}` +
+    `${messageOf(`resolution server listening on ${address} (docs at ${address}${ReservedRoutes.docs}; store ${store.description}`)}` +
       `${token === undefined ? '' : '; bearer token required'})\n`,
   );
 

@@ -1,0 +1,128 @@
+import { ArHttpError, ErrorCodes } from '../errors';
+
+/** One mapping as a store keeps it. */
+export interface Mapping {
+  assetPath: string;
+  resolvedPath: string;
+  /** A strong entity tag, `"<version>"`: the number of the change that last wrote it. */
+  etag: string;
+  /** When it was last written (ISO 8601), or `null` for a mapping loaded from a map file. */
+  updatedAt: string | null;
+}
+
+/** One change a store applied: every write is kept, nothing overwritten is lost. */
+export interface Change {
+  /** Counts up from 1, in the order the store applied the changes (the change feed's event id). */
+  id: number;
+  assetPath: string;
+  /** `null`: the mapping was added. */
+  oldResolvedPath: string | null;
+  /** `null`: the mapping was removed. */
+  newResolvedPath: string | null;
+  /** ISO 8601. */
+  at: string;
+}
+
+/** A write's precondition, from `If-Match` and `If-None-Match` (strong comparison). */
+export interface WriteCondition {
+  /** The mapping must exist (`'*'`) or have one of these entity tags. */
+  ifMatch?: '*' | readonly string[];
+  /** The mapping must not exist (`'*'`) or have none of these entity tags. */
+  ifNoneMatch?: '*' | readonly string[];
+}
+
+/** Told of a store's changes, in order, from this process and (PostgreSQL) every other replica. */
+export interface StoreListener {
+  change?(change: Change): void;
+  /**
+   * What is kept about `assetPath` (or, for `null`, about every asset path) may be stale:
+   * called before the changes themselves are read, and when changes may have been missed.
+   */
+  forget?(assetPath: string | null): void;
+}
+
+/**
+ * Where a resolution server keeps its mappings: a JSON map file (read-only), memory, SQLite or
+ * PostgreSQL. Writes are applied one at a time, each kept as a {@link Change}.
+ */
+export interface MappingStore {
+  /** `json:FILE`, `memory`, `sqlite:FILE` or `postgres://host/db` (no password): for messages. */
+  readonly description: string;
+  readonly readOnly: boolean;
+  /** The resolved path, or undefined: at once when the store can answer without waiting. */
+  resolve(assetPath: string): string | undefined | Promise<string | undefined>;
+  get(assetPath: string): Promise<Mapping | undefined>;
+  list(): Promise<Mapping[]>;
+  /** Adds or replaces; `created` tells which. */
+  put(assetPath: string, resolvedPath: string, condition?: WriteCondition): Promise<{ mapping: Mapping; created: boolean }>;
+  /** Removes; false when there was no such mapping (and no condition failed). */
+  remove(assetPath: string, condition?: WriteCondition): Promise<boolean>;
+  /** The changes of one asset path, newest first: at most `limit`, older than change `before`. */
+  history(assetPath: string, options?: { limit?: number; before?: number }): Promise<Change[]>;
+  /** The changes after change `id`, oldest first, at most `limit`. */
+  changesAfter(id: number, limit: number): Promise<Change[]>;
+  /** The number of the last change (0 when none). */
+  lastChangeId(): Promise<number>;
+  subscribe(listener: StoreListener): () => void;
+  close(): Promise<void>;
+}
+
+export const etagOf = (version: number): string => `"${version}"`;
+
+const holds = (tags: '*' | readonly string[], etag: string): boolean => tags === '*' || tags.includes(etag);
+
+/**
+ * Throws PRECONDITION_FAILED unless `condition` holds for `current` (RFC 9110's rules for
+ * `If-Match` and `If-None-Match`); every store calls it inside its write, with the mapping it found.
+ */
+export function checkCondition(assetPath: string, current: Mapping | undefined, condition: WriteCondition = {}): void {
+  const { ifMatch, ifNoneMatch } = condition;
+  if (ifMatch !== undefined && (current === undefined || !holds(ifMatch, current.etag))) {
+    throw new ArHttpError(
+      ErrorCodes.PRECONDITION_FAILED,
+      current === undefined
+        ? `no mapping for ${JSON.stringify(assetPath)} (If-Match)`
+        : `the mapping for ${JSON.stringify(assetPath)} changed: its ETag is ${current.etag} (If-Match)`,
+    );
+  }
+  if (ifNoneMatch !== undefined && current !== undefined && holds(ifNoneMatch, current.etag)) {
+    throw new ArHttpError(ErrorCodes.PRECONDITION_FAILED, `a mapping for ${JSON.stringify(assetPath)} exists, ETag ${current.etag} (If-None-Match)`);
+  }
+}
+
+export function readOnlyError(description: string): ArHttpError {
+  return new ArHttpError(ErrorCodes.STORE_READ_ONLY, `the store ${description} is read-only: serve a writable one (--store sqlite:FILE or postgres://...)`);
+}
+
+/** Calls a store's listeners; one that throws does not keep the others from hearing. */
+export class Listeners {
+  private readonly listeners = new Set<StoreListener>();
+
+  add(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  change(change: Change): void {
+    for (const listener of this.listeners) {
+      try {
+        listener.change?.(change);
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  }
+
+  forget(assetPath: string | null): void {
+    for (const listener of this.listeners) {
+      try {
+        listener.forget?.(assetPath);
+      } catch {
+        // As above.
+      }
+    }
+  }
+}
+
+/** The history query's limit: 1 to 1,000, default 100. */
+export const historyLimit = (limit: number | undefined): number => Math.min(Math.max(Math.trunc(limit ?? 100), 1), 1000);

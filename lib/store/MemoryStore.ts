@@ -1,0 +1,103 @@
+import {
+  type Change,
+  checkCondition,
+  etagOf,
+  historyLimit,
+  Listeners,
+  type Mapping,
+  type MappingStore,
+  readOnlyError,
+  type StoreListener,
+  type WriteCondition,
+} from './MappingStore';
+
+/**
+ * Mappings in this process's memory: the read-only store of a JSON map file, or the writable one
+ * of `createResolutionServer({ map })`, whose changes (and history) end with the process. A given
+ * `Map` is used as it is: what the admin API writes, the caller's `Map` holds.
+ */
+export class MemoryStore implements MappingStore {
+  private readonly versions = new Map<string, { version: number; updatedAt: string }>();
+  private readonly changes: Change[] = [];
+  private readonly listeners = new Listeners();
+
+  constructor(
+    private readonly map: Map<string, string>,
+    readonly description = 'memory',
+    readonly readOnly = false,
+  ) {}
+
+  resolve(assetPath: string): string | undefined {
+    return this.map.get(assetPath);
+  }
+
+  private mapping(assetPath: string): Mapping | undefined {
+    const resolvedPath = this.map.get(assetPath);
+    if (resolvedPath === undefined) return undefined;
+    const meta = this.versions.get(assetPath);
+    return { assetPath, resolvedPath, etag: etagOf(meta?.version ?? 0), updatedAt: meta?.updatedAt ?? null };
+  }
+
+  async get(assetPath: string): Promise<Mapping | undefined> {
+    return this.mapping(assetPath);
+  }
+
+  async list(): Promise<Mapping[]> {
+    return [...this.map.keys()].map((assetPath) => this.mapping(assetPath) as Mapping);
+  }
+
+  private write(assetPath: string, resolvedPath: string | null, condition: WriteCondition | undefined): Change | undefined {
+    if (this.readOnly) throw readOnlyError(this.description);
+    const current = this.mapping(assetPath);
+    checkCondition(assetPath, current, condition);
+    if (current === undefined && resolvedPath === null) return undefined;
+    const change: Change = {
+      id: this.changes.length + 1,
+      assetPath,
+      oldResolvedPath: current?.resolvedPath ?? null,
+      newResolvedPath: resolvedPath,
+      at: new Date().toISOString(),
+    };
+    this.changes.push(change);
+    if (resolvedPath === null) {
+      this.map.delete(assetPath);
+      this.versions.delete(assetPath);
+    } else {
+      this.map.set(assetPath, resolvedPath);
+      this.versions.set(assetPath, { version: change.id, updatedAt: change.at });
+    }
+    this.listeners.change(change);
+    return change;
+  }
+
+  async put(assetPath: string, resolvedPath: string, condition?: WriteCondition): Promise<{ mapping: Mapping; created: boolean }> {
+    const change = this.write(assetPath, resolvedPath, condition) as Change;
+    return { mapping: this.mapping(assetPath) as Mapping, created: change.oldResolvedPath === null };
+  }
+
+  async remove(assetPath: string, condition?: WriteCondition): Promise<boolean> {
+    return this.write(assetPath, null, condition) !== undefined;
+  }
+
+  async history(assetPath: string, options: { limit?: number; before?: number } = {}): Promise<Change[]> {
+    const before = options.before ?? Infinity;
+    return this.changes
+      .filter((change) => change.assetPath === assetPath && change.id < before)
+      .reverse()
+      .slice(0, historyLimit(options.limit));
+  }
+
+  async changesAfter(id: number, limit: number): Promise<Change[]> {
+    return this.changes.slice(Math.max(id, 0), Math.max(id, 0) + limit);
+  }
+
+  async lastChangeId(): Promise<number> {
+    return this.changes.length;
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    return this.listeners.add(listener);
+  }
+
+  async close(): Promise<void> {}
+}
