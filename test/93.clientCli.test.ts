@@ -105,8 +105,17 @@ describe('ar-http mappings: the admin API through the AsyncClient', () => {
     expect(unreachable.stderr).toMatch(/ECONNREFUSED/);
   });
 
-  test('end to end with `ar-http serve` and its token variable', async () => {
-    const server = await startServe(['--quiet'], { AR_HTTP_SERVER_TOKEN: token });
+  test('end to end with `ar-http serve` and its token variable; the sample map is read-only', async () => {
+    const sample = await startServe(['--quiet']);
+    try {
+      const refused = await runCli(['mappings', 'set', 'shots/010', '/prod/shot010.usda'], { AR_HTTP_SERVER_URL: sample.address });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toBe(`ar-http: ${sample.address} answered 405: this server's store is read-only (a map file or the sample map): serve --store sqlite:FILE or postgres://...\n`);
+    } finally {
+      expect(await sample.stop()).toBe(0);
+    }
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'ar-http-cli-store-'));
+    const server = await startServe(['--quiet', '--store', `sqlite:${path.join(folder, 'mappings.db')}`], { AR_HTTP_SERVER_TOKEN: token });
     try {
       const env = { AR_HTTP_SERVER_URL: server.address, AR_HTTP_SERVER_TOKEN: token };
       expect(await runCli(['mappings', 'set', 'shots/010', '/prod/shot010.usda'], env)).toMatchObject({ status: 0 });
@@ -114,6 +123,7 @@ describe('ar-http mappings: the admin API through the AsyncClient', () => {
       expect(resolved).toMatchObject({ status: 0, stdout: '/prod/shot010.usda\n' });
     } finally {
       expect(await server.stop()).toBe(0);
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

@@ -27,7 +27,7 @@ const errorTexts: Record<string, string> = {
 // What stores throw, as statuses.
 const storeErrors: Record<string, [number, string]> = {
   [ErrorCodes.PRECONDITION_FAILED]: [412, 'the mapping does not meet If-Match or If-None-Match'],
-  [ErrorCodes.STORE_READ_ONLY]: [405, "this server's store is read-only (a JSON map file)"],
+  [ErrorCodes.STORE_READ_ONLY]: [405, "this server's store is read-only (a map file or the sample map): serve --store sqlite:FILE or postgres://..."],
   [ErrorCodes.STORE_UNAVAILABLE]: [503, 'the store is unavailable'],
 };
 
