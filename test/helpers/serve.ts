@@ -9,6 +9,8 @@ export interface ServeProcess {
   output: () => string;
   /** SIGTERM, then the exit code. */
   stop: () => Promise<number | null>;
+  /** SIGKILL: no chance to clean up. */
+  kill: () => Promise<void>;
 }
 
 /**
@@ -43,6 +45,13 @@ export async function startServe(args: string[], env: Record<string, string> = {
       const [code] = await once(child, 'exit');
       clearTimeout(killer);
       return code as number | null;
+    },
+    kill: async () => {
+      const exited = once(child, 'exit');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      else return clearTimeout(killer);
+      await exited;
+      clearTimeout(killer);
     },
   };
 }
