@@ -56,6 +56,15 @@ describe('ar-http mappings: the admin API through the AsyncClient', () => {
       stderr: `ar-http: no mapping for "models/chair.usda" on ${address}\n`,
     });
     expect(await mappings(['delete', 'models/chair.usda'])).toMatchObject({ status: 1 });
+
+    // Through the client's chain for /_ar/mappings/{asset_path}/history.
+    const history = await mappings(['history', 'models/chair.usda']);
+    expect(history.status).toBe(0);
+    expect(history.stdout.split('\n').filter(Boolean).map((line) => line.split('\t')[1])).toEqual([
+      '/prod/chair-2.usda -> (removed)',
+      '/prod/chair.usda -> /prod/chair-2.usda',
+      '(none) -> /prod/chair.usda',
+    ]);
   });
 
   test('the server comes from AR_HTTP_SERVER_URL when --server is not given', async () => {

@@ -18,12 +18,13 @@ Commands:
   demo
         Start the sample server on a free port, resolve the sample ids against
         it with \`ar-http resolve\`, and stop.
-  mappings list|get|set|delete [--server URL] [--json]
+  mappings list|get|set|delete|history [--server URL] [--json]
         The server's mappings, through its admin API (with the AsyncClient):
           mappings list                            every mapping, one a line
           mappings get <assetPath>                 its resolved path
           mappings set <assetPath> <resolvedPath>  add or replace
           mappings delete <assetPath>              remove
+          mappings history <assetPath>             its changes, newest first
         The server is --server, else AR_HTTP_SERVER_URL, else
         http://localhost:8000; AR_HTTP_SERVER_TOKEN is sent as a bearer token.
   store import <map.json> --store SPEC

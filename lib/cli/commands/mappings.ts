@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import { AsyncClient } from '../../client/AsyncClient';
 import { ArHttpStatusError } from '../../client/clientErrors';
 import { ArHttpError, ErrorCodes, messageOf } from '../../errors';
+import type { Change } from '../../store/MappingStore';
 
 const DEFAULT_SERVER = 'http://localhost:8000';
 
-const subcommands: Record<string, number> = { list: 0, get: 1, set: 2, delete: 1 };
+const subcommands: Record<string, number> = { list: 0, get: 1, set: 2, delete: 1, history: 1 };
 
 interface Mapping {
   assetPath: string;
@@ -14,7 +15,7 @@ interface Mapping {
 }
 
 /**
- * `ar-http mappings list|get|set|delete`: the resolution server's admin API,
+ * `ar-http mappings list|get|set|delete|history`: the resolution server's admin API,
  * driven through the AsyncClient (`client._ar.mappings.get()` and so on).
  * The server is `--server`, else AR_HTTP_SERVER_URL, else
  * http://localhost:8000; AR_HTTP_SERVER_TOKEN goes as a bearer token.
@@ -30,7 +31,7 @@ export async function mappingsCommand(args: string[]): Promise<number> {
     throw new ArHttpError(ErrorCodes.USAGE, `mappings needs one of ${Object.keys(subcommands).join(', ')}`);
   }
   if (operands.length !== subcommands[action]) {
-    const wanted = { list: '', get: ' <assetPath>', set: ' <assetPath> <resolvedPath>', delete: ' <assetPath>' }[action];
+    const wanted = { list: '', get: ' <assetPath>', set: ' <assetPath> <resolvedPath>', delete: ' <assetPath>', history: ' <assetPath>' }[action];
     throw new ArHttpError(ErrorCodes.USAGE, `usage: ar-http mappings ${action}${wanted}`);
   }
   const server = values.server || process.env.AR_HTTP_SERVER_URL || DEFAULT_SERVER;
@@ -53,6 +54,12 @@ export async function mappingsCommand(args: string[]): Promise<number> {
       case 'set': {
         const answer = await client._ar.mappings.put<Mapping>({ asset_path: assetPath, resolvedPath }, { full: true });
         process.stdout.write(values.json ? `${JSON.stringify(answer.body)}\n` : `${answer.status === 201 ? 'added' : 'replaced'}: ${assetPath} -> ${answer.body.resolvedPath}\n`);
+        return 0;
+      }
+      case 'history': {
+        const { changes } = await client._ar.mappings.history.get<{ changes: Change[] }>({ asset_path: assetPath });
+        if (values.json) process.stdout.write(`${JSON.stringify(changes, null, 2)}\n`);
+        else for (const change of changes) process.stdout.write(`${change.at}\t${change.oldResolvedPath ?? '(none)'} -> ${change.newResolvedPath ?? '(removed)'}\n`);
         return 0;
       }
       default: {
