@@ -4,12 +4,13 @@ import { backend } from '../lib';
 import { chessSetBenchmark } from './chessSet';
 import { nodeBenchmarks, standaloneNodeBenchmarks } from './nodeResolve';
 import { serverBenchmarks } from './sampleServer';
+import { storeBenchmarks } from './stores';
 import { printTable, type Row } from './table';
 import { usdBenchmarks } from './usdStages';
 
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run;
- * `npm run bench -- usd` (or `node`, `server`, `chess`) runs one part.
+ * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`) runs one part.
  */
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   }
   if (runs('usd')) rows.push(...(await usdBenchmarks()));
   if (runs('server')) rows.push(...(await serverBenchmarks()));
+  if (runs('stores')) rows.push(...(await storeBenchmarks()));
   if (runs('chess')) rows.push(...(await chessSetBenchmark()));
   printTable(rows);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const cli = path.join(__dirname, '..', 'lib', 'cli', 'main.js');
+export const cli = path.join(__dirname, '..', 'lib', 'cli', 'main.js');
 
 export interface ServerProcess {
   url: string;
@@ -13,13 +13,25 @@ export interface ServerProcess {
 
 /**
  * `ar-http serve` in its own process (so it never shares an event loop with
- * what is measured), serving `ids` -> `/store/<id>.usda` or the given map.
+ * what is measured), serving `map` from a map file.
  */
 export async function startServer(map: Record<string, string>): Promise<ServerProcess> {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'ar-http-bench-'));
   const mapFile = path.join(folder, 'map.json');
   writeFileSync(mapFile, JSON.stringify(map));
-  const child = spawn(process.execPath, [cli, 'serve', '--quiet', '--port', '0', '--map', mapFile], {
+  const server = await startServeWith(['--map', mapFile]);
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `ar-http serve --quiet --port 0 ...args` in its own process. */
+export async function startServeWith(args: string[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [cli, 'serve', '--quiet', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((done, fail) => {
@@ -37,7 +49,6 @@ export async function startServer(map: Record<string, string>): Promise<ServerPr
     async stop() {
       child.kill('SIGTERM');
       await new Promise((done) => child.once('exit', done));
-      rmSync(folder, { recursive: true, force: true });
     },
   };
 }
