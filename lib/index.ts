@@ -1,6 +1,6 @@
 export { ArHttpError, ArHttpTypeError, ErrorCodes, type ErrorCode } from './errors';
 export * from './client';
-export type { Backend, ResolverConfig, ResolverContext } from './native/binding';
+export type { Backend, ResolverChange, ResolverConfig, ResolverContext } from './native/binding';
 export { clearCache, config, reloadConfig } from './resolve/config';
 export {
   backend,
@@ -11,4 +11,5 @@ export {
   type ResolveOptions,
 } from './resolve/resolve';
 export * from './server';
+export { ChangeWatch, watch } from './resolve/watch';
 export { pluginPath } from './usd/pluginPath';

@@ -31,6 +31,8 @@ export interface ResolverConfig {
   /** How https:// servers are trusted: CA file and folder, and whether certificates are verified at all. */
   tls: { caFile: string; caDir: string; verify: boolean };
   debug: boolean;
+  /** `AR_HTTP_WATCH=1`: the server's change feed is followed from the start. */
+  watch: boolean;
   searchPaths: string[];
   /** Settings that were refused and replaced by their default, one sentence each. */
   warnings: string[];
@@ -62,6 +64,16 @@ export interface NativeBinding {
   clearCache(): void;
   config(): ResolverConfig;
   reloadConfig(environment: NodeJS.ProcessEnv): ResolverConfig;
+  watchChanges(listener: (changes: ResolverChange[], everything: boolean) => void): () => void;
+}
+
+/** One change of a mapping on the environment's server, from its change feed. */
+export interface ResolverChange {
+  /** The change's number on the server: they only grow. */
+  id: number;
+  assetPath: string;
+  /** `null`: the mapping was removed. */
+  resolvedPath: string | null;
 }
 
 /** Built by `npm run build:usd` beside the plugin. */
@@ -154,6 +166,7 @@ function withCodes(addon: NativeBinding): NativeBinding {
     clearCache: () => addon.clearCache(),
     config: () => addon.config(),
     reloadConfig: (environment) => speaking(() => addon.reloadConfig(environment)),
+    watchChanges: (listener) => addon.watchChanges(listener),
   };
 }
 

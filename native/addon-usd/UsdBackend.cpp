@@ -85,6 +85,9 @@ public:
     void ClearCache() const override {
         ArGetResolver().RefreshContext(ArGetResolver().CreateDefaultContext());
     }
+    // ArHttpResolver's engine: with AR_HTTP_WATCH=1 it follows the feed already
+    // and sends ArNotice::ResolverChanged.
+    void Watch(ChangeWatcher::OnChanges listener) const override { Plugin().Watch(std::move(listener)); }
 };
 
 }  // namespace

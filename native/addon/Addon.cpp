@@ -15,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("clearCache", Napi::Function::New(env, ClearCache, "clearCache"));
     exports.Set("config", Napi::Function::New(env, GetConfig, "config"));
     exports.Set("reloadConfig", Napi::Function::New(env, ReloadConfig, "reloadConfig"));
+    exports.Set("watchChanges", Napi::Function::New(env, WatchChanges, "watchChanges"));
     return exports;
 }
 

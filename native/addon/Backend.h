@@ -4,6 +4,7 @@
 #ifndef AR_HTTP_ADDON_BACKEND_H
 #define AR_HTTP_ADDON_BACKEND_H
 
+#include "core/ChangeWatcher.h"
 #include "core/Config.h"
 #include "core/ServerContext.h"
 
@@ -27,6 +28,9 @@ public:
                                                  const ServerContext& context) const = 0;
     virtual Config GetConfig() const = 0;
     virtual void ClearCache() const = 0;
+    // Follows the environment's server's change feed and tells `listener`
+    // (ResolutionEngine::Watch), each call adding one.
+    virtual void Watch(ChangeWatcher::OnChanges listener) const = 0;
 };
 
 // "standalone" or "usd".

@@ -30,6 +30,7 @@ public:
     }
     Config GetConfig() const override { return _engine.GetConfig(); }
     void ClearCache() const override { _engine.ClearCache(); }
+    void Watch(ChangeWatcher::OnChanges listener) const override { _engine.Watch(std::move(listener)); }
 
 private:
     explicit StandaloneBackend(Config config)

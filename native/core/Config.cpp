@@ -170,6 +170,7 @@ Config Config::FromEnvironment(const Environment& environment) {
                   maxRedirects,
                   std::move(tls),
                   IsDebugSymbolEnabled(Lookup(environment, "TF_DEBUG"), kDebugSymbol),
+                  ReadBoundedInteger(environment, "AR_HTTP_WATCH", 0, 0, 1, &warnings) == 1,
                   FileSystemResolver::ParseSearchPath(
                       Lookup(environment, "PXR_AR_DEFAULT_SEARCH_PATH")),
                   std::move(warnings)};

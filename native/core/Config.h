@@ -65,6 +65,8 @@ struct Config {
     long maxRedirects;
     TlsSettings tls;
     bool debug;
+    // AR_HTTP_WATCH=1: the change feed of the server is followed.
+    bool watch;
     std::vector<std::string> searchPaths;
     // What was refused and replaced by its default, one sentence each.
     std::vector<std::string> warnings;
@@ -75,7 +77,8 @@ struct Config {
     // AR_HTTP_CACHE_MAX_ENTRIES, AR_HTTP_BATCH_PATH, AR_HTTP_RETRIES,
     // AR_HTTP_RETRY_DELAY_MS, AR_HTTP_FAIL_FAST_MS, AR_HTTP_MAX_REDIRECTS,
     // AR_HTTP_CA_FILE (else SSL_CERT_FILE and SSL_CERT_DIR),
-    // AR_HTTP_UNSAFE_NO_TLS_VERIFY, TF_DEBUG and PXR_AR_DEFAULT_SEARCH_PATH.
+    // AR_HTTP_UNSAFE_NO_TLS_VERIFY, AR_HTTP_WATCH, TF_DEBUG and
+    // PXR_AR_DEFAULT_SEARCH_PATH.
     // An empty variable counts as unset.
     static Config FromEnvironment(const Environment& environment);
 };

@@ -52,6 +52,8 @@ std::string Describe(const GuardOutcome& outcome) {
     case GuardStop::BadHead: return "a malformed answer head (" + outcome.detail + ")";
     case GuardStop::BodyTooLarge: return "an answer body over its size limit";
     case GuardStop::Closed: return "the server closed the connection without a whole answer";
+    case GuardStop::Silence: return "nothing received for too long";
+    case GuardStop::Woken: return "stopped";
     case GuardStop::None: break;
     }
     return std::string();
@@ -59,7 +61,7 @@ std::string Describe(const GuardOutcome& outcome) {
 
 GuardedStream::GuardedStream(int socket, SSL* ssl, const ExchangeLimits& limits,
                              GuardOutcome* outcome)
-    : _socket(socket), _ssl(ssl), _limits(limits), _outcome(outcome) {
+    : _socket(socket), _ssl(ssl), _limits(limits), _outcome(outcome), _lastReceived(Clock::now()) {
     *_outcome = GuardOutcome();
     _savedFlags = fcntl(_socket, F_GETFL);
     if (_savedFlags != -1) fcntl(_socket, F_SETFL, _savedFlags | O_NONBLOCK);
@@ -78,11 +80,21 @@ bool GuardedStream::Stop(GuardStop stop, std::string detail) {
 }
 
 bool GuardedStream::Wait(short events) {
+    const bool silenceCounts = _limits.maxSilence.count() > 0;
     for (;;) {
-        const auto remaining = std::chrono::ceil<std::chrono::milliseconds>(_limits.deadline - Clock::now());
+        const auto now = Clock::now();
+        const auto remaining = std::chrono::ceil<std::chrono::milliseconds>(_limits.deadline - now);
         if (remaining.count() <= 0) return Stop(GuardStop::Deadline);
-        pollfd entry{_socket, events, 0};
-        const int ready = poll(&entry, 1, static_cast<int>(std::min<long long>(remaining.count(), INT_MAX)));
+        auto wait = remaining;
+        if (silenceCounts) {
+            const auto quiet = std::chrono::ceil<std::chrono::milliseconds>(_lastReceived + _limits.maxSilence - now);
+            if (quiet.count() <= 0) return Stop(GuardStop::Silence);
+            wait = std::min(wait, quiet);
+        }
+        pollfd entries[2] = {{_socket, events, 0}, {_limits.wakeFd, POLLIN, 0}};
+        const nfds_t count = _limits.wakeFd >= 0 ? 2 : 1;
+        const int ready = poll(entries, count, static_cast<int>(std::min<long long>(wait.count(), INT_MAX)));
+        if (ready > 0 && count == 2 && entries[1].revents != 0) return Stop(GuardStop::Woken);
         if (ready > 0) return true;
         if (ready < 0 && errno != EINTR) return false;
     }
@@ -96,7 +108,10 @@ ssize_t GuardedStream::Transfer(char* ptr, size_t size, bool receiving) {
             ERR_clear_error();
             const int moved = receiving ? SSL_read(_ssl, ptr, static_cast<int>(size))
                                         : SSL_write(_ssl, ptr, static_cast<int>(size));
-            if (moved > 0) return moved;
+            if (moved > 0) {
+                if (receiving) _lastReceived = Clock::now();
+                return moved;
+            }
             const int error = SSL_get_error(_ssl, moved);
             if (error == SSL_ERROR_ZERO_RETURN) return 0;
             if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
@@ -108,6 +123,7 @@ ssize_t GuardedStream::Transfer(char* ptr, size_t size, bool receiving) {
         } else {
             const ssize_t moved = receiving ? recv(_socket, ptr, size, 0)
                                             : send(_socket, ptr, size, MSG_NOSIGNAL);
+            if (moved > 0 && receiving) _lastReceived = Clock::now();
             if (moved >= 0) return moved;
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -1;
         }

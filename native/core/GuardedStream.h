@@ -17,6 +17,12 @@ struct ExchangeLimits {
     std::chrono::steady_clock::time_point deadline;
     // Bytes of the body as sent: chunk framing and compression included.
     size_t maxBodyBytes = 0;
+    // For streams: the exchange also ends once nothing came for this long
+    // (zero: only the deadline counts).
+    std::chrono::milliseconds maxSilence{0};
+    // For streams: a descriptor that turns readable to end the exchange at
+    // once, from another thread (-1: none).
+    int wakeFd = -1;
 };
 
 // Why a guarded exchange was cut short.
@@ -27,6 +33,8 @@ enum class GuardStop {
     BadHead,       // ParseResponseHead refused it
     BodyTooLarge,  // ExchangeLimits::maxBodyBytes
     Closed,        // the server closed before a whole head came
+    Silence,       // ExchangeLimits::maxSilence passed with nothing received
+    Woken,         // ExchangeLimits::wakeFd turned readable
 };
 
 struct GuardOutcome {
@@ -73,6 +81,8 @@ private:
     GuardOutcome* const _outcome;
     int _savedFlags;
     bool _headRead = false;
+    // When bytes last came, for ExchangeLimits::maxSilence.
+    std::chrono::steady_clock::time_point _lastReceived;
     size_t _bodyBytes = 0;
     // Bytes read but not yet handed to cpp-httplib, which reads heads one
     // byte at a time.

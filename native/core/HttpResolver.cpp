@@ -463,4 +463,65 @@ ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noe
     return {std::string(), false};
 }
 
+ServerClient::FeedEnd HttpResolver::FollowChanges(
+    FeedParser& parser, const std::function<void(std::vector<FeedEvent>&&)>& onChunk,
+    int wakeFd) const noexcept {
+    // A stream is followed anew now and then, so that no connection lives
+    // for ever; it says at most this much before that.
+    constexpr auto kLifetime = std::chrono::minutes(10);
+    constexpr size_t kMaxStreamBytes = 64 * 1024 * 1024;
+    FeedEnd end;
+    try {
+        const std::unique_ptr<GuardedClient> guarded = GuardedClient::Make(_server, _headers, _tls);
+        httplib::ClientImpl& client = guarded->Http();
+        client.set_keep_alive(false);
+        client.set_connection_timeout(std::min<std::chrono::milliseconds>(_timeout, std::chrono::seconds(5)));
+        guarded->Limit({Clock::now() + kLifetime, kMaxStreamBytes,
+                        std::chrono::seconds(3 * protocol::kKeepAliveEventSeconds), wakeFd});
+        httplib::Request request;
+        request.method = "GET";
+        request.path = _server.BasePath() + protocol::kEventsPath;
+        request.set_header("Accept", "text/event-stream");
+        if (parser.LastEventId() != 0) request.set_header("Last-Event-ID", std::to_string(parser.LastEventId()));
+        parser.Restart();
+        int status = 0;
+        request.response_handler = [&](const httplib::Response& head) {
+            status = head.status;
+            return head.status == 200;
+        };
+        bool refused = false;
+        request.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
+            end.received = true;
+            std::vector<FeedEvent> changes;
+            refused = !parser.Feed(data, length, &changes);
+            onChunk(std::move(changes));
+            return !refused;
+        };
+        httplib::Response response;
+        httplib::Error error = httplib::Error::Success;
+        client.send(request, response, error);
+        const GuardOutcome& outcome = guarded->Outcome();
+        if (outcome.stop == GuardStop::Woken) {
+            end.why = "stopped";
+        } else if (status != 0 && status != 200) {
+            end.why = "answered " + std::to_string(status) + " for " + request.path;
+        } else if (refused) {
+            end.why = "an event over " + std::to_string(protocol::kMaxEventBytes) + " bytes";
+        } else if (outcome.stop == GuardStop::Deadline) {
+            end.planned = end.received;
+            end.why = "the stream outlived its time";
+        } else if (outcome.stop != GuardStop::None) {
+            end.why = Describe(outcome);
+        } else if (error != httplib::Error::Success) {
+            end.why = Describe(error);
+        } else {
+            end.why = "the server ended the stream";
+        }
+    } catch (...) {
+        // Only allocation can throw.
+        end.why = "out of memory";
+    }
+    return end;
+}
+
 }  // namespace arhttp

@@ -44,6 +44,10 @@ public:
     // the caller resolves one by one.
     std::optional<std::vector<std::string>> ResolveBatch(
         const std::vector<std::string>& assetPaths) const noexcept override;
+    // On a connection of its own, never pooled: a stream holds it for minutes.
+    FeedEnd FollowChanges(FeedParser& parser,
+                          const std::function<void(std::vector<FeedEvent>&&)>& onChunk,
+                          int wakeFd) const noexcept override;
 
 private:
     struct Exchange;

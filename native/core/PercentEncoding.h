@@ -1,7 +1,9 @@
-// Percent-encoding of asset paths for the request URL.
+// Percent-encoding of asset paths for the request URL, and its decoding for
+// the change feed's events.
 #ifndef AR_HTTP_CORE_PERCENT_ENCODING_H
 #define AR_HTTP_CORE_PERCENT_ENCODING_H
 
+#include <optional>
 #include <string>
 
 namespace arhttp {
@@ -10,6 +12,11 @@ namespace arhttp {
 // spaces, '#', '?', '%' and UTF-8 reach the server intact while multi-segment
 // asset paths keep their segments.
 std::string PercentEncodePath(const std::string& path);
+
+// `text` with every %XX replaced by its byte (as JavaScript's
+// encodeURIComponent writes them), or nothing when a '%' is not followed by
+// two hex digits.
+std::optional<std::string> PercentDecode(const std::string& text);
 
 }  // namespace arhttp
 

@@ -27,7 +27,9 @@ ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<const LocalRes
       _log(std::move(log)),
       _servers(_config, _log, std::move(servers)),
       _kept(_config.cacheTimeToLive, _config.cacheMaxEntries),
-      _background(_config.maxConnections) {}
+      _background(_config.maxConnections) {
+    if (_config.watch) Watch(nullptr);
+}
 
 void ResolutionEngine::Report(const std::string& identifier, const std::string& resolved,
                               Way way) const {
@@ -245,6 +247,32 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
 void ResolutionEngine::ClearCache() const {
     _ahead.Clear();
     _kept.Clear();
+}
+
+void ResolutionEngine::Watch(ChangeWatcher::OnChanges listener) const {
+    std::lock_guard<std::mutex> lock(_watchMutex);
+    if (listener) _changeListeners.push_back(std::move(listener));
+    if (_watcher) return;
+    _watcher = std::make_unique<ChangeWatcher>(
+        _servers.For(ServerContext()), _config.server.Text(),
+        [this](const std::vector<FeedEvent>& changes, bool everything) {
+            if (everything) {
+                ClearCache();
+            } else {
+                // The environment's context: its cache keys are the asset paths.
+                for (const FeedEvent& change : changes) {
+                    _ahead.Forget(change.assetPath);
+                    _kept.Forget(change.assetPath);
+                }
+            }
+            std::vector<ChangeWatcher::OnChanges> listeners;
+            {
+                std::lock_guard<std::mutex> guard(_watchMutex);
+                listeners = _changeListeners;
+            }
+            for (const auto& told : listeners) told(changes, everything);
+        },
+        _log);
 }
 
 }  // namespace arhttp

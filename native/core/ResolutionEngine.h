@@ -7,6 +7,7 @@
 #define AR_HTTP_CORE_RESOLUTION_ENGINE_H
 
 #include "BackgroundTasks.h"
+#include "ChangeWatcher.h"
 #include "Config.h"
 #include "HttpResolverSet.h"
 #include "LocalResolver.h"
@@ -74,6 +75,13 @@ public:
     // Forgets every answer kept of the server (scopes are their owner's).
     void ClearCache() const;
 
+    // Follows the change feed of the environment's server (AR_HTTP_WATCH=1,
+    // or a caller that asks): the answers kept of each changed asset path are
+    // dropped, then every listener is told, on the watcher's thread. The
+    // first call starts following; each adds its listener (which may be
+    // empty). Contexts naming other servers are not followed.
+    void Watch(ChangeWatcher::OnChanges listener) const;
+
 private:
     // How an answer came, as TF_DEBUG=AR_HTTP says it.
     enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch };
@@ -100,8 +108,12 @@ private:
     mutable ResolveCache _ahead{std::chrono::seconds(10), 1000000};
     // AR_HTTP_CACHE_TTL_MS and AR_HTTP_CACHE_MAX_ENTRIES.
     mutable ResolveCache _kept;
-    // The requests of asking ahead; last, so joined before the rest goes.
+    // The requests of asking ahead; joined before the caches go.
     mutable BackgroundTasks _background;
+    // Last, so stopped first: it drops kept answers and calls the listeners.
+    mutable std::mutex _watchMutex;
+    mutable std::vector<ChangeWatcher::OnChanges> _changeListeners;
+    mutable std::unique_ptr<ChangeWatcher> _watcher;
 };
 
 }  // namespace arhttp

@@ -144,6 +144,13 @@ void ResolveCache::Clear() {
     ++_generation;
 }
 
+void ResolveCache::Forget(const std::string& key) {
+    std::lock_guard<std::mutex> lock(_mutex);
+    // Waiters of a resolve under way hold its future; its claim finds no entry and keeps nothing.
+    const auto found = _entries.find(key);
+    if (found != _entries.end()) EraseLocked(found);
+}
+
 std::optional<ResolveCache::Answer> ResolveCache::Find(const std::string& key) const {
     std::lock_guard<std::mutex> lock(_mutex);
     const auto found = _entries.find(key);

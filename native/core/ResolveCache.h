@@ -68,6 +68,8 @@ public:
     void Offer(const std::string& key, const Answer& answer);
 
     void Clear();
+    // Forgets the answer kept for `key`; one under way is not kept when it comes.
+    void Forget(const std::string& key);
     // The answer kept for `key`, if any; never waits, never resolves.
     std::optional<Answer> Find(const std::string& key) const;
     // The answer kept for `key`, or that of a resolve under way, waited for;

@@ -6,6 +6,7 @@
 #define AR_HTTP_CORE_SERVER_CLIENT_H
 
 #include "Config.h"
+#include "FeedParser.h"
 #include "LogSink.h"
 #include "ResolveCache.h"
 
@@ -26,6 +27,21 @@ public:
     // takes none (see HttpResolver::ResolveBatch).
     virtual std::optional<std::vector<std::string>> ResolveBatch(
         const std::vector<std::string>& assetPaths) const noexcept = 0;
+
+    // How one connection to the change feed ended.
+    struct FeedEnd {
+        std::string why;        // for messages
+        bool received = false;  // the server sent a stream
+        bool planned = false;   // the stream reached its planned end: follow it again at once
+    };
+    // Follows the server's change feed (protocol::kEventsPath) on this
+    // thread, over one connection: asks for the changes after `parser`'s
+    // last event id and hands the changes of each chunk read (perhaps none)
+    // to `onChunk`, until the server ends or breaks the stream, it stays
+    // silent past three keep-alive periods, or `wakeFd` turns readable.
+    virtual FeedEnd FollowChanges(FeedParser& parser,
+                                  const std::function<void(std::vector<FeedEvent>&&)>& onChunk,
+                                  int wakeFd) const noexcept = 0;
 };
 
 // Makes the client of the server `config` names; never null.

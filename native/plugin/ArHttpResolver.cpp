@@ -84,9 +84,27 @@ std::shared_ptr<const ResolutionEngine> ArHttpResolver::_MakeEngine(
     for (const std::string& warning : config.warnings) {
         TF_WARN("ArHttpResolver: %s", warning.c_str());
     }
-    return std::make_shared<const ResolutionEngine>(std::move(config), _local,
-                                                    std::make_shared<ArHttpTfLogSink>(),
-                                                    LoadedTransport());
+    auto engine = std::make_shared<const ResolutionEngine>(std::move(config), _local,
+                                                           std::make_shared<ArHttpTfLogSink>(),
+                                                           LoadedTransport());
+    if (engine->GetConfig().watch) {
+        // Sent on the watcher's thread, once the changed answers are dropped:
+        // stages bound to the environment's server re-resolve and recompose
+        // what resolves differently now (UsdStage handles the notice).
+        engine->Watch([](const std::vector<FeedEvent>& changes, bool everything) {
+            TF_DEBUG(AR_HTTP).Msg("ArHttpResolver: %zu changes from the change feed%s: ArNotice::ResolverChanged\n",
+                                  changes.size(), everything ? " (some may be lost)" : "");
+            ArNotice::ResolverChanged([](const ArResolverContext& context) {
+                const ArHttpContext* http = context.Get<ArHttpContext>();
+                return !http || http->GetServerContext().IsEmpty();
+            }).Send();
+        });
+    }
+    return engine;
+}
+
+void ArHttpResolver::Watch(ChangeWatcher::OnChanges listener) const {
+    _GetEngine()->Watch(std::move(listener));
 }
 
 ArHttpResolver::ArHttpResolver()

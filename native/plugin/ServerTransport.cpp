@@ -28,6 +28,10 @@ public:
         const std::vector<std::string>&) const noexcept override {
         return std::nullopt;
     }
+    FeedEnd FollowChanges(FeedParser&, const std::function<void(std::vector<FeedEvent>&&)>&,
+                          int) const noexcept override {
+        return {"the transport library is not loaded", false, false};
+    }
 };
 
 MakeClient LoadMakeClient() {

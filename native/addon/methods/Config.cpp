@@ -1,6 +1,7 @@
 #include "Methods.h"
 
 #include "addon/Backend.h"
+#include "addon/ChangeSubscribers.h"
 
 namespace arhttp::addon {
 
@@ -38,6 +39,7 @@ Napi::Object ConfigObject(Napi::Env env, const Config& config) {
     tls.Set("verify", config.tls.verify);
     object.Set("tls", tls);
     object.Set("debug", config.debug);
+    object.Set("watch", config.watch);
     object.Set("searchPaths", StringArray(env, config.searchPaths));
     object.Set("warnings", StringArray(env, config.warnings));
     return object;
@@ -64,7 +66,9 @@ Napi::Value ReloadConfig(const Napi::CallbackInfo& info) {
                                 value.As<Napi::String>().Utf8Value());
         }
     }
-    return ConfigObject(info.Env(), ReloadBackend(environment)->GetConfig());
+    const Config config = ReloadBackend(environment)->GetConfig();
+    FollowWithCurrentBackend();
+    return ConfigObject(info.Env(), config);
 }
 
 }  // namespace arhttp::addon

@@ -21,6 +21,9 @@ Napi::Value GetConfig(const Napi::CallbackInfo& info);
 // reloadConfig(environment) -> object, as config() once settings are read
 // again from `environment` (process.env: Node's view of the environment)
 Napi::Value ReloadConfig(const Napi::CallbackInfo& info);
+// watchChanges(listener(changes, everything)) -> stop(): the environment's
+// server's change feed, followed by the backend (ResolutionEngine::Watch)
+Napi::Value WatchChanges(const Napi::CallbackInfo& info);
 
 }  // namespace arhttp::addon
 

@@ -122,6 +122,7 @@ void Scanner();
 void Crates(const std::vector<CrateFile>& fromUsdcat);
 void Zip(const std::vector<CrateFile>& fromUsdcat);
 void Engine();
+void Feed();
 
 }  // namespace units
 

@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
     units::Crates(crateFiles);
     units::Zip(crateFiles);
     units::Engine();
+    units::Feed();
     if (argc == 3) {
         std::printf("units: scanned %zu crate files from usdcat\n", crateFiles.size());
     } else {
