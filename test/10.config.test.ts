@@ -22,6 +22,7 @@ describe('configuration from the environment', () => {
       // The system's CA bundle, wherever this Linux keeps it.
       tls: { caFile: expect.any(String), caDir: '', verify: true },
       debug: false,
+      watch: false,
       searchPaths: [],
       warnings: [],
     });
@@ -136,6 +137,8 @@ describe('configuration from the environment', () => {
     ['AR_HTTP_RETRY_DELAY_MS', '0', 100, 'retryDelayMs'],
     ['AR_HTTP_FAIL_FAST_MS', '1e3', 3000, 'failFastMs'],
     ['AR_HTTP_MAX_REDIRECTS', '21', 5, 'maxRedirects'],
+    ['AR_HTTP_WATCH', 'yes', false, 'watch'],
+    ['AR_HTTP_WATCH', '2', false, 'watch'],
   ] as const)('%s=%j is refused', (name, value, fallback, key) => {
     const settings = setResolverEnv({ [name]: value });
     expect(settings[key]).toBe(fallback);

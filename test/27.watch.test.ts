@@ -55,7 +55,7 @@ describe('following the change feed', () => {
   });
 
   test('AR_HTTP_WATCH=1 follows from the start, with no watch(); for await iterates', async () => {
-    setResolverEnv({ AR_HTTP_SERVER_URL: address, AR_HTTP_CACHE_TTL_MS: '600000', AR_HTTP_WATCH: '1' });
+    expect(setResolverEnv({ AR_HTTP_SERVER_URL: address, AR_HTTP_CACHE_TTL_MS: '600000', AR_HTTP_WATCH: '1' }).watch).toBe(true);
     await put('table', '/v1/table.usda');
     expect(await resolveAsync('table')).toBe('/v1/table.usda');
     await sleep(300);

@@ -161,53 +161,50 @@ describe('replicas on one PostgreSQL', () => {
   }, 120_000);
   afterAll(() => postgres?.stop());
 
-  test('a write through one replica is answered by the other at once, and its feed tells it', async () => {
+  /** Two `serve` replicas on the cluster, and B's change feed open, for `body`; all stopped after. */
+  async function withReplicas(body: (a: string, b: string, feed: ReturnType<typeof openFeed>) => Promise<void>): Promise<void> {
     if (postgres === undefined) return;
     const store = ['--quiet', '--store', postgres.url];
     const [a, b] = await Promise.all([startServe(store), startServe(store)]);
     const feed = openFeed(b.address);
     try {
       await new Promise((done) => setTimeout(done, 200));
-      expect((await resolveText(b.address, 'chair'))[0]).toBe(404);
+      await body(a.address, b.address, feed);
+    } finally {
+      feed.close();
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }
+
+  test('a write through one replica is answered by the other at once, and its feed tells it', () =>
+    withReplicas(async (a, b, feed) => {
+      expect((await resolveText(b, 'chair'))[0]).toBe(404);
       for (let i = 1; i <= 20; i += 1) {
         // B has an answer kept (the previous one); A's write must replace it before A answers.
-        expect((await put(a.address, 'chair', `/v${i}/chair.usda`)).status).toBe(i === 1 ? 201 : 200);
-        expect(await resolveText(b.address, 'chair')).toEqual([200, `/v${i}/chair.usda`]);
+        expect((await put(a, 'chair', `/v${i}/chair.usda`)).status).toBe(i === 1 ? 201 : 200);
+        expect(await resolveText(b, 'chair')).toEqual([200, `/v${i}/chair.usda`]);
       }
-      expect((await fetch(`${a.address}/_ar/mappings/chair`, { method: 'DELETE' })).status).toBe(204);
-      expect((await resolveText(b.address, 'chair'))[0]).toBe(404);
+      expect((await fetch(`${a}/_ar/mappings/chair`, { method: 'DELETE' })).status).toBe(204);
+      expect((await resolveText(b, 'chair'))[0]).toBe(404);
       const events = await feed.waitFor(21);
       expect(events.map((event) => event.id)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
       expect(events[20].lines).toEqual(['chair', '']);
       // Both replicas tell the same history.
       const history = async (address: string) => (await fetch(`${address}/_ar/mappings/chair/history?limit=3`)).json();
-      expect(await history(b.address)).toEqual(await history(a.address));
-    } finally {
-      feed.close();
-      await Promise.all([a.stop(), b.stop()]);
-    }
-  });
+      expect(await history(b)).toEqual(await history(a));
+    }));
 
-  test('a replica whose listening connection broke forgets what it kept, and its feed misses nothing', async () => {
-    if (postgres === undefined) return;
-    const store = ['--quiet', '--store', postgres.url];
-    const [a, b] = await Promise.all([startServe(store), startServe(store)]);
-    const feed = openFeed(b.address);
-    try {
-      await new Promise((done) => setTimeout(done, 200));
-      await put(a.address, 'lamp', '/v1/lamp.usda');
-      expect(await resolveText(b.address, 'lamp')).toEqual([200, '/v1/lamp.usda']);
+  test('a replica whose listening connection broke forgets what it kept, and its feed misses nothing', () =>
+    withReplicas(async (a, b, feed) => {
+      await put(a, 'lamp', '/v1/lamp.usda');
+      expect(await resolveText(b, 'lamp')).toEqual([200, '/v1/lamp.usda']);
       const before = (await feed.waitFor(1)).length;
       // Every LISTEN connection breaks (both replicas'); writes go on through the pools.
-      postgres.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'");
-      await put(a.address, 'lamp', '/v2/lamp.usda');
-      await put(a.address, 'lamp', '/v3/lamp.usda');
-      expect(await resolveText(b.address, 'lamp')).toEqual([200, '/v3/lamp.usda']);
+      postgres!.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'");
+      await put(a, 'lamp', '/v2/lamp.usda');
+      await put(a, 'lamp', '/v3/lamp.usda');
+      expect(await resolveText(b, 'lamp')).toEqual([200, '/v3/lamp.usda']);
       const events = await feed.waitFor(before + 2);
       expect(events.slice(-2).map((event) => event.lines[1])).toEqual(['/v2/lamp.usda', '/v3/lamp.usda']);
-    } finally {
-      feed.close();
-      await Promise.all([a.stop(), b.stop()]);
-    }
-  });
+    }));
 });
