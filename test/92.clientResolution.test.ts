@@ -78,6 +78,20 @@ describe.each(transports)('AsyncClient against the resolution server over %s', (
       expect(await rejection(client._ar.mappings.get({ asset_path: assetPath }))).toMatchObject({ status: 404 });
     });
 
+    test('conditional writes through the described header parameters, and the history route', async () => {
+      const created = await client._ar.mappings.put<Mapping & { etag: string }>({ asset_path: 'lamp', resolvedPath: '/l1', 'if-none-match': '*' });
+      expect(created.etag).toMatch(/^"\d+"$/);
+      expect(await rejection(client._ar.mappings.put({ asset_path: 'lamp', resolvedPath: '/again', 'if-none-match': '*' }))).toMatchObject({ status: 412 });
+      await client._ar.mappings.put({ asset_path: 'lamp', resolvedPath: '/l2', 'if-match': created.etag });
+      expect(await rejection(client._ar.mappings.delete({ asset_path: 'lamp', 'if-match': created.etag }))).toMatchObject({ status: 412 });
+      const { changes } = await client._ar.mappings.history.get<{ changes: { oldResolvedPath: string | null; newResolvedPath: string | null }[] }>({
+        asset_path: 'lamp',
+        limit: 1,
+      });
+      expect(changes).toEqual([expect.objectContaining({ oldResolvedPath: '/l1', newResolvedPath: '/l2' })]);
+      await client._ar.mappings.delete({ asset_path: 'lamp' });
+    });
+
     test("the server's refusals arrive with status and body", async () => {
       const reserved = await rejection(client._ar.mappings.put({ asset_path: '_ar/x', resolvedPath: '/a' }));
       expect(reserved).toMatchObject({ status: 400, body: { error: expect.stringContaining('reserved') } });

@@ -12,26 +12,31 @@ export interface PluginScopeOptions {
   token?: string;
 }
 
-let strictValidator: FastifySchemaCompiler<object> | undefined;
+let validator: FastifySchemaCompiler<object> | undefined;
 
-/** A number is not a path: JSON bodies are taken as sent (Fastify's default Ajv coerces types). */
-function noCoercion(): FastifySchemaCompiler<object> {
-  if (strictValidator === undefined) {
+/**
+ * A number is not a path: JSON bodies are taken as sent (Fastify's default Ajv coerces types).
+ * The query string, path and headers are text, coerced as Fastify does.
+ */
+function bodiesUncoerced(): FastifySchemaCompiler<object> {
+  if (validator === undefined) {
     // Required on first use: importing ar-http/server builds no Ajv.
     const ajvCompiler = require('@fastify/ajv-compiler') as typeof import('@fastify/ajv-compiler');
-    const compile = ajvCompiler()({}, { customOptions: { coerceTypes: false } });
-    strictValidator = (route) => compile(route);
+    const factory = ajvCompiler();
+    const strict = factory({}, { customOptions: { coerceTypes: false } });
+    const coercing = factory({}, { customOptions: {} });
+    validator = (route) => (route.httpPart === 'body' ? strict(route) : coercing(route));
   }
-  return strictValidator;
+  return validator;
 }
 
 /**
  * Sets up the encapsulated context a plugin's routes live in (under the `prefix` it was
- * registered with): ar-http's error replies, validation without coercion, and the bearer token,
+ * registered with): ar-http's error replies, bodies validated without coercion, and the bearer token,
  * all for these routes only.
  */
 export function setUpPluginScope(scope: FastifyInstance, options: PluginScopeOptions): void {
   scope.setErrorHandler(replyToError);
-  scope.setValidatorCompiler(noCoercion());
+  scope.setValidatorCompiler(bodiesUncoerced());
   if (options.token !== undefined) requireBearerToken(scope, checkToken(options.token));
 }

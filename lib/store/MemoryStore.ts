@@ -14,7 +14,9 @@ import {
 /**
  * Mappings in this process's memory: the read-only store of a JSON map file, or the writable one
  * of `createResolutionServer({ map })`, whose changes (and history) end with the process. A given
- * `Map` is used as it is: what the admin API writes, the caller's `Map` holds.
+ * `Map` is used as it is: what the admin API writes, the caller's `Map` holds. While a server
+ * serves the store, change it through the store, not the `Map`: the server keeps its answers
+ * until the store says they changed.
  */
 export class MemoryStore implements MappingStore {
   private readonly versions = new Map<string, { version: number; updatedAt: string }>();
