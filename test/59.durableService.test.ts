@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
+import { runCli } from './helpers/cli';
 import { startPostgres, type TestPostgres } from './helpers/postgres';
 import { startServe } from './helpers/serve';
 
@@ -140,6 +141,38 @@ describe('a SQLite store', () => {
       await server.stop();
     }
   });
+});
+
+test('ar-http store import and export: a map file into a store and back, history kept, a bad file writes nothing', async () => {
+  const mapFile = path.join(folder, 'import.json');
+  writeFileSync(mapFile, JSON.stringify({ chair: 'layers/chair.usda', 'a b': '/abs/a b.usda' }));
+  const store = `sqlite:${path.join(folder, 'import.db')}`;
+  expect(await runCli(['store', 'import', mapFile, '--store', store])).toMatchObject({
+    status: 0,
+    stdout: `imported 2 mappings into ${store} (2 added or changed)\n`,
+  });
+  // Again: nothing changes, nothing is added to the history.
+  expect((await runCli(['store', 'import', mapFile, '--store', store])).stdout).toContain('(0 added or changed)');
+  const exported = await runCli(['store', 'export', '--store', store]);
+  expect(exported.status).toBe(0);
+  expect(JSON.parse(exported.stdout)).toEqual({ 'a b': '/abs/a b.usda', chair: path.join(folder, 'layers', 'chair.usda') });
+
+  writeFileSync(mapFile, JSON.stringify({ chair: '/new.usda', bad: 'tab\there' }));
+  const refused = await runCli(['store', 'import', mapFile, '--store', store]);
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toMatch(/^ar-http: map file .*import\.json: the entry for "bad": /);
+  const out = path.join(folder, 'export.json');
+  expect((await runCli(['store', 'export', '--store', store, '--out', out])).status).toBe(0);
+  expect(JSON.parse(readFileSync(out, 'utf8')).chair).toBe(path.join(folder, 'layers', 'chair.usda'));
+
+  const server = await startServe(['--quiet', '--store', store]);
+  try {
+    const history = (await (await fetch(`${server.address}/_ar/mappings/chair/history`)).json()) as { changes: unknown[] };
+    expect(history.changes).toHaveLength(1);
+  } finally {
+    await server.stop();
+  }
+  expect(await runCli(['store', 'export'])).toMatchObject({ status: 2, stderr: expect.stringContaining('usage: ar-http store import') });
 });
 
 test('a map file is served read-only: 405 naming the fix', async () => {
