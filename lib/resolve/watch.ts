@@ -4,8 +4,9 @@ import { nativeBinding, type ResolverChange } from '../native/binding';
 
 /**
  * What {@link watch} returns: emits `'change'` with each {@link ResolverChange}, in order, and
- * `'resync'` when the feed came back after it broke (changes may have been missed: every kept
- * answer was dropped). Iterable with `for await`. `close()` stops it.
+ * `'resync'` when changes may have been missed: the feed came back after it broke (every kept
+ * answer was dropped), or this thread was too busy to take 10,000 batches of them. Iterable with
+ * `for await`. `close()` stops it.
  */
 export class ChangeWatch extends EventEmitter {
   private stop: (() => void) | undefined;

@@ -33,17 +33,27 @@ void CallJs(Napi::Env env, Napi::Function callback, void*, Batch* batch) {
 
 using Tsfn = Napi::TypedThreadSafeFunction<void, Batch, CallJs>;
 
+// Batches waiting for a busy JavaScript thread, per subscriber, at most: past
+// that, batches are dropped and the next one says changes were missed.
+constexpr size_t kMaxQueuedBatches = 10000;
+
+struct Subscriber {
+    Tsfn tsfn;
+    bool missed = false;
+};
+
 std::mutex gMutex;
-std::map<std::uint64_t, Tsfn> gSubscribers;
+std::map<std::uint64_t, Subscriber> gSubscribers;
 std::uint64_t gNextId = 0;
 // The backend whose engine forwards to the subscribers: each engine once.
 std::weak_ptr<const Backend> gFollowing;
 
 void Forward(const std::vector<FeedEvent>& changes, bool everything) {
     std::lock_guard<std::mutex> lock(gMutex);
-    for (auto& [id, tsfn] : gSubscribers) {
-        auto* batch = new Batch{changes, everything};
-        if (tsfn.NonBlockingCall(batch) != napi_ok) delete batch;
+    for (auto& [id, subscriber] : gSubscribers) {
+        auto* batch = new Batch{changes, everything || subscriber.missed};
+        subscriber.missed = subscriber.tsfn.NonBlockingCall(batch) != napi_ok;
+        if (subscriber.missed) delete batch;
     }
 }
 
@@ -57,12 +67,12 @@ void FollowLocked() {
 }  // namespace
 
 std::uint64_t Subscribe(Napi::Env env, Napi::Function callback) {
-    Tsfn tsfn = Tsfn::New(env, callback, "ar-http:watch", 0, 1);
+    Tsfn tsfn = Tsfn::New(env, callback, "ar-http:watch", kMaxQueuedBatches, 1);
     // A watch does not keep the process alive on its own.
     tsfn.Unref(env);
     std::lock_guard<std::mutex> lock(gMutex);
     const std::uint64_t id = ++gNextId;
-    gSubscribers.emplace(id, std::move(tsfn));
+    gSubscribers.emplace(id, Subscriber{std::move(tsfn)});
     FollowLocked();
     return id;
 }
@@ -71,7 +81,7 @@ void Unsubscribe(std::uint64_t id) {
     std::lock_guard<std::mutex> lock(gMutex);
     const auto found = gSubscribers.find(id);
     if (found == gSubscribers.end()) return;
-    found->second.Release();
+    found->second.tsfn.Release();
     gSubscribers.erase(found);
 }
 
