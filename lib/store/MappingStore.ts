@@ -69,6 +69,12 @@ export interface MappingStore {
 
 export const etagOf = (version: number): string => `"${version}"`;
 
+/** What a put answers, from the change it made. */
+export function written(change: Change): { mapping: Mapping; created: boolean } {
+  const mapping = { assetPath: change.assetPath, resolvedPath: change.newResolvedPath as string, etag: etagOf(change.id), updatedAt: change.at };
+  return { mapping, created: change.oldResolvedPath === null };
+}
+
 const holds = (tags: '*' | readonly string[], etag: string): boolean => tags === '*' || tags.includes(etag);
 
 /**

@@ -9,6 +9,7 @@ import {
   readOnlyError,
   type StoreListener,
   type WriteCondition,
+  written,
 } from './MappingStore';
 
 /**
@@ -73,8 +74,7 @@ export class MemoryStore implements MappingStore {
   }
 
   async put(assetPath: string, resolvedPath: string, condition?: WriteCondition): Promise<{ mapping: Mapping; created: boolean }> {
-    const change = this.write(assetPath, resolvedPath, condition) as Change;
-    return { mapping: this.mapping(assetPath) as Mapping, created: change.oldResolvedPath === null };
+    return written(this.write(assetPath, resolvedPath, condition) as Change);
   }
 
   async remove(assetPath: string, condition?: WriteCondition): Promise<boolean> {

@@ -4,13 +4,13 @@ import { ArHttpError, ErrorCodes } from '../errors';
 import {
   type Change,
   checkCondition,
-  etagOf,
   historyLimit,
   Listeners,
   type Mapping,
   type MappingStore,
   type StoreListener,
   type WriteCondition,
+  written,
 } from './MappingStore';
 import { changeOf, type ChangeRow, mappingOf, type MappingRow } from './rows';
 
@@ -253,8 +253,7 @@ export class PostgresStore implements MappingStore {
   }
 
   async put(assetPath: string, resolvedPath: string, condition?: WriteCondition): Promise<{ mapping: Mapping; created: boolean }> {
-    const change = (await this.write(assetPath, resolvedPath, condition)) as Change;
-    return { mapping: { assetPath, resolvedPath, etag: etagOf(change.id), updatedAt: change.at }, created: change.oldResolvedPath === null };
+    return written((await this.write(assetPath, resolvedPath, condition)) as Change);
   }
 
   async remove(assetPath: string, condition?: WriteCondition): Promise<boolean> {
