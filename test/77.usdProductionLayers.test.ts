@@ -6,6 +6,7 @@ import { crc32 } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 
 import { createResolutionServer } from '../lib';
+import { writeCrate } from './helpers/crate';
 import { run } from './helpers/run';
 import { describeWithUsd, usd } from './helpers/usd';
 
@@ -124,7 +125,7 @@ describeWithUsd('asking ahead in production layers: crate, .usdz, nested assets,
     }
     const text = `${file}.source.usda`;
     writeFileSync(text, `#usda 1.0\n${body}\n`);
-    const converted = await run(usd!.usdcat, [text, '-o', file], { PXR_PLUGINPATH_NAME: '' });
+    const converted = await writeCrate(usd!.usdcat, text, file);
     expect(converted.stderr).toBe('');
     expect(readFileSync(file).subarray(0, 8).toString('latin1')).toBe('PXR-USDC');
     return file;

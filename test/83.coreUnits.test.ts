@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { writeCrate } from './helpers/crate';
 import { buildWithCore } from './helpers/nativeBuild';
 
 const exec = promisify(execFile);
@@ -150,9 +151,8 @@ async function writeCrateFiles(folder: string): Promise<number> {
     for (const version of ['', '0.0.1', '0.4.0', '0.6.0']) {
       const crate = path.join(folder, `${name}${version && `-${version}`}.usdc`);
       // USD's own resolver, and the version asked for, if any.
-      const env: NodeJS.ProcessEnv = { ...process.env, USD_WRITE_NEW_USDC_FILES_AS_VERSION: version || undefined };
-      delete env.PXR_PLUGINPATH_NAME;
-      await exec(usdcat, [source, '-o', crate], { env });
+      const converted = await writeCrate(usdcat, source, crate, version ? { USD_WRITE_NEW_USDC_FILES_AS_VERSION: version } : {});
+      expect(converted).toMatchObject({ status: 0, stderr: '' });
       writeFileSync(crate.replace(/\.usdc$/, '.expected'), `${assets.join('\n')}\n`);
       count += 1;
     }
