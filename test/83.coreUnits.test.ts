@@ -151,8 +151,9 @@ async function writeCrateFiles(folder: string): Promise<number> {
     for (const version of ['', '0.0.1', '0.4.0', '0.6.0']) {
       const crate = path.join(folder, `${name}${version && `-${version}`}.usdc`);
       // USD's own resolver, and the version asked for, if any.
+      // (An overridden version is announced on stderr.)
       const converted = await writeCrate(usdcat, source, crate, version ? { USD_WRITE_NEW_USDC_FILES_AS_VERSION: version } : {});
-      expect(converted).toMatchObject({ status: 0, stderr: '' });
+      expect(converted.status).toBe(0);
       writeFileSync(crate.replace(/\.usdc$/, '.expected'), `${assets.join('\n')}\n`);
       count += 1;
     }
