@@ -142,31 +142,37 @@ function inOurWords(error: unknown): unknown {
     : new ArHttpError(ErrorCodes.RESOLVE_FAILED, message, { cause: error });
 }
 
-function speaking<T>(call: () => T): T {
-  try {
-    return call();
-  } catch (error) {
-    throw inOurWords(error);
-  }
+/** A synchronous call of the addon, its errors in ar-http's words. */
+function speaking<A extends unknown[], R>(method: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    try {
+      return method(...args);
+    } catch (error) {
+      throw inOurWords(error);
+    }
+  };
 }
 
-function speakingAsync<T>(call: () => Promise<T>): Promise<T> {
-  return speaking(call).catch((error: unknown) => {
-    throw inOurWords(error);
-  });
+/** The same for a call returning a promise: argument errors throw at once, failures reject. */
+function speakingAsync<A extends unknown[], R>(method: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  const call = speaking(method);
+  return (...args) =>
+    call(...args).catch((error: unknown) => {
+      throw inOurWords(error);
+    });
 }
 
 function withCodes(addon: NativeBinding): NativeBinding {
   return {
     backend: addon.backend,
-    resolve: (...args) => speaking(() => addon.resolve(...args)),
-    resolveAsync: (...args) => speakingAsync(() => addon.resolveAsync(...args)),
-    resolveManyAsync: (...args) => speakingAsync(() => addon.resolveManyAsync(...args)),
-    createIdentifier: (...args) => speaking(() => addon.createIdentifier(...args)),
-    clearCache: () => addon.clearCache(),
-    config: () => addon.config(),
-    reloadConfig: (environment) => speaking(() => addon.reloadConfig(environment)),
-    watchChanges: (listener) => addon.watchChanges(listener),
+    resolve: speaking(addon.resolve),
+    resolveAsync: speakingAsync(addon.resolveAsync),
+    resolveManyAsync: speakingAsync(addon.resolveManyAsync),
+    createIdentifier: speaking(addon.createIdentifier),
+    clearCache: addon.clearCache,
+    config: addon.config,
+    reloadConfig: speaking(addon.reloadConfig),
+    watchChanges: addon.watchChanges,
   };
 }
 
