@@ -69,19 +69,19 @@ export interface MappingStore {
 
 export const etagOf = (version: number): string => `"${version}"`;
 
-/** What a put answers, from the change it made. */
-export function written(change: Change): { mapping: Mapping; created: boolean } {
-  const mapping = { assetPath: change.assetPath, resolvedPath: change.newResolvedPath as string, etag: etagOf(change.id), updatedAt: change.at };
-  return { mapping, created: change.oldResolvedPath === null };
-}
-
 const holds = (tags: '*' | readonly string[], etag: string): boolean => tags === '*' || tags.includes(etag);
 
 /**
- * Throws PRECONDITION_FAILED unless `condition` holds for `current` (RFC 9110's rules for
- * `If-Match` and `If-None-Match`); every store calls it inside its write, with the mapping it found.
+ * Whether writing `resolvedPath` (`null`: removing) over `current`, the mapping a store found
+ * inside its write, makes a change: removing what is not there does not. Throws
+ * PRECONDITION_FAILED unless `condition` holds (RFC 9110's rules for `If-Match` and `If-None-Match`).
  */
-export function checkCondition(assetPath: string, current: Mapping | undefined, condition: WriteCondition = {}): void {
+export function makesChange(
+  assetPath: string,
+  current: Mapping | undefined,
+  resolvedPath: string | null,
+  condition: WriteCondition = {},
+): boolean {
   const { ifMatch, ifNoneMatch } = condition;
   if (ifMatch !== undefined && (current === undefined || !holds(ifMatch, current.etag))) {
     throw new ArHttpError(
@@ -94,6 +94,7 @@ export function checkCondition(assetPath: string, current: Mapping | undefined, 
   if (ifNoneMatch !== undefined && current !== undefined && holds(ifNoneMatch, current.etag)) {
     throw new ArHttpError(ErrorCodes.PRECONDITION_FAILED, `a mapping for ${JSON.stringify(assetPath)} exists, ETag ${current.etag} (If-None-Match)`);
   }
+  return current !== undefined || resolvedPath !== null;
 }
 
 export function readOnlyError(description: string): ArHttpError {

@@ -1,15 +1,13 @@
+import { ChangeKeepingStore } from './ChangeKeepingStore';
 import {
   type Change,
-  checkCondition,
   etagOf,
   historyLimit,
-  Listeners,
+  makesChange,
   type Mapping,
   type MappingStore,
   readOnlyError,
-  type StoreListener,
   type WriteCondition,
-  written,
 } from './MappingStore';
 
 /**
@@ -19,16 +17,17 @@ import {
  * serves the store, change it through the store, not the `Map`: the server keeps its answers
  * until the store says they changed.
  */
-export class MemoryStore implements MappingStore {
+export class MemoryStore extends ChangeKeepingStore implements MappingStore {
   private readonly versions = new Map<string, { version: number; updatedAt: string }>();
   private readonly changes: Change[] = [];
-  private readonly listeners = new Listeners();
 
   constructor(
     private readonly map: Map<string, string>,
     readonly description = 'memory',
     readonly readOnly = false,
-  ) {}
+  ) {
+    super();
+  }
 
   resolve(assetPath: string): string | undefined {
     return this.map.get(assetPath);
@@ -49,11 +48,10 @@ export class MemoryStore implements MappingStore {
     return [...this.map.keys()].map((assetPath) => this.mapping(assetPath) as Mapping);
   }
 
-  private write(assetPath: string, resolvedPath: string | null, condition: WriteCondition | undefined): Change | undefined {
+  protected write(assetPath: string, resolvedPath: string | null, condition: WriteCondition | undefined): Change | undefined {
     if (this.readOnly) throw readOnlyError(this.description);
     const current = this.mapping(assetPath);
-    checkCondition(assetPath, current, condition);
-    if (current === undefined && resolvedPath === null) return undefined;
+    if (!makesChange(assetPath, current, resolvedPath, condition)) return undefined;
     const change: Change = {
       id: this.changes.length + 1,
       assetPath,
@@ -73,13 +71,7 @@ export class MemoryStore implements MappingStore {
     return change;
   }
 
-  async put(assetPath: string, resolvedPath: string, condition?: WriteCondition): Promise<{ mapping: Mapping; created: boolean }> {
-    return written(this.write(assetPath, resolvedPath, condition) as Change);
-  }
 
-  async remove(assetPath: string, condition?: WriteCondition): Promise<boolean> {
-    return this.write(assetPath, null, condition) !== undefined;
-  }
 
   async history(assetPath: string, options: { limit?: number; before?: number } = {}): Promise<Change[]> {
     const before = options.before ?? Infinity;
@@ -97,9 +89,6 @@ export class MemoryStore implements MappingStore {
     return this.changes.length;
   }
 
-  subscribe(listener: StoreListener): () => void {
-    return this.listeners.add(listener);
-  }
 
   async close(): Promise<void> {}
 }

@@ -1,16 +1,14 @@
 import type { Client, Notification, Pool, PoolClient } from 'pg';
 
 import { ArHttpError, ErrorCodes } from '../errors';
+import { ChangeKeepingStore } from './ChangeKeepingStore';
 import {
   type Change,
-  checkCondition,
   historyLimit,
-  Listeners,
+  makesChange,
   type Mapping,
   type MappingStore,
-  type StoreListener,
   type WriteCondition,
-  written,
 } from './MappingStore';
 import { changeOf, type ChangeRow, mappingOf, type MappingRow } from './rows';
 
@@ -60,10 +58,9 @@ function unavailable(description: string, cause: unknown): ArHttpError {
  * A replica that lost its listening connection forgets everything it kept and reads what it
  * missed when it is back.
  */
-export class PostgresStore implements MappingStore {
+export class PostgresStore extends ChangeKeepingStore implements MappingStore {
   readonly readOnly = false;
   readonly description: string;
-  private readonly listeners = new Listeners();
   private lastSeen = 0;
   private reading: Promise<void> | undefined;
   private readAgain = false;
@@ -76,6 +73,7 @@ export class PostgresStore implements MappingStore {
     private readonly url: string,
     private readonly pool: Pool,
   ) {
+    super();
     this.description = describe(url);
     // An idle connection that breaks is replaced by the pool: nothing to crash for.
     pool.on('error', () => {});
@@ -205,7 +203,7 @@ export class PostgresStore implements MappingStore {
     return (await this.query<MappingRow>('SELECT * FROM ar_http_mappings ORDER BY asset_path')).map(mappingOf);
   }
 
-  private async write(assetPath: string, resolvedPath: string | null, condition: WriteCondition | undefined): Promise<Change | undefined> {
+  protected async write(assetPath: string, resolvedPath: string | null, condition: WriteCondition | undefined): Promise<Change | undefined> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -218,8 +216,7 @@ export class PostgresStore implements MappingStore {
       await client.query('SELECT pg_advisory_xact_lock($1)', [writeLock]);
       const found = (await client.query<MappingRow>('SELECT * FROM ar_http_mappings WHERE asset_path = $1', [assetPath])).rows;
       const current = found.length === 0 ? undefined : mappingOf(found[0]);
-      checkCondition(assetPath, current, condition);
-      if (current !== undefined || resolvedPath !== null) {
+      if (makesChange(assetPath, current, resolvedPath, condition)) {
         const added = await client.query<ChangeRow>(
           'INSERT INTO ar_http_changes (asset_path, old_resolved_path, new_resolved_path) VALUES ($1, $2, $3) RETURNING *',
           [assetPath, current?.resolvedPath ?? null, resolvedPath],
@@ -252,13 +249,7 @@ export class PostgresStore implements MappingStore {
     return change;
   }
 
-  async put(assetPath: string, resolvedPath: string, condition?: WriteCondition): Promise<{ mapping: Mapping; created: boolean }> {
-    return written((await this.write(assetPath, resolvedPath, condition)) as Change);
-  }
 
-  async remove(assetPath: string, condition?: WriteCondition): Promise<boolean> {
-    return (await this.write(assetPath, null, condition)) !== undefined;
-  }
 
   async history(assetPath: string, options: { limit?: number; before?: number } = {}): Promise<Change[]> {
     const rows = await this.query<ChangeRow>('SELECT * FROM ar_http_changes WHERE asset_path = $1 AND id < $2 ORDER BY id DESC LIMIT $3', [
@@ -278,9 +269,6 @@ export class PostgresStore implements MappingStore {
     return Number(rows[0].last);
   }
 
-  subscribe(listener: StoreListener): () => void {
-    return this.listeners.add(listener);
-  }
 
   async close(): Promise<void> {
     this.closed = true;

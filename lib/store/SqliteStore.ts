@@ -1,16 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
 import { ArHttpError, ErrorCodes } from '../errors';
+import { ChangeKeepingStore } from './ChangeKeepingStore';
 import {
   type Change,
-  checkCondition,
   historyLimit,
-  Listeners,
+  makesChange,
   type Mapping,
   type MappingStore,
-  type StoreListener,
   type WriteCondition,
-  written,
 } from './MappingStore';
 import { changeOf, type ChangeRow, mappingOf, type MappingRow as Row } from './rows';
 
@@ -43,14 +41,14 @@ function sqlite(): typeof BetterSqlite3 {
  * acknowledged, and survives `kill -9`. One server process per file: another process's writes
  * reach neither this one's change feed nor its listeners (use PostgreSQL for replicas).
  */
-export class SqliteStore implements MappingStore {
+export class SqliteStore extends ChangeKeepingStore implements MappingStore {
   readonly readOnly = false;
   readonly description: string;
   private readonly db: BetterSqlite3.Database;
-  private readonly listeners = new Listeners();
   private readonly statements;
 
   constructor(file: string) {
+    super();
     this.description = `sqlite:${file}`;
     try {
       this.db = new (sqlite())(file);
@@ -94,13 +92,12 @@ export class SqliteStore implements MappingStore {
   }
 
   /** One write in one immediate transaction: the condition is checked on what it writes over. */
-  private write(assetPath: string, resolvedPath: string | null, condition: WriteCondition | undefined): Change | undefined {
+  protected write(assetPath: string, resolvedPath: string | null, condition: WriteCondition | undefined): Change | undefined {
     const change = this.db
       .transaction((): Change | undefined => {
         const row = this.statements.get.get(assetPath);
         const current = row === undefined ? undefined : mappingOf(row);
-        checkCondition(assetPath, current, condition);
-        if (current === undefined && resolvedPath === null) return undefined;
+        if (!makesChange(assetPath, current, resolvedPath, condition)) return undefined;
         const added = changeOf(
           this.statements.addChange.get(assetPath, current?.resolvedPath ?? null, resolvedPath, new Date().toISOString()) as ChangeRow,
         );
@@ -113,13 +110,7 @@ export class SqliteStore implements MappingStore {
     return change;
   }
 
-  async put(assetPath: string, resolvedPath: string, condition?: WriteCondition): Promise<{ mapping: Mapping; created: boolean }> {
-    return written(this.write(assetPath, resolvedPath, condition) as Change);
-  }
 
-  async remove(assetPath: string, condition?: WriteCondition): Promise<boolean> {
-    return this.write(assetPath, null, condition) !== undefined;
-  }
 
   async history(assetPath: string, options: { limit?: number; before?: number } = {}): Promise<Change[]> {
     return this.statements.history.all(assetPath, options.before ?? Number.MAX_SAFE_INTEGER, historyLimit(options.limit)).map(changeOf);
@@ -133,9 +124,6 @@ export class SqliteStore implements MappingStore {
     return this.statements.last.get() as number;
   }
 
-  subscribe(listener: StoreListener): () => void {
-    return this.listeners.add(listener);
-  }
 
   async close(): Promise<void> {
     this.db.close();
