@@ -21,7 +21,26 @@ export const Protocol = {
   keepAliveEventSeconds: protocol.keepAliveEventSeconds,
   /** One change event, in bytes, at most. */
   maxEventBytes: protocol.maxEventBytes,
+  /** The query parameter naming a snapshot on `GET` and the batch `POST`. */
+  snapshotParameter: protocol.snapshotParameter,
+  /** A snapshot id, in characters of `[A-Za-z0-9._-]`, at most. */
+  maxSnapshotIdBytes: protocol.maxSnapshotIdBytes,
+  /** `POST` makes a snapshot, `GET` lists them (admin routes). */
+  snapshotsPath: protocol.snapshotsPath,
+  /** Says why a 404 is not a plain "not found". */
+  problemHeader: protocol.problemHeader,
+  /** The {@link Protocol.problemHeader} value of a 404 for a snapshot the server does not have. */
+  unknownSnapshotProblem: protocol.unknownSnapshotProblem,
+  /** Sent as `1` with a batch to get each answer's change number; echoed by a server that gives them. */
+  versionsHeader: protocol.versionsHeader,
 } as const;
+
+const snapshotIdRegExp = new RegExp(`^[A-Za-z0-9._-]{1,${protocol.maxSnapshotIdBytes}}$`);
+
+/** Whether `id` is a snapshot id as the protocol states it. */
+export function isSnapshotId(id: string): boolean {
+  return snapshotIdRegExp.test(id);
+}
 
 // No control character (C0 or DEL) anywhere, no space at either end.
 const resolvedPathRegExp = /^(?:[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?)$/;
