@@ -141,6 +141,38 @@ describe('a SQLite store', () => {
       await server.stop();
     }
   });
+
+  test('another process writing the same file is seen at once: answers, change feed, snapshots', async () => {
+    const file = path.join(folder, 'shared.db');
+    const store = ['--quiet', '--store', `sqlite:${file}`];
+    const server = await startServe(store);
+    const feed = openFeed(server.address);
+    try {
+      await new Promise((done) => setTimeout(done, 200));
+      // Asked first: a 404 the server keeps.
+      expect((await resolveText(server.address, 'assets/a1'))[0]).toBe(404);
+      const mapFile = path.join(folder, 'shared.json');
+      writeFileSync(mapFile, JSON.stringify({ 'assets/a1': '/v1/a1.usda' }));
+      expect((await runCli(['store', 'import', mapFile, '--store', `sqlite:${file}`])).status).toBe(0);
+      // At once: no waiting for a timer.
+      expect(await resolveText(server.address, 'assets/a1')).toEqual([200, '/v1/a1.usda']);
+      expect(await feed.waitFor(1)).toEqual([{ id: 1, lines: ['assets/a1', '/v1/a1.usda'] }]);
+      // A snapshot taken through another server on the file, then a change through it.
+      const other = await startServe(store);
+      try {
+        const taken = (await (await fetch(`${other.address}/_ar/snapshots`, { method: 'POST' })).json()) as { id: string };
+        expect((await put(other.address, 'assets/a1', '/v2/a1.usda')).status).toBe(200);
+        expect(await resolveText(server.address, 'assets/a1')).toEqual([200, '/v2/a1.usda']);
+        expect(await resolveText(server.address, `assets/a1?snapshot=${taken.id}`)).toEqual([200, '/v1/a1.usda']);
+        expect((await feed.waitFor(2))[1]).toEqual({ id: 2, lines: ['assets/a1', '/v2/a1.usda'] });
+      } finally {
+        await other.stop();
+      }
+    } finally {
+      feed.close();
+      await server.stop();
+    }
+  });
 });
 
 test('ar-http store import and export: a map file into a store and back, history kept, a bad file writes nothing', async () => {
