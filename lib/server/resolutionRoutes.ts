@@ -64,7 +64,7 @@ async function asOfChange(answering: Answering, id: string | undefined, reply: F
   const unknown = (message: string): FastifyReply =>
     sendError(reply.header(Protocol.problemHeader, Protocol.unknownSnapshotProblem).header('cache-control', 'no-store'), 404, message);
   if (answering.snapshot === undefined) {
-    return unknown(`no snapshot ${JSON.stringify(id)}: this server resolves through a function and keeps no history, so it has no snapshots`);
+    return unknown(`no snapshot ${JSON.stringify(id)}: this server keeps no history (it answers from a resolve function or a map changed in place), so it has no snapshots`);
   }
   const snapshot = await answering.snapshot(id);
   if (snapshot === undefined) return unknown(`no snapshot ${JSON.stringify(id)} on this server (unknown snapshot)`);

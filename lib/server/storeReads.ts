@@ -40,6 +40,23 @@ class KeptAnswers {
   }
 }
 
+/** `read`, the store's answer, kept under `key`: at once, or when it comes if it is still `fresh()`. */
+function kept(
+  answers: KeptAnswers,
+  key: string,
+  read: Answer | undefined | Promise<Answer | undefined>,
+  fresh: () => boolean,
+): Answer | undefined | Promise<Answer | undefined> {
+  if (!(read instanceof Promise)) {
+    answers.set(key, read);
+    return read;
+  }
+  return read.then((value) => {
+    if (fresh() && !answers.has(key)) answers.set(key, value);
+    return value;
+  });
+}
+
 /** The resolve routes' reads of a store: answers with the change that set them, latest or as of a change. */
 export interface StoreReads {
   answer(assetPath: string, asOf?: number): Answer | undefined | Promise<Answer | undefined>;
@@ -79,30 +96,14 @@ export function keptReads(store: MappingStore): StoreReads {
     const hit = latest.get(assetPath);
     if (hit !== undefined) return hit ?? undefined;
     const started = generation;
-    const answer = store.resolveVersioned(assetPath);
-    if (!(answer instanceof Promise)) {
-      latest.set(assetPath, answer);
-      return answer;
-    }
-    return answer.then((value) => {
-      if (generation === started && !latest.has(assetPath)) latest.set(assetPath, value);
-      return value;
-    });
+    return kept(latest, assetPath, store.resolveVersioned(assetPath), () => generation === started);
   };
 
   const answerAsOf = (assetPath: string, change: number): Answer | undefined | Promise<Answer | undefined> => {
     const key = `${change}\n${assetPath}`;
     const hit = asOf.get(key);
     if (hit !== undefined) return hit ?? undefined;
-    const answer = store.resolveAsOf(assetPath, change);
-    if (!(answer instanceof Promise)) {
-      asOf.set(key, answer);
-      return answer;
-    }
-    return answer.then((value) => {
-      asOf.set(key, value);
-      return value;
-    });
+    return kept(asOf, key, store.resolveAsOf(assetPath, change), () => true);
   };
 
   const snapshot = (id: string): Snapshot | undefined | Promise<Snapshot | undefined> =>
