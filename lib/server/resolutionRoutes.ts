@@ -4,7 +4,7 @@ import fastifyPlugin from 'fastify-plugin';
 import { ArHttpError, ErrorCodes } from '../errors';
 import { isSnapshotId, Protocol, resolvedPathProblem } from '../protocol';
 import type { AssetMap } from './assetMap';
-import { errorBodySchema, sendError } from './errorReplies';
+import { errorBodySchema, sendError, sendMalformedSnapshotId, sendUnknownSnapshot } from './errorReplies';
 import { assetPathLimit, Limits } from './limits';
 import { etagOf, type MappingStore, type Snapshot } from '../store/MappingStore';
 import { type PluginScopeOptions, setUpPluginScope } from './pluginScope';
@@ -58,16 +58,12 @@ function matches(header: string | string[] | undefined, etag: string): boolean {
  */
 async function asOfChange(answering: Answering, id: string | undefined, reply: FastifyReply): Promise<number | undefined | FastifyReply> {
   if (id === undefined) return undefined;
-  if (!isSnapshotId(id)) {
-    return sendError(reply, 400, `a snapshot id is 1 to ${Protocol.maxSnapshotIdBytes} characters of A-Z a-z 0-9 . _ -`);
-  }
-  const unknown = (message: string): FastifyReply =>
-    sendError(reply.header(Protocol.problemHeader, Protocol.unknownSnapshotProblem).header('cache-control', 'no-store'), 404, message);
+  if (!isSnapshotId(id)) return sendMalformedSnapshotId(reply);
   if (answering.snapshot === undefined) {
-    return unknown(`no snapshot ${JSON.stringify(id)}: this server keeps no history (it answers from a resolve function or a map changed in place), so it has no snapshots`);
+    return sendUnknownSnapshot(reply, `no snapshot ${JSON.stringify(id)}: this server keeps no history (it answers from a resolve function or a map changed in place), so it has no snapshots`);
   }
   const snapshot = await answering.snapshot(id);
-  if (snapshot === undefined) return unknown(`no snapshot ${JSON.stringify(id)} on this server (unknown snapshot)`);
+  if (snapshot === undefined) return sendUnknownSnapshot(reply, `no snapshot ${JSON.stringify(id)} on this server (unknown snapshot)`);
   return snapshot.change;
 }
 

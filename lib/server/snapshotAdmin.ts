@@ -3,7 +3,7 @@ import fastifyPlugin from 'fastify-plugin';
 
 import { isSnapshotId, Protocol } from '../protocol';
 import type { MappingStore } from '../store/MappingStore';
-import { errorBodySchema, sendError } from './errorReplies';
+import { errorBodySchema, sendError, sendMalformedSnapshotId, sendUnknownSnapshot } from './errorReplies';
 import { type PluginScopeOptions, setUpPluginScope } from './pluginScope';
 
 const maxLabelLength = 256;
@@ -79,12 +79,8 @@ function registerSnapshotRoutes(app: FastifyInstance, store: MappingStore): void
     },
     async (request, reply) => {
       const { id } = request.params;
-      if (!isSnapshotId(id)) return sendError(reply, 400, `a snapshot id is 1 to ${Protocol.maxSnapshotIdBytes} characters of A-Z a-z 0-9 . _ -`);
-      const found = await store.getSnapshot(id);
-      if (found === undefined) {
-        return sendError(reply.header(Protocol.problemHeader, Protocol.unknownSnapshotProblem), 404, `no snapshot ${JSON.stringify(id)} on this server`);
-      }
-      return found;
+      if (!isSnapshotId(id)) return sendMalformedSnapshotId(reply);
+      return (await store.getSnapshot(id)) ?? sendUnknownSnapshot(reply, `no snapshot ${JSON.stringify(id)} on this server`);
     },
   );
 }
