@@ -145,6 +145,7 @@ describe('caching headers', () => {
       const again = await fetch(`${address}/chair`, { headers: { 'if-none-match': '"1"' } });
       expect([again.status, await again.text(), again.headers.get('etag')]).toEqual([304, '', '"1"']);
       expect((await fetch(`${address}/chair`, { headers: { 'if-none-match': '"0"' } })).status).toBe(200);
+      expect((await fetch(`${address}/chair`, { headers: { 'if-none-match': '"7", W/"1"' } })).status).toBe(304);
       const old = await fetch(`${address}/chair?snapshot=${taken.id}`);
       expect([old.status, old.headers.get('etag'), old.headers.get('cache-control'), await old.text()]).toEqual([200, '"0"', immutable, '/v0/chair.usda']);
       const absent = await fetch(`${address}/nothing?snapshot=${taken.id}`);

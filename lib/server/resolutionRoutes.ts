@@ -45,11 +45,14 @@ const snapshotQuery = {
 
 type SnapshotQuery = { Querystring: { [Protocol.snapshotParameter]?: string } };
 
-/** If-None-Match holds `etag` (or `*`): the client has this answer. */
+/**
+ * If-None-Match holds `etag` (or `*`): the client has this answer. Compared weakly, as RFC 9110
+ * says: a cache that compressed the answer sends it back as `W/"n"`.
+ */
 function matches(header: string | string[] | undefined, etag: string): boolean {
   const value = Array.isArray(header) ? header.join(',') : header;
   if (value === undefined) return false;
-  return value.split(',').some((tag) => tag.trim() === '*' || tag.trim() === etag);
+  return value.split(',').some((tag) => tag.trim() === '*' || tag.trim().replace(/^W\//, '') === etag);
 }
 
 /**
