@@ -194,9 +194,15 @@ describe('caching headers', () => {
       const made = await fetch(`${address}${Protocol.snapshotsPath}`, { method: 'POST' });
       expect(made.status).toBe(501);
       expect(((await made.json()) as { error: string }).error).toContain('keeps no history');
-      // Live answers carry no version.
+      // Live answers carry no version, and a batch asking for versions gets plain lines.
       const live = await fetch(`${address}/chair`);
       expect([live.status, live.headers.get('etag'), live.headers.get('cache-control')]).toEqual([200, null, null]);
+      const batched = await fetch(`${address}${Protocol.batchPath}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', [Protocol.versionsHeader]: '1' },
+        body: 'chair\n',
+      });
+      expect([batched.headers.get(Protocol.versionsHeader), await batched.text()]).toEqual([null, '/live/chair\n']);
     }));
 
   test('a JSON map is one change: its snapshot is named by its content and survives a restart', async () => {
