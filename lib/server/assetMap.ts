@@ -22,28 +22,12 @@ export function sampleMap(): AssetMap {
  * are taken relative to the map file's folder, so a map travels with its layers.
  */
 export function loadMapFile(file: string): AssetMap {
-  return parseMapFile(file, readMapFile(file));
-}
-
-const failOn = (file: string) => (why: string, cause?: unknown): never => {
-  throw new ArHttpError(ErrorCodes.BAD_MAP, `map file ${file}: ${why}`, { cause });
-};
-
-/** A map file's bytes. */
-export function readMapFile(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (cause) {
-    return failOn(file)((cause as Error).message, cause);
-  }
-}
-
-/** The map in a map file's bytes (see {@link loadMapFile}). */
-export function parseMapFile(file: string, bytes: Buffer): AssetMap {
-  const fail = failOn(file);
+  const fail = (why: string, cause?: unknown): never => {
+    throw new ArHttpError(ErrorCodes.BAD_MAP, `map file ${file}: ${why}`, { cause });
+  };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString('utf8'));
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (cause) {
     return fail((cause as Error).message, cause);
   }

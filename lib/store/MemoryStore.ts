@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { ChangeKeepingStore } from './ChangeKeepingStore';
 import {
   type Answer,
@@ -15,12 +17,24 @@ import {
 import { snapshotNumber } from './rows';
 
 /**
+ * The one snapshot of mappings that never change: `map-` and 20 hex digits of the SHA-256 of its
+ * mappings (sorted), so that the same id names the same answers after a restart, and a map file
+ * whose answers changed never answers for an old id. `created` is when this process made it.
+ */
+function contentSnapshot(map: ReadonlyMap<string, string>): Snapshot {
+  const hash = createHash('sha256');
+  for (const entry of [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`${JSON.stringify(entry)}\n`);
+  return { id: `map-${hash.digest('hex').slice(0, 20)}`, change: 0, label: null, created: new Date().toISOString() };
+}
+
+/**
  * Mappings in this process's memory: the read-only store of a JSON map file, or the writable one
  * of `createResolutionServer({ map })`, whose changes (and history) end with the process. A given
  * `Map` is used as it is: what the admin API writes, the caller's `Map` holds. While a server
  * serves the store, change it through the store, not the `Map`: the server keeps its answers
  * until the store says they changed. Its snapshots, as its history, end with the process; a
- * read-only store is one change and has one snapshot, `fixedSnapshot`, whatever is asked.
+ * read-only store (a map file, the sample map) is one change and has one snapshot, named by its
+ * content (see {@link contentSnapshot}).
  */
 export class MemoryStore extends ChangeKeepingStore implements MappingStore {
   private readonly versions = new Map<string, { version: number; updatedAt: string }>();
@@ -29,14 +43,16 @@ export class MemoryStore extends ChangeKeepingStore implements MappingStore {
   private readonly changesOf = new Map<string, Change[]>();
   private readonly snapshots: Snapshot[] = [];
 
+  private readonly fixedSnapshot: Snapshot | undefined;
+
   constructor(
     private readonly map: Map<string, string>,
     readonly description = 'memory',
     readonly readOnly = false,
-    private readonly fixedSnapshot?: Snapshot,
   ) {
     super();
-    if (fixedSnapshot !== undefined) this.snapshots.push(fixedSnapshot);
+    this.fixedSnapshot = readOnly ? contentSnapshot(map) : undefined;
+    if (this.fixedSnapshot !== undefined) this.snapshots.push(this.fixedSnapshot);
   }
 
   resolve(assetPath: string): string | undefined {

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 import { ArHttpError, ErrorCodes } from '../errors';
-import { parseMapFile, readMapFile } from '../server/assetMap';
+import { loadMapFile } from '../server/assetMap';
 import type { MappingStore } from './MappingStore';
 import { MemoryStore } from './MemoryStore';
 
@@ -28,16 +27,7 @@ export async function openStore(spec: string): Promise<MappingStore> {
   );
 }
 
-/**
- * A JSON map file as a read-only store: one change, so one snapshot, whose id is made of the
- * file's content (`map-` and 20 hex digits of its SHA-256). Creating a snapshot answers it, and
- * the same id works after a restart as long as the file holds the same bytes; it names no other
- * content, so a changed file never answers for an old id. A label is not kept (nowhere to keep it);
- * `created` is when this process loaded the file.
- */
+/** A JSON map file as a read-only store. */
 export function jsonMapStore(file: string): MappingStore {
-  const bytes = readMapFile(file);
-  const map = new Map(parseMapFile(file, bytes));
-  const id = `map-${createHash('sha256').update(bytes).digest('hex').slice(0, 20)}`;
-  return new MemoryStore(map, `json:${file}`, true, { id, change: 0, label: null, created: new Date().toISOString() });
+  return new MemoryStore(new Map(loadMapFile(file)), `json:${file}`, true);
 }
