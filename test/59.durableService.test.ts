@@ -165,6 +165,9 @@ describe('a SQLite store', () => {
         expect(await resolveText(server.address, 'assets/a1')).toEqual([200, '/v2/a1.usda']);
         expect(await resolveText(server.address, `assets/a1?snapshot=${taken.id}`)).toEqual([200, '/v1/a1.usda']);
         expect((await feed.waitFor(2))[1]).toEqual({ id: 2, lines: ['assets/a1', '/v2/a1.usda'] });
+        // With nobody asking the first server: its feed hears the write anyway (its check every 250 ms).
+        expect((await fetch(`${other.address}/_ar/mappings/assets%2Fa1`, { method: 'DELETE' })).status).toBe(204);
+        expect((await feed.waitFor(3))[2]).toEqual({ id: 3, lines: ['assets/a1', ''] });
       } finally {
         await other.stop();
       }
