@@ -279,13 +279,23 @@ describe('the snapshot admin routes', () => {
     }));
 });
 
-test('a store opened twice: snapshots taken through one are answered through the other', async () => {
+test('a SQLite file opened twice: each store hears the other\'s writes on its next check, and answers its snapshots', async () => {
   const file = `sqlite:${path.join(folder, 'twice.db')}`;
   const [one, two] = [await openStore(file), await openStore(file)];
   try {
+    const heard: number[] = [];
+    two.subscribe({ change: (change) => heard.push(change.id) });
+    expect(two.catchUp?.()).toBeUndefined();
     await one.put('chair', '/v1');
+    // At once, before any timer: the next kept answer waits for this.
+    const catchingUp = two.catchUp?.();
+    expect(catchingUp).toBeInstanceOf(Promise);
+    await catchingUp;
+    expect(heard).toEqual([1]);
+    expect(two.catchUp?.()).toBeUndefined();
     const taken = await one.createSnapshot();
     await two.put('chair', '/v2');
+    expect(heard).toEqual([1, 2]);
     expect(await two.getSnapshot(taken.id)).toEqual(taken);
     expect(await two.resolveAsOf('chair', taken.change)).toEqual({ resolvedPath: '/v1', version: 1 });
   } finally {
