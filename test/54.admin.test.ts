@@ -98,6 +98,23 @@ describe('the admin API: /_ar/mappings', () => {
     }
   });
 
+  test('an asset path of several segments sent unencoded: 404 naming the encoded form, nothing changed', async () => {
+    const before = await list();
+    for (const [method, target, encoded] of [
+      ['PUT', 'assets/a1', 'PUT /_ar/mappings/assets%2Fa1'],
+      ['GET', 'shots/010', 'GET /_ar/mappings/shots%2F010'],
+      ['DELETE', 'shots/010', 'DELETE /_ar/mappings/shots%2F010'],
+      ['GET', 'shots/010/history', 'GET /_ar/mappings/shots%2F010/history'],
+    ]) {
+      const response = await call(method, `${address}/_ar/mappings/${target}`, method === 'PUT' ? { resolvedPath: '/x' } : undefined);
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: string }).error).toBe(`an asset path goes as one percent-encoded segment, its slashes as %2F: ${encoded}`);
+    }
+    expect(await list()).toEqual(before);
+    // The token still guards it.
+    expect((await fetch(`${address}/_ar/mappings/assets/a1`, { method: 'PUT' })).status).toBe(401);
+  });
+
   test.each([
     ['no body', 'ok/1', undefined],
     ['no resolvedPath', 'ok/2', { path: '/x' }],
@@ -174,8 +191,11 @@ describe('the admin API: /_ar/mappings', () => {
 
     const resolveOperation = paths['/{assetPath}'].get;
     expect(resolveOperation.operationId).toBe('resolve');
-    expect(resolveOperation.parameters).toEqual([expect.objectContaining({ name: 'assetPath', in: 'path', required: true })]);
-    expect(Object.keys(resolveOperation.responses).sort()).toEqual(['200', '401', '404', '414']);
+    expect(resolveOperation.parameters).toEqual([
+      expect.objectContaining({ name: 'snapshot', in: 'query', required: false }),
+      expect.objectContaining({ name: 'assetPath', in: 'path', required: true }),
+    ]);
+    expect(Object.keys(resolveOperation.responses).sort()).toEqual(['200', '304', '400', '401', '404', '414']);
   });
 });
 

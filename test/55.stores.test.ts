@@ -127,6 +127,34 @@ describe.each(kinds)('the %s store', (kind, make) => {
     expect(heard.map((change) => change.id)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
     expect(heard[30]).toMatchObject({ assetPath: 'asset0', newResolvedPath: null });
   });
+
+  it('snapshots name a change, and answers as of one never move', async () => {
+    await store.put('chair', '/v1/chair.usda');
+    await store.put('table', '/v1/table.usda');
+    const before = await store.createSnapshot();
+    const taken = await store.createSnapshot('shot010 submit');
+    expect(before).toEqual({ id: expect.stringMatching(/^[0-9]+$/), change: 2, label: null, created: expect.any(String) });
+    expect(taken).toEqual({ id: expect.stringMatching(/^[0-9]+$/), change: 2, label: 'shot010 submit', created: expect.any(String) });
+    expect(taken.id).not.toBe(before.id);
+    await store.put('chair', '/v2/chair.usda');
+    await store.remove('table');
+    await store.put('lamp', '/v1/lamp.usda');
+    await store.put('chair', '/v3/chair.usda');
+    expect(await store.resolveAsOf('chair', taken.change)).toEqual({ resolvedPath: '/v1/chair.usda', version: 1 });
+    expect(await store.resolveAsOf('table', taken.change)).toEqual({ resolvedPath: '/v1/table.usda', version: 2 });
+    expect(await store.resolveAsOf('lamp', taken.change)).toBeUndefined();
+    expect(await store.resolveAsOf('never', taken.change)).toBeUndefined();
+    // Right after each change, as the latest resolution answered then.
+    expect(await store.resolveAsOf('chair', 0)).toBeUndefined();
+    expect(await store.resolveAsOf('chair', 3)).toEqual({ resolvedPath: '/v2/chair.usda', version: 3 });
+    expect(await store.resolveAsOf('table', 4)).toBeUndefined();
+    expect(await store.resolveAsOf('chair', 6)).toEqual({ resolvedPath: '/v3/chair.usda', version: 6 });
+    expect(await store.resolveVersioned('chair')).toEqual({ resolvedPath: '/v3/chair.usda', version: 6 });
+    expect(await store.resolveVersioned('table')).toBeUndefined();
+    expect(await store.listSnapshots()).toEqual([before, taken]);
+    expect(await store.getSnapshot(taken.id)).toEqual(taken);
+    for (const unknown of ['999', '0', 'abc', '01']) expect(await store.getSnapshot(unknown)).toBeUndefined();
+  });
 });
 
 describe('opening stores', () => {
@@ -151,5 +179,23 @@ describe('opening stores', () => {
     expect(store.resolve('chair')).toBe(path.join(folder, 'layers', 'chair.usda'));
     await expect(store.put('x', '/x')).rejects.toMatchObject({ code: ErrorCodes.STORE_READ_ONLY, message: expect.stringContaining('--store sqlite:FILE') });
     await expect(store.remove('chair')).rejects.toMatchObject({ code: ErrorCodes.STORE_READ_ONLY });
+  });
+
+  test("a JSON map file is one change: its one snapshot is named by its content, the same after a restart", async () => {
+    const file = path.join(folder, 'snapshot.json');
+    writeFileSync(file, JSON.stringify({ chair: '/chair.usda' }));
+    const store = await openStore(`json:${file}`);
+    const snapshot = await store.createSnapshot('ignored');
+    expect(snapshot).toEqual({ id: expect.stringMatching(/^map-[0-9a-f]{20}$/), change: 0, label: null, created: expect.any(String) });
+    expect(await store.createSnapshot()).toEqual(snapshot);
+    expect(await store.listSnapshots()).toEqual([snapshot]);
+    expect(await store.resolveAsOf('chair', snapshot.change)).toEqual({ resolvedPath: '/chair.usda', version: 0 });
+    expect(await store.resolveVersioned('chair')).toEqual({ resolvedPath: '/chair.usda', version: 0 });
+    const again = await openStore(`json:${file}`);
+    expect((await again.getSnapshot(snapshot.id))?.id).toBe(snapshot.id);
+    writeFileSync(file, JSON.stringify({ chair: '/other.usda' }));
+    const changed = await openStore(`json:${file}`);
+    expect(await changed.getSnapshot(snapshot.id)).toBeUndefined();
+    expect((await changed.createSnapshot()).id).not.toBe(snapshot.id);
   });
 });

@@ -103,7 +103,7 @@ describe.each(transports)('AsyncClient against the resolution server over %s', (
 
     test('what the description lacks rejects before any request, naming what exists', async () => {
       const unknown = await rejection(client._ar.mapping.get());
-      expect(unknown.message).toBe('ar-http: client._ar.mapping.get(): client._ar has no attribute "mapping"; it has: events, health, mappings, resolve');
+      expect(unknown.message).toBe('ar-http: client._ar.mapping.get(): client._ar has no attribute "mapping"; it has: events, health, mappings, resolve, snapshots');
       const verb = await rejection(client._ar.mappings.post({ asset_path: 'x' }));
       expect(verb.message).toBe(
         'ar-http: client._ar.mappings.post(): POST is not defined for /_ar/mappings or /_ar/mappings/{asset_path}; defined: get(), put(), delete()',

@@ -27,6 +27,9 @@ Commands:
           mappings history <assetPath>             its changes, newest first
         The server is --server, else AR_HTTP_SERVER_URL, else
         http://localhost:8000; AR_HTTP_SERVER_TOKEN is sent as a bearer token.
+  snapshot create [--label TEXT] | list | show <id> [--server URL] [--json]
+        The server's snapshots (as mappings does): create names the current
+        change and prints its id; resolve as of it with AR_HTTP_SNAPSHOT=<id>.
   store import <map.json> --store SPEC
   store export --store SPEC [--out FILE]
         Copy a JSON map file's mappings into a store, or a store's out as one.

@@ -11,6 +11,7 @@ import { limitOptions, type ServerTimeouts } from './limits';
 import { mappingAdmin } from './mappingAdmin';
 import { type ResolveFunction, resolutionRoutes } from './resolutionRoutes';
 import { ReservedRoutes } from './routes';
+import { refuseSnapshots, snapshotAdmin } from './snapshotAdmin';
 
 export type { ResolveFunction } from './resolutionRoutes';
 
@@ -91,6 +92,7 @@ export async function createResolutionServer(
 
   if (resolve !== undefined) {
     await app.register(resolutionRoutes, { resolve, map: options.map, store: options.store, token });
+    refuseSnapshots(app);
     return app;
   }
   if (options.map !== undefined && options.store !== undefined) {
@@ -99,6 +101,7 @@ export async function createResolutionServer(
   const given = options.map ?? sampleMap();
   const store = options.store ?? new MemoryStore(new Map(given instanceof Map ? given : Object.entries(given)));
   await app.register(mappingAdmin, { store, token });
+  await app.register(snapshotAdmin, { store, token });
   await app.register(resolutionRoutes, { store, token });
   await app.register(changeFeed, { store, token });
   return app;

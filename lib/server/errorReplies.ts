@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { ErrorCodes } from '../errors';
+import { Protocol } from '../protocol';
 
 /** The JSON body of error replies: short, and never quoting the request (paths, headers, body). */
 export const errorBodySchema = {
@@ -13,6 +14,16 @@ export const errorBodySchema = {
 
 export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
+}
+
+/** `400` for a snapshot id the protocol refuses. */
+export function sendMalformedSnapshotId(reply: FastifyReply): FastifyReply {
+  return sendError(reply, 400, `a snapshot id is 1 to ${Protocol.maxSnapshotIdBytes} characters of A-Z a-z 0-9 . _ -`);
+}
+
+/** The protocol's `404` for a snapshot the server does not have, which may exist later: never cached. */
+export function sendUnknownSnapshot(reply: FastifyReply, message: string): FastifyReply {
+  return sendError(reply.header(Protocol.problemHeader, Protocol.unknownSnapshotProblem).header('cache-control', 'no-store'), 404, message);
 }
 
 // Fastify's errors that clients can cause, in words of our own: some of Fastify's quote the URL.

@@ -13,6 +13,7 @@ export { mappingAdmin, type MappingAdminOptions } from './mappingAdmin';
 export type { PluginScopeOptions } from './pluginScope';
 export { resolutionRoutes, type ResolutionRoutesOptions } from './resolutionRoutes';
 export { ReservedRoutes } from './routes';
-export type { Change, Mapping, MappingStore, StoreListener, WriteCondition } from '../store/MappingStore';
+export { snapshotAdmin, type SnapshotAdminOptions } from './snapshotAdmin';
+export type { Answer, Change, Mapping, MappingStore, Snapshot, StoreListener, WriteCondition } from '../store/MappingStore';
 export { MemoryStore } from '../store/MemoryStore';
 export { jsonMapStore, openStore } from '../store/openStore';

@@ -214,6 +214,24 @@ function registerMappingRoutes(app: FastifyInstance, store: MappingStore): void 
   );
 }
 
+/**
+ * Every other path under the mappings: an asset path of several segments sent unencoded
+ * (`PUT /_ar/mappings/assets/a1`), answered with the form that works (`assets%2Fa1`).
+ */
+function registerUnencodedPaths(app: FastifyInstance): void {
+  app.all<{ Params: { '*': string } }>(
+    `${ReservedRoutes.mappings}/*`,
+    { onRequest: assetPathLimit('*'), schema: { hide: true } },
+    async (request, reply) => {
+      const rest = request.params['*'];
+      const history = request.method === 'GET' && rest.endsWith('/history');
+      const assetPath = history ? rest.slice(0, -'/history'.length) : rest;
+      const encoded = `${ReservedRoutes.mappings}/${encodeURIComponent(assetPath)}${history ? '/history' : ''}`;
+      return sendError(reply, 404, `an asset path goes as one percent-encoded segment, its slashes as %2F: ${request.method} ${encoded}`);
+    },
+  );
+}
+
 export type MappingAdminOptions = PluginScopeOptions &
   (
     | {
@@ -240,6 +258,7 @@ export const mappingAdmin = fastifyPlugin<MappingAdminOptions>(
     const store = storeOf(options);
     setUpPluginScope(scope, options);
     registerMappingRoutes(scope, store);
+    registerUnencodedPaths(scope);
   },
   { name: 'ar-http-mapping-admin', fastify: '5.x', encapsulate: true },
 );

@@ -1,12 +1,12 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 
 import { ArHttpError, ErrorCodes } from '../errors';
-import { Protocol, resolvedPathProblem } from '../protocol';
+import { isSnapshotId, Protocol, resolvedPathProblem } from '../protocol';
 import type { AssetMap } from './assetMap';
-import { errorBodySchema, sendError } from './errorReplies';
+import { errorBodySchema, sendError, sendMalformedSnapshotId, sendUnknownSnapshot } from './errorReplies';
 import { assetPathLimit, Limits } from './limits';
-import type { MappingStore } from '../store/MappingStore';
+import { etagOf, type MappingStore, type Snapshot } from '../store/MappingStore';
 import { type PluginScopeOptions, setUpPluginScope } from './pluginScope';
 import { isReservedAssetPath, ReservedRoutes } from './routes';
 import { keptReads } from './storeReads';
@@ -17,43 +17,97 @@ export type ResolveFunction = (
 ) => string | null | undefined | Promise<string | null | undefined>;
 
 const text = 'text/plain; charset=utf-8';
+/** An answer as of a snapshot never changes; an unknown snapshot may become known. */
+const immutable = 'public, max-age=31536000, immutable';
 
-/** The protocol: `GET /<asset path>` and `POST /_ar/resolve`, answered by `resolveAsset`. */
-function registerResolveRoutes(app: FastifyInstance, resolveAsset: ResolveFunction): void {
-  // What is sent for one answer of `resolveAsset`.
-  const checked = (assetPath: string, resolved: string | null | undefined, log: FastifyBaseLogger): string => {
-    if (resolved === null || resolved === undefined) return '';
-    if (typeof resolved !== 'string') {
-      throw new ArHttpError(ErrorCodes.BAD_OPTION, `resolve() returned ${typeof resolved}, not a string`);
-    }
+/** One answer, with the number of the change that set it when the server keeps history. */
+type Found = { resolvedPath: string; version?: number } | undefined;
+
+/** How the routes answer: latest or (with history) as of a change. */
+interface Answering {
+  answer(assetPath: string, asOf?: number): Found | Promise<Found>;
+  /** The snapshot of an id; absent when the server keeps no history. */
+  snapshot?(id: string): Snapshot | undefined | Promise<Snapshot | undefined>;
+  stop?(): void;
+}
+
+const snapshotQuery = {
+  type: 'object',
+  properties: {
+    [Protocol.snapshotParameter]: {
+      type: 'string',
+      description:
+        `Answer as of this snapshot (1 to ${Protocol.maxSnapshotIdBytes} characters of A-Z a-z 0-9 . _ -): for ever the same answer, ` +
+        `cacheable (${immutable}). An unknown snapshot: 404 with ${Protocol.problemHeader}: ${Protocol.unknownSnapshotProblem}`,
+    },
+  },
+} as const;
+
+type SnapshotQuery = { Querystring: { [Protocol.snapshotParameter]?: string } };
+
+/**
+ * If-None-Match holds `etag` (or `*`): the client has this answer. Compared weakly, as RFC 9110
+ * says: a cache that compressed the answer sends it back as `W/"n"`.
+ */
+function matches(header: string | string[] | undefined, etag: string): boolean {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (value === undefined) return false;
+  return value.split(',').some((tag) => tag.trim() === '*' || tag.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * The change a request asks its answers as of: undefined for the latest, or the reply already
+ * sent (400 for a malformed id, 404 for an unknown snapshot or a server without history).
+ */
+async function asOfChange(answering: Answering, id: string | undefined, reply: FastifyReply): Promise<number | undefined | FastifyReply> {
+  if (id === undefined) return undefined;
+  if (!isSnapshotId(id)) return sendMalformedSnapshotId(reply);
+  if (answering.snapshot === undefined) {
+    return sendUnknownSnapshot(reply, `no snapshot ${JSON.stringify(id)}: this server keeps no history (it answers from a resolve function or a map changed in place), so it has no snapshots`);
+  }
+  const snapshot = await answering.snapshot(id);
+  if (snapshot === undefined) return sendUnknownSnapshot(reply, `no snapshot ${JSON.stringify(id)} on this server (unknown snapshot)`);
+  return snapshot.change;
+}
+
+/** The protocol: `GET /<asset path>` and `POST /_ar/resolve`, latest or as of a snapshot. */
+function registerResolveRoutes(app: FastifyInstance, answering: Answering): void {
+  // What is sent for one answer.
+  const checked = (assetPath: string, found: Found, log: FastifyBaseLogger): Found => {
+    if (found === undefined) return undefined;
     // What no client would take is never sent: not found, said in the log.
-    const problem = resolvedPathProblem(resolved);
+    const problem = resolvedPathProblem(found.resolvedPath);
     if (problem !== null) {
       log.warn({ assetPath: assetPath.slice(0, 200) }, `resolve() returned an unusable resolved path (${problem}): answered as not found`);
-      return '';
+      return undefined;
     }
-    return resolved;
+    return found;
   };
   // A map answers at once: no promise is made for it, so a batch of 1,000 costs no 1,000 of them.
-  const answerOf = (assetPath: string, log: FastifyBaseLogger): string | Promise<string> => {
+  const answerOf = (assetPath: string, asOf: number | undefined, log: FastifyBaseLogger): Found | Promise<Found> => {
     // A reserved path is one no client can ask for by GET: the same answer by batch.
-    if (isReservedAssetPath(assetPath)) return '';
-    const resolved = resolveAsset(assetPath);
-    return typeof (resolved as PromiseLike<unknown> | null)?.then === 'function'
-      ? Promise.resolve(resolved).then((value) => checked(assetPath, value, log))
-      : checked(assetPath, resolved as string | null | undefined, log);
+    if (isReservedAssetPath(assetPath)) return undefined;
+    const found = answering.answer(assetPath, asOf);
+    return found instanceof Promise ? found.then((value) => checked(assetPath, value, log)) : checked(assetPath, found, log);
   };
+  // Whether answers carry the change that set them.
+  const versioned = answering.snapshot !== undefined;
 
   const plainText = (description: string) => ({ description, content: { 'text/plain': { schema: { type: 'string' } } } });
   const error = (description: string) => ({ description, ...errorBodySchema });
 
-  app.post<{ Body: unknown }>(
+  app.post<{ Body: unknown } & SnapshotQuery>(
     ReservedRoutes.batch,
     {
       bodyLimit: Limits.batchBodyBytes,
       schema: {
         summary: 'Resolve many asset paths at once',
         operationId: 'resolveBatch',
+        description:
+          `With ${Protocol.versionsHeader}: 1, a server keeping history answers the same header and each non-empty line as ` +
+          "'<n> <resolved path>', n the number of the change that set it.",
+        querystring: snapshotQuery,
+        headers: { type: 'object', properties: { [Protocol.versionsHeader.toLowerCase()]: { type: 'string', description: "1: answer '<n> <resolved path>' lines" } } },
         body: {
           content: {
             'text/plain': {
@@ -66,7 +120,8 @@ function registerResolveRoutes(app: FastifyInstance, resolveAsset: ResolveFuncti
         },
         response: {
           200: plainText('As many lines as asked, in the same order: each the resolved path, or empty when not found'),
-          400: error('A line is not percent-encoded'),
+          400: error('A line is not percent-encoded, or a malformed snapshot id'),
+          404: error('Unknown snapshot'),
           413: error(`More than ${Protocol.maxBatchPaths} lines or ${Limits.batchBodyBytes} bytes`),
           415: error('Not text/plain'),
         },
@@ -89,13 +144,20 @@ function registerResolveRoutes(app: FastifyInstance, resolveAsset: ResolveFuncti
           return sendError(reply, 400, `line ${index + 1} is not percent-encoded`);
         }
       }
-      const pending = assetPaths.map((assetPath) => answerOf(assetPath, request.log));
-      const answers = pending.some((answer) => answer instanceof Promise) ? await Promise.all(pending) : pending;
-      return reply.type(text).send(answers.map((path) => `${path}\n`).join(''));
+      const asOf = await asOfChange(answering, request.query[Protocol.snapshotParameter], reply);
+      if (typeof asOf === 'object') return asOf;
+      const pending = assetPaths.map((assetPath) => answerOf(assetPath, asOf, request.log));
+      const answers = pending.some((answer) => answer instanceof Promise) ? await Promise.all(pending) : (pending as Found[]);
+      if (asOf !== undefined) reply.header('cache-control', immutable);
+      if (versioned && request.headers[Protocol.versionsHeader.toLowerCase()] === '1') {
+        reply.header(Protocol.versionsHeader, '1');
+        return reply.type(text).send(answers.map((found) => (found === undefined ? '\n' : `${found.version ?? 0} ${found.resolvedPath}\n`)).join(''));
+      }
+      return reply.type(text).send(answers.map((found) => `${found?.resolvedPath ?? ''}\n`).join(''));
     },
   );
 
-  app.get<{ Params: { '*': string } }>(
+  app.get<{ Params: { '*': string } } & SnapshotQuery>(
     '/*',
     {
       onRequest: assetPathLimit('*'),
@@ -105,10 +167,15 @@ function registerResolveRoutes(app: FastifyInstance, resolveAsset: ResolveFuncti
         description:
           'The asset path is the whole URL path, percent-decoded: several segments, or one segment ' +
           `with its slashes as %2F. 200 answers the resolved path as text; 404 with an empty body means ` +
-          `not found. Asset paths over ${Limits.assetPathBytes} bytes are refused with 414.`,
+          `not found. Asset paths over ${Limits.assetPathBytes} bytes are refused with 414. A server keeping history ` +
+          'sends ETag: "<n>", n the number of the change that set the answer, and answers If-None-Match with 304; latest ' +
+          `answers carry Cache-Control: no-cache, answers as of a snapshot ${immutable}.`,
+        querystring: snapshotQuery,
         response: {
           200: plainText('The resolved path'),
-          404: plainText('Not found (empty body)'),
+          304: { description: 'Not modified (If-None-Match holds its ETag)', type: 'null' },
+          400: error('A malformed snapshot id'),
+          404: plainText(`Not found (empty body), or an unknown snapshot (a JSON error body and ${Protocol.problemHeader}: ${Protocol.unknownSnapshotProblem})`),
           414: error(`Asset path over ${Limits.assetPathBytes} bytes`),
         },
       },
@@ -128,9 +195,18 @@ function registerResolveRoutes(app: FastifyInstance, resolveAsset: ResolveFuncti
       },
     },
     async (request, reply) => {
-      const resolved = await answerOf(request.params['*'], request.log);
-      if (resolved === '') return reply.code(404).type(text).send('');
-      return reply.type(text).send(resolved);
+      const asOf = await asOfChange(answering, request.query[Protocol.snapshotParameter], reply);
+      if (typeof asOf === 'object') return asOf;
+      const found = await answerOf(request.params['*'], asOf, request.log);
+      if (asOf !== undefined) reply.header('cache-control', immutable);
+      else if (versioned) reply.header('cache-control', 'no-cache');
+      if (found === undefined) return reply.code(404).type(text).send('');
+      if (found.version !== undefined) {
+        const etag = etagOf(found.version);
+        reply.header('etag', etag);
+        if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      }
+      return reply.type(text).send(found.resolvedPath);
     },
   );
 }
@@ -147,8 +223,15 @@ export interface ResolutionRoutesOptions extends PluginScopeOptions {
   store?: MappingStore;
 }
 
-/** The function that answers, from a map, a resolve function or a store (exactly one), and what stops it. */
-function answeringFunction(options: ResolutionRoutesOptions): { resolve: ResolveFunction; stop?: () => void } {
+/** A resolve function's (or a map's) answer. */
+function foundOf(resolved: string | null | undefined): Found {
+  if (resolved === null || resolved === undefined) return undefined;
+  if (typeof resolved !== 'string') throw new ArHttpError(ErrorCodes.BAD_OPTION, `resolve() returned ${typeof resolved}, not a string`);
+  return { resolvedPath: resolved };
+}
+
+/** How the routes answer, from a map, a resolve function or a store (exactly one). */
+function answeringOf(options: ResolutionRoutesOptions): Answering {
   const { map, resolve, store } = options;
   if ([map, resolve, store].filter((given) => given !== undefined).length !== 1) {
     throw new ArHttpError(ErrorCodes.BAD_OPTION, 'give one of map, resolve or store');
@@ -156,13 +239,19 @@ function answeringFunction(options: ResolutionRoutesOptions): { resolve: Resolve
   if (store !== undefined) return keptReads(store);
   if (resolve !== undefined) {
     if (typeof resolve !== 'function') throw new ArHttpError(ErrorCodes.BAD_OPTION, 'resolve must be a function');
-    return { resolve };
+    return {
+      answer: (assetPath) => {
+        const resolved = resolve(assetPath);
+        return typeof (resolved as PromiseLike<unknown> | null)?.then === 'function' ? Promise.resolve(resolved).then(foundOf) : foundOf(resolved as string | null | undefined);
+      },
+    };
   }
   if (map === null || typeof map !== 'object') {
     throw new ArHttpError(ErrorCodes.BAD_OPTION, 'map must be a Map or an object of asset path -> resolved path');
   }
+  // A map changed in place keeps no history: no versions, no snapshots.
   const live = map instanceof Map ? map : new Map(Object.entries(map as Record<string, string>));
-  return { resolve: (assetPath) => live.get(assetPath) };
+  return { answer: (assetPath) => foundOf(live.get(assetPath)) };
 }
 
 /**
@@ -174,9 +263,9 @@ function answeringFunction(options: ResolutionRoutesOptions): { resolve: Resolve
  */
 export const resolutionRoutes = fastifyPlugin<ResolutionRoutesOptions>(
   async (scope, options) => {
-    const answering = answeringFunction(options);
+    const answering = answeringOf(options);
     setUpPluginScope(scope, options);
-    registerResolveRoutes(scope, answering.resolve);
+    registerResolveRoutes(scope, answering);
     if (answering.stop !== undefined) scope.addHook('onClose', async () => answering.stop?.());
   },
   { name: 'ar-http-resolution-routes', fastify: '5.x', encapsulate: true },

@@ -14,6 +14,8 @@ export const ReservedRoutes = {
   batch: Protocol.batchPath,
   /** The admin API of a server that serves a map or store: `GET` all, `GET`/`PUT`/`DELETE` `/<asset path>`, `/<asset path>/history`. */
   mappings: '/_ar/mappings',
+  /** `POST` makes a snapshot, `GET` lists them, `GET /<id>` shows one. */
+  snapshots: Protocol.snapshotsPath,
   /** `GET`: the change feed (Server-Sent Events). */
   events: Protocol.eventsPath,
 } as const;

@@ -1,11 +1,19 @@
 import { type Change, etagOf, Listeners, type Mapping, type StoreListener, type WriteCondition } from './MappingStore';
 
+/** Changes read at once when catching up. */
+const pageSize = 1000;
+
 /**
  * What the stores share: a put or a remove is one write, which the store applies as one change
- * (deciding with `makesChange` over the mapping it finds) and tells its listeners.
+ * (deciding with `makesChange` over the mapping it finds) and tells its listeners; a store that
+ * other processes write too reads their changes after the last one heard, in order.
  */
 export abstract class ChangeKeepingStore {
   protected readonly listeners = new Listeners();
+  /** The last change the listeners heard. */
+  protected lastSeen = 0;
+  private reading: Promise<void> | undefined;
+  private readAgain = false;
 
   /** Applies one write (`null`: remove): the change it made, or none when there was nothing to remove. */
   protected abstract write(
@@ -13,6 +21,8 @@ export abstract class ChangeKeepingStore {
     resolvedPath: string | null,
     condition: WriteCondition | undefined,
   ): Change | undefined | Promise<Change | undefined>;
+
+  abstract changesAfter(id: number, limit: number): Promise<Change[]>;
 
   /** Adds or replaces; `created` tells which. */
   async put(assetPath: string, resolvedPath: string, condition?: WriteCondition): Promise<{ mapping: Mapping; created: boolean }> {
@@ -30,5 +40,41 @@ export abstract class ChangeKeepingStore {
 
   subscribe(listener: StoreListener): () => void {
     return this.listeners.add(listener);
+  }
+
+  /** The reading under way, if any: what is kept may be stale until it ends. */
+  protected readingNow(): Promise<void> | undefined {
+    return this.reading;
+  }
+
+  /**
+   * Reads the changes after the last one heard (this process's and every other's) and tells the
+   * listeners, in order; one reader at a time, and one more round when asked again meanwhile.
+   */
+  protected readChanges(): Promise<void> {
+    if (this.reading !== undefined) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      do {
+        this.readAgain = false;
+        let page: Change[];
+        do {
+          page = await this.changesAfter(this.lastSeen, pageSize);
+          for (const change of page) {
+            this.lastSeen = change.id;
+            this.listeners.change(change);
+          }
+        } while (page.length === pageSize);
+      } while (this.readAgain);
+    })()
+      .catch(() => {
+        // The store is away: reading starts again on the next write, notification or check.
+      })
+      .finally(() => {
+        this.reading = undefined;
+      });
+    return this.reading;
   }
 }

@@ -23,6 +23,23 @@ export interface Change {
   at: string;
 }
 
+/** An answer and the number of the change that set it (0: loaded from a map file, never changed since). */
+export interface Answer {
+  resolvedPath: string;
+  version: number;
+}
+
+/** A change of a store, named: resolving as of it answers what the latest resolution answered right after it. */
+export interface Snapshot {
+  /** 1 to 128 characters of `[A-Za-z0-9._-]` (the SQL stores count in decimal). */
+  id: string;
+  /** The number of the last change it holds (0: none). */
+  change: number;
+  label: string | null;
+  /** ISO 8601. */
+  created: string;
+}
+
 /** A write's precondition, from `If-Match` and `If-None-Match` (strong comparison). */
 export interface WriteCondition {
   /** The mapping must exist (`'*'`) or have one of these entity tags. */
@@ -51,6 +68,10 @@ export interface MappingStore {
   readonly readOnly: boolean;
   /** The resolved path, or undefined: at once when the store can answer without waiting. */
   resolve(assetPath: string): string | undefined | Promise<string | undefined>;
+  /** The latest answer with the change that set it: at once when the store can answer without waiting. */
+  resolveVersioned(assetPath: string): Answer | undefined | Promise<Answer | undefined>;
+  /** The answer as of change `change` (see {@link answerAsOf}), with the change that set it. */
+  resolveAsOf(assetPath: string, change: number): Answer | undefined | Promise<Answer | undefined>;
   get(assetPath: string): Promise<Mapping | undefined>;
   list(): Promise<Mapping[]>;
   /** Adds or replaces; `created` tells which. */
@@ -63,7 +84,17 @@ export interface MappingStore {
   changesAfter(id: number, limit: number): Promise<Change[]>;
   /** The number of the last change (0 when none). */
   lastChangeId(): Promise<number>;
+  /** Names the current change (the last one applied) as a snapshot. */
+  createSnapshot(label?: string | null): Promise<Snapshot>;
+  /** Every snapshot, oldest first. */
+  listSnapshots(): Promise<Snapshot[]>;
+  getSnapshot(id: string): Promise<Snapshot | undefined>;
   subscribe(listener: StoreListener): () => void;
+  /**
+   * Whether another process wrote since the listeners last heard (a cheap check): then the
+   * promise of their hearing it, else undefined. Stores only this process writes have none.
+   */
+  catchUp?(): Promise<void> | undefined;
   close(): Promise<void>;
 }
 
@@ -129,6 +160,21 @@ export class Listeners {
       }
     }
   }
+}
+
+/**
+ * The answer as of a change, from what a store found of the asset path: the newest change of it
+ * at or before that change (`atOrBefore`), else its first change (`first`, all of them later:
+ * the value before it), else its `current` mapping (it never changed).
+ */
+export function answerAsOf(
+  atOrBefore: Pick<Change, 'id' | 'newResolvedPath'> | undefined,
+  first: Pick<Change, 'oldResolvedPath'> | undefined,
+  current: Answer | undefined,
+): Answer | undefined {
+  if (atOrBefore !== undefined) return atOrBefore.newResolvedPath === null ? undefined : { resolvedPath: atOrBefore.newResolvedPath, version: atOrBefore.id };
+  if (first !== undefined) return first.oldResolvedPath === null ? undefined : { resolvedPath: first.oldResolvedPath, version: 0 };
+  return current;
 }
 
 /** The history query's limit: 1 to 1,000, default 100. */

@@ -3,14 +3,27 @@ import type { Client, Notification, Pool, PoolClient } from 'pg';
 import { ArHttpError, ErrorCodes } from '../errors';
 import { ChangeKeepingStore } from './ChangeKeepingStore';
 import {
+  type Answer,
   type Change,
   historyLimit,
   makesChange,
   type Mapping,
   type MappingStore,
+  type Snapshot,
   type WriteCondition,
 } from './MappingStore';
-import { changeOf, type ChangeRow, mappingOf, type MappingRow } from './rows';
+import {
+  answerOfAsOfRow,
+  type AsOfRow,
+  asOfSql,
+  changeOf,
+  type ChangeRow,
+  mappingOf,
+  type MappingRow,
+  snapshotNumber,
+  snapshotOf,
+  type SnapshotRow,
+} from './rows';
 
 const channel = 'ar_http_changes';
 // Advisory lock keys ("arht", "arhs"): every write holds the first, so changes commit in the order
@@ -26,7 +39,12 @@ const schema = `
     id bigserial PRIMARY KEY, asset_path text NOT NULL,
     old_resolved_path text, new_resolved_path text, at timestamptz NOT NULL DEFAULT now()
   );
-  CREATE INDEX IF NOT EXISTS ar_http_changes_by_asset_path ON ar_http_changes (asset_path, id);`;
+  CREATE INDEX IF NOT EXISTS ar_http_changes_by_asset_path ON ar_http_changes (asset_path, id);
+  CREATE TABLE IF NOT EXISTS ar_http_snapshots (
+    id bigserial PRIMARY KEY, change bigint NOT NULL, label text, created timestamptz NOT NULL DEFAULT now()
+  );`;
+
+const asOf = asOfSql({ changes: 'ar_http_changes', mappings: 'ar_http_mappings' }, '$1', '$2');
 
 // pg_notify's payload is limited to 8000 bytes: longer asset paths are not named, and every
 // replica then forgets all it keeps until the change itself is read.
@@ -61,9 +79,6 @@ function unavailable(description: string, cause: unknown): ArHttpError {
 export class PostgresStore extends ChangeKeepingStore implements MappingStore {
   readonly readOnly = false;
   readonly description: string;
-  private lastSeen = 0;
-  private reading: Promise<void> | undefined;
-  private readAgain = false;
   private listener: Client | undefined;
   private retryMs = retryDelays.firstMs;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -159,39 +174,63 @@ export class PostgresStore extends ChangeKeepingStore implements MappingStore {
     void this.readChanges();
   }
 
-  /** Reads the changes after the last one seen and tells the listeners, in order; one reader at a time. */
-  private readChanges(): Promise<void> {
-    if (this.reading !== undefined) {
-      this.readAgain = true;
-      return this.reading;
-    }
-    this.reading = (async () => {
-      do {
-        this.readAgain = false;
-        let rows: ChangeRow[];
-        do {
-          rows = await this.query<ChangeRow>('SELECT * FROM ar_http_changes WHERE id > $1 ORDER BY id LIMIT 1000', [this.lastSeen]);
-          for (const row of rows) {
-            const change = changeOf(row);
-            this.lastSeen = change.id;
-            this.listeners.change(change);
-          }
-        } while (rows.length === 1000);
-      } while (this.readAgain);
-    })()
-      .catch(() => {
-        // The database is away: the listening connection breaks too, and reading starts again then.
-      })
-      .finally(() => {
-        this.reading = undefined;
-      });
-    return this.reading;
-  }
-
   resolve(assetPath: string): Promise<string | undefined> {
     return this.query<{ resolved_path: string }>('SELECT resolved_path FROM ar_http_mappings WHERE asset_path = $1', [assetPath]).then(
       (rows) => rows[0]?.resolved_path,
     );
+  }
+
+  async resolveVersioned(assetPath: string): Promise<Answer | undefined> {
+    const rows = await this.query<MappingRow>('SELECT resolved_path, version FROM ar_http_mappings WHERE asset_path = $1', [assetPath]);
+    return rows.length === 0 ? undefined : { resolvedPath: rows[0].resolved_path, version: Number(rows[0].version) };
+  }
+
+  async resolveAsOf(assetPath: string, change: number): Promise<Answer | undefined> {
+    return answerOfAsOfRow((await this.query<AsOfRow>(asOf, [assetPath, change]))[0]);
+  }
+
+  /** Under the write lock: the change it names is the last one committed, and none is half done. */
+  async createSnapshot(label: string | null = null): Promise<Snapshot> {
+    return this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [writeLock]);
+      const added = await client.query<SnapshotRow>(
+        'INSERT INTO ar_http_snapshots (change, label) VALUES ((SELECT coalesce(max(id), 0) FROM ar_http_changes), $1) RETURNING *',
+        [label],
+      );
+      return snapshotOf(added.rows[0]);
+    });
+  }
+
+  async listSnapshots(): Promise<Snapshot[]> {
+    return (await this.query<SnapshotRow>('SELECT * FROM ar_http_snapshots ORDER BY id')).map(snapshotOf);
+  }
+
+  async getSnapshot(id: string): Promise<Snapshot | undefined> {
+    const number = snapshotNumber(id);
+    if (number === undefined) return undefined;
+    const rows = await this.query<SnapshotRow>('SELECT * FROM ar_http_snapshots WHERE id = $1', [number]);
+    return rows.length === 0 ? undefined : snapshotOf(rows[0]);
+  }
+
+  /** Runs `body` in one transaction on one pooled connection: committed when it returns, rolled back when it throws. */
+  private async transaction<T>(body: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (cause) {
+      throw unavailable(this.description, cause);
+    }
+    try {
+      await client.query('BEGIN');
+      const result = await body(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (cause) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw unavailable(this.description, cause);
+    } finally {
+      client.release();
+    }
   }
 
   async get(assetPath: string): Promise<Mapping | undefined> {
@@ -204,43 +243,32 @@ export class PostgresStore extends ChangeKeepingStore implements MappingStore {
   }
 
   protected async write(assetPath: string, resolvedPath: string | null, condition: WriteCondition | undefined): Promise<Change | undefined> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (cause) {
-      throw unavailable(this.description, cause);
-    }
-    let change: Change | undefined;
-    try {
-      await client.query('BEGIN');
+    const change = await this.transaction(async (client): Promise<Change | undefined> => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [writeLock]);
       const found = (await client.query<MappingRow>('SELECT * FROM ar_http_mappings WHERE asset_path = $1', [assetPath])).rows;
       const current = found.length === 0 ? undefined : mappingOf(found[0]);
-      if (makesChange(assetPath, current, resolvedPath, condition)) {
-        const added = await client.query<ChangeRow>(
-          'INSERT INTO ar_http_changes (asset_path, old_resolved_path, new_resolved_path) VALUES ($1, $2, $3) RETURNING *',
-          [assetPath, current?.resolvedPath ?? null, resolvedPath],
+      if (!makesChange(assetPath, current, resolvedPath, condition)) return undefined;
+      const added = changeOf(
+        (
+          await client.query<ChangeRow>(
+            'INSERT INTO ar_http_changes (asset_path, old_resolved_path, new_resolved_path) VALUES ($1, $2, $3) RETURNING *',
+            [assetPath, current?.resolvedPath ?? null, resolvedPath],
+          )
+        ).rows[0],
+      );
+      if (resolvedPath === null) {
+        await client.query('DELETE FROM ar_http_mappings WHERE asset_path = $1', [assetPath]);
+      } else {
+        await client.query(
+          'INSERT INTO ar_http_mappings VALUES ($1, $2, $3, $4) ON CONFLICT (asset_path) DO UPDATE SET ' +
+            'resolved_path = excluded.resolved_path, version = excluded.version, updated_at = excluded.updated_at',
+          [assetPath, resolvedPath, added.id, added.at],
         );
-        change = changeOf(added.rows[0]);
-        if (resolvedPath === null) {
-          await client.query('DELETE FROM ar_http_mappings WHERE asset_path = $1', [assetPath]);
-        } else {
-          await client.query(
-            'INSERT INTO ar_http_mappings VALUES ($1, $2, $3, $4) ON CONFLICT (asset_path) DO UPDATE SET ' +
-              'resolved_path = excluded.resolved_path, version = excluded.version, updated_at = excluded.updated_at',
-            [assetPath, resolvedPath, change.id, change.at],
-          );
-        }
-        const named = Buffer.byteLength(assetPath) <= maxNamedBytes ? { id: change.id, assetPath } : { id: change.id };
-        await client.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify(named)]);
       }
-      await client.query('COMMIT');
-    } catch (cause) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw unavailable(this.description, cause);
-    } finally {
-      client.release();
-    }
+      const named = Buffer.byteLength(assetPath) <= maxNamedBytes ? { id: added.id, assetPath } : { id: added.id };
+      await client.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify(named)]);
+      return added;
+    });
     if (change !== undefined) {
       // Acknowledged once this replica's listeners heard it: a read here after the answer is fresh.
       this.listeners.forget(assetPath);
@@ -248,8 +276,6 @@ export class PostgresStore extends ChangeKeepingStore implements MappingStore {
     }
     return change;
   }
-
-
 
   async history(assetPath: string, options: { limit?: number; before?: number } = {}): Promise<Change[]> {
     const rows = await this.query<ChangeRow>('SELECT * FROM ar_http_changes WHERE asset_path = $1 AND id < $2 ORDER BY id DESC LIMIT $3', [
@@ -268,7 +294,6 @@ export class PostgresStore extends ChangeKeepingStore implements MappingStore {
     const rows = await this.query<{ last: string }>('SELECT coalesce(max(id), 0) AS last FROM ar_http_changes');
     return Number(rows[0].last);
   }
-
 
   async close(): Promise<void> {
     this.closed = true;

@@ -3,14 +3,27 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { ArHttpError, ErrorCodes } from '../errors';
 import { ChangeKeepingStore } from './ChangeKeepingStore';
 import {
+  type Answer,
   type Change,
   historyLimit,
   makesChange,
   type Mapping,
   type MappingStore,
+  type Snapshot,
   type WriteCondition,
 } from './MappingStore';
-import { changeOf, type ChangeRow, mappingOf, type MappingRow as Row } from './rows';
+import {
+  answerOfAsOfRow,
+  type AsOfRow,
+  asOfSql,
+  changeOf,
+  type ChangeRow,
+  mappingOf,
+  type MappingRow as Row,
+  snapshotNumber,
+  snapshotOf,
+  type SnapshotRow,
+} from './rows';
 
 const schema = `
   CREATE TABLE IF NOT EXISTS mappings (
@@ -20,7 +33,13 @@ const schema = `
     id INTEGER PRIMARY KEY AUTOINCREMENT, asset_path TEXT NOT NULL,
     old_resolved_path TEXT, new_resolved_path TEXT, at TEXT NOT NULL
   );
-  CREATE INDEX IF NOT EXISTS changes_by_asset_path ON changes (asset_path, id);`;
+  CREATE INDEX IF NOT EXISTS changes_by_asset_path ON changes (asset_path, id);
+  CREATE TABLE IF NOT EXISTS snapshots (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, change INTEGER NOT NULL, label TEXT, created TEXT NOT NULL
+  );`;
+
+/** How often a store looks for other processes' writes when nobody asks (it looks before every kept answer too). */
+const checkEveryMs = 250;
 
 /** better-sqlite3, required on first use: it is an optional dependency, built at install. */
 function sqlite(): typeof BetterSqlite3 {
@@ -38,14 +57,17 @@ function sqlite(): typeof BetterSqlite3 {
 
 /**
  * Mappings in one SQLite file (WAL, synchronous=FULL): a write is on disk before it is
- * acknowledged, and survives `kill -9`. One server process per file: another process's writes
- * reach neither this one's change feed nor its listeners (use PostgreSQL for replicas).
+ * acknowledged, and survives `kill -9`. Other processes may write the same file (`ar-http store
+ * import`, another server): `PRAGMA data_version` tells, checked before every kept answer and
+ * every quarter second, and their changes are then read and told to the listeners in order.
  */
 export class SqliteStore extends ChangeKeepingStore implements MappingStore {
   readonly readOnly = false;
   readonly description: string;
   private readonly db: BetterSqlite3.Database;
   private readonly statements;
+  private dataVersion: number;
+  private readonly checking: NodeJS.Timeout;
 
   constructor(file: string) {
     super();
@@ -75,7 +97,55 @@ export class SqliteStore extends ChangeKeepingStore implements MappingStore {
       history: db.prepare<[string, number, number], ChangeRow>('SELECT * FROM changes WHERE asset_path = ? AND id < ? ORDER BY id DESC LIMIT ?'),
       after: db.prepare<[number, number], ChangeRow>('SELECT * FROM changes WHERE id > ? ORDER BY id LIMIT ?'),
       last: db.prepare<[], number>("SELECT coalesce(max(id), 0) FROM changes").pluck(),
+      latest: db.prepare<[string], { resolved_path: string; version: number }>('SELECT resolved_path, version FROM mappings WHERE asset_path = ?'),
+      asOf: db.prepare<{ path: string; change: number }, AsOfRow>(asOfSql({ changes: 'changes', mappings: 'mappings' }, '@path', '@change')),
+      addSnapshot: db.prepare<[string | null, string], SnapshotRow>(
+        'INSERT INTO snapshots (change, label, created) VALUES ((SELECT coalesce(max(id), 0) FROM changes), ?, ?) RETURNING *',
+      ),
+      snapshots: db.prepare<[], SnapshotRow>('SELECT * FROM snapshots ORDER BY id'),
+      snapshot: db.prepare<[number], SnapshotRow>('SELECT * FROM snapshots WHERE id = ?'),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
+    this.lastSeen = this.statements.last.get() as number;
+    this.dataVersion = this.statements.dataVersion.get() as number;
+    this.checking = setInterval(() => void this.catchUp(), checkEveryMs);
+    this.checking.unref();
+  }
+
+  /** Another process committed since the last look: read its changes. */
+  catchUp(): Promise<void> | undefined {
+    let dataVersion: number;
+    try {
+      dataVersion = this.statements.dataVersion.get() as number;
+    } catch {
+      return undefined;
+    }
+    if (dataVersion === this.dataVersion) return this.readingNow();
+    this.dataVersion = dataVersion;
+    return this.readChanges();
+  }
+
+  resolveVersioned(assetPath: string): Answer | undefined {
+    const row = this.statements.latest.get(assetPath);
+    return row === undefined ? undefined : { resolvedPath: row.resolved_path, version: row.version };
+  }
+
+  resolveAsOf(assetPath: string, change: number): Answer | undefined {
+    return answerOfAsOfRow(this.statements.asOf.get({ path: assetPath, change }));
+  }
+
+  async createSnapshot(label: string | null = null): Promise<Snapshot> {
+    return snapshotOf(this.statements.addSnapshot.get(label, new Date().toISOString()) as SnapshotRow);
+  }
+
+  async listSnapshots(): Promise<Snapshot[]> {
+    return this.statements.snapshots.all().map(snapshotOf);
+  }
+
+  async getSnapshot(id: string): Promise<Snapshot | undefined> {
+    const number = snapshotNumber(id);
+    const row = number === undefined ? undefined : this.statements.snapshot.get(number);
+    return row === undefined ? undefined : snapshotOf(row);
   }
 
   resolve(assetPath: string): string | undefined {
@@ -91,8 +161,11 @@ export class SqliteStore extends ChangeKeepingStore implements MappingStore {
     return this.statements.list.all().map(mappingOf);
   }
 
-  /** One write in one immediate transaction: the condition is checked on what it writes over. */
-  protected write(assetPath: string, resolvedPath: string | null, condition: WriteCondition | undefined): Change | undefined {
+  /**
+   * One write in one immediate transaction: the condition is checked on what it writes over.
+   * Acknowledged once the listeners heard it, after any other process's changes before it.
+   */
+  protected async write(assetPath: string, resolvedPath: string | null, condition: WriteCondition | undefined): Promise<Change | undefined> {
     const change = this.db
       .transaction((): Change | undefined => {
         const row = this.statements.get.get(assetPath);
@@ -106,11 +179,9 @@ export class SqliteStore extends ChangeKeepingStore implements MappingStore {
         return added;
       })
       .immediate();
-    if (change !== undefined) this.listeners.change(change);
+    if (change !== undefined) await this.readChanges();
     return change;
   }
-
-
 
   async history(assetPath: string, options: { limit?: number; before?: number } = {}): Promise<Change[]> {
     return this.statements.history.all(assetPath, options.before ?? Number.MAX_SAFE_INTEGER, historyLimit(options.limit)).map(changeOf);
@@ -124,8 +195,8 @@ export class SqliteStore extends ChangeKeepingStore implements MappingStore {
     return this.statements.last.get() as number;
   }
 
-
   async close(): Promise<void> {
+    clearInterval(this.checking);
     this.db.close();
   }
 }

@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
 
-import { AsyncClient } from '../../client/AsyncClient';
-import { ArHttpStatusError } from '../../client/clientErrors';
-import { ArHttpError, ErrorCodes, messageOf } from '../../errors';
+import { ArHttpError, ErrorCodes } from '../../errors';
 import type { Change } from '../../store/MappingStore';
-
-const DEFAULT_SERVER = 'http://localhost:8000';
+import { adminClient, explainAdminError } from './adminClient';
 
 const subcommands: Record<string, number> = { list: 0, get: 1, set: 2, delete: 1, history: 1 };
 
@@ -34,9 +31,7 @@ export async function mappingsCommand(args: string[]): Promise<number> {
     const wanted = { list: '', get: ' <assetPath>', set: ' <assetPath> <resolvedPath>', delete: ' <assetPath>', history: ' <assetPath>' }[action];
     throw new ArHttpError(ErrorCodes.USAGE, `usage: ar-http mappings ${action}${wanted}`);
   }
-  const server = values.server || process.env.AR_HTTP_SERVER_URL || DEFAULT_SERVER;
-  const token = process.env.AR_HTTP_SERVER_TOKEN;
-  const client = new AsyncClient(server, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const { client, server } = adminClient(values.server);
   const [assetPath, resolvedPath] = operands;
   try {
     switch (action) {
@@ -69,29 +64,14 @@ export async function mappingsCommand(args: string[]): Promise<number> {
       }
     }
   } catch (error) {
-    process.stderr.write(`${explain(error, server, action, assetPath)}\n`);
+    process.stderr.write(
+      `${explainAdminError(error, server, {
+        notFound: action === 'list' ? undefined : `no mapping for ${JSON.stringify(assetPath)}`,
+        missing: 'admin API for mappings (a server started with a resolve function has none)',
+      })}\n`,
+    );
     return 1;
   } finally {
     await client.close();
   }
-}
-
-/** One line for what went wrong, naming the server but never the token. */
-function explain(error: unknown, server: string, action: string, assetPath: string | undefined): string {
-  if (error instanceof ArHttpStatusError) {
-    if (error.status === 401) {
-      return messageOf(
-        process.env.AR_HTTP_SERVER_TOKEN
-          ? `${server} refused the token in AR_HTTP_SERVER_TOKEN (401)`
-          : `${server} wants a bearer token (401): set AR_HTTP_SERVER_TOKEN`,
-      );
-    }
-    if (error.status === 404 && action !== 'list') return messageOf(`no mapping for ${JSON.stringify(assetPath)} on ${server}`);
-    const detail = (error.body as { error?: unknown } | undefined)?.error;
-    if (typeof detail === 'string') return messageOf(`${server} answered ${error.status}: ${detail}`);
-  }
-  if (error instanceof ArHttpError && (error.code === ErrorCodes.CLIENT_UNKNOWN_PATH || error.code === ErrorCodes.CLIENT_UNKNOWN_METHOD)) {
-    return messageOf(`${server} has no admin API for mappings (a server started with a resolve function has none)`);
-  }
-  return (error as Error).message;
 }
