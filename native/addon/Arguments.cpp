@@ -36,6 +36,8 @@ ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
     };
     const std::string serverUrl = part("serverUrl");
     const std::string pathFormat = part("pathFormat");
+    const std::string snapshot = part("snapshot");
+    const std::string pins = part("pins");
     HeaderList headers;
     const Napi::Value given = object.Get("headers");
     if (!given.IsUndefined()) {
@@ -51,7 +53,7 @@ ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
         }
     }
     std::string error;
-    auto context = ServerContext::Make(serverUrl, pathFormat, headers, &error);
+    auto context = ServerContext::Make(serverUrl, pathFormat, headers, &error, snapshot, pins);
     if (!context) throw Napi::TypeError::New(env, "context " + error);
     return *context;
 }

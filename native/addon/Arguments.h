@@ -20,7 +20,7 @@ std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
                            const char* name, bool optional = false);
 
 // info[index] as a resolver context: undefined, or an object of optional
-// serverUrl, pathFormat and headers (an object of strings). A refused part
+// serverUrl, pathFormat, headers (an object of strings), snapshot and pins. A refused part
 // throws an Error naming it (header values of secrets are never shown).
 ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index);
 

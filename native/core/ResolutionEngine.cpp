@@ -14,7 +14,7 @@ namespace {
 
 const char* WayName(int way) {
     static const char* const names[] = {"filesystem",  "scope cache", "asked ahead",
-                                        "process cache", "GET",        "batch"};
+                                        "process cache", "GET",        "batch", "pin file"};
     return names[way];
 }
 
@@ -27,6 +27,7 @@ ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<const LocalRes
       _log(std::move(log)),
       _servers(_config, _log, std::move(servers)),
       _kept(_config.cacheTimeToLive, _config.cacheMaxEntries),
+      _snapshots(ResolveCache::kForever, _config.cacheMaxEntries),
       _background(_config.maxConnections) {
     if (_config.watch) Watch(nullptr);
 }
@@ -39,8 +40,34 @@ void ResolutionEngine::Report(const std::string& identifier, const std::string& 
                 WayName(static_cast<int>(way)) + ")");
 }
 
+std::string ResolutionEngine::Remote(const std::string& identifier, const std::string& answer,
+                                     Way way) const {
+    if (answer.empty() || _config.pathMap.IsEmpty()) {
+        Report(identifier, answer, way);
+        return answer;
+    }
+    std::string mapped = _config.pathMap.Apply(answer);
+    if (_config.debug) {
+        _log->Debug("ar-http: " + Quoted(identifier) + " -> " + Quoted(answer, 1024) + " (" +
+                    WayName(static_cast<int>(way)) + ")" +
+                    (mapped == answer ? ", no AR_HTTP_PATH_MAP prefix matches"
+                                      : ", mapped by AR_HTTP_PATH_MAP to " + Quoted(mapped, 1024)));
+    }
+    return mapped;
+}
+
+ResolveCache* ResolutionEngine::KeptFor(const ServerContext& context) const {
+    if (!context.Snapshot().empty() || !_config.snapshot.empty()) return &_snapshots;
+    return _config.cacheTimeToLive.count() != 0 ? &_kept : nullptr;
+}
+
+ResolutionEngine::Way ResolutionEngine::AskedWay(const ServerContext& context, Way asked) const {
+    return context.Pins().empty() && _config.pinFile.empty() ? asked : Way::Pinned;
+}
+
 std::optional<ResolutionEngine::Found> ResolutionEngine::FindKept(const std::string& key,
                                                                   ResolveCache* scope,
+                                                                  ResolveCache* kept,
                                                                   bool wait) const {
     if (scope) {
         if (auto kept = wait ? scope->FindOrWait(key) : scope->Find(key)) {
@@ -50,8 +77,8 @@ std::optional<ResolutionEngine::Found> ResolutionEngine::FindKept(const std::str
     if (auto known = wait ? _ahead.FindOrWait(key) : _ahead.Find(key)) {
         return Found{*known, Way::Ahead};
     }
-    if (_config.cacheTimeToLive.count() != 0) {
-        if (auto kept = _kept.Find(key)) return Found{*kept, Way::Kept};
+    if (kept) {
+        if (auto answer = kept->Find(key)) return Found{*answer, Way::Kept};
     }
     return std::nullopt;
 }
@@ -66,11 +93,12 @@ ResolutionEngine::Found ResolutionEngine::ResolveRemotely(const std::string& ide
             way = Way::Ahead;
             return *known;
         }
-        way = Way::Get;
+        way = AskedWay(context, Way::Get);
         // With no time to live the process cache keeps nothing: skip it, and its locking.
-        if (_config.cacheTimeToLive.count() == 0) return _servers.For(context)->Lookup(identifier);
+        ResolveCache* const kept = KeptFor(context);
+        if (!kept) return _servers.For(context)->Lookup(identifier);
         bool asked = false;
-        const ResolveCache::Answer answer = _kept.GetOrResolve(key, [&] {
+        const ResolveCache::Answer answer = kept->GetOrResolve(key, [&] {
             asked = true;
             return _servers.For(context)->Lookup(identifier);
         });
@@ -99,8 +127,7 @@ std::string ResolutionEngine::Resolve(const std::string& identifier,
         if (!remote.context) return local;
         const Found found = ResolveRemotely(identifier, remote.context->KeyFor(identifier),
                                             *remote.context, remote.scope);
-        Report(identifier, found.answer.resolvedPath, found.way);
-        return found.answer.resolvedPath;
+        return Remote(identifier, found.answer.resolvedPath, found.way);
     } catch (...) {
         // Only allocation can throw here; the HTTP half reports its own failures.
         return std::string();
@@ -133,6 +160,7 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
         std::vector<std::string> askedKeys;
         std::vector<std::vector<size_t>> slots;
         std::unordered_map<std::string, size_t> askedIndex;
+        ResolveCache* const kept = KeptFor(context);
         for (size_t i = 0; i < identifiers.size(); ++i) {
             const std::string& identifier = identifiers[i];
             if (identifier.empty()) continue;
@@ -142,9 +170,8 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
                 continue;
             }
             const std::string key = context.KeyFor(identifier);
-            if (const auto kept = FindKept(key, scope, true)) {
-                resolved[i] = kept->answer.resolvedPath;
-                Report(identifier, resolved[i], kept->way);
+            if (const auto found = FindKept(key, scope, kept, true)) {
+                resolved[i] = Remote(identifier, found->answer.resolvedPath, found->way);
                 continue;
             }
             const auto [at, added] = askedIndex.emplace(key, asked.size());
@@ -158,13 +185,14 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
         if (asked.empty()) return resolved;
 
         std::vector<std::string> answers(asked.size());
-        std::vector<Way> ways(asked.size(), Way::Batch);
+        std::vector<Way> ways(asked.size(), AskedWay(context, Way::Batch));
         const auto batch = asked.size() > 1 ? _servers.For(context)->ResolveBatch(asked) : std::nullopt;
         if (batch) {
-            answers = *batch;
             for (size_t k = 0; k < asked.size(); ++k) {
-                if (scope) scope->Offer(askedKeys[k], {answers[k], true});
-                _kept.Offer(askedKeys[k], {answers[k], true});
+                const ResolveCache::Answer& answer = (*batch)[k];
+                answers[k] = answer.resolvedPath;
+                if (scope) scope->Offer(askedKeys[k], answer);
+                if (kept) kept->Offer(askedKeys[k], answer);
             }
         } else {
             Concurrently(asked.size(), [&](size_t k) {
@@ -174,8 +202,8 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
             });
         }
         for (size_t k = 0; k < asked.size(); ++k) {
-            for (size_t i : slots[k]) resolved[i] = answers[k];
-            Report(asked[k], answers[k], ways[k]);
+            const std::string mapped = Remote(asked[k], answers[k], ways[k]);
+            for (size_t i : slots[k]) resolved[i] = mapped;
         }
     } catch (...) {
         // Only allocation can throw here: what was not resolved stays "".
@@ -189,10 +217,11 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
         std::vector<std::string> wanted;
         std::vector<std::string> wantedKeys;
         std::unordered_set<std::string> seen;
+        ResolveCache* const kept = KeptFor(context);
         for (const std::string& identifier : identifiers) {
             if (identifier.empty() || !seen.insert(identifier).second) continue;
             std::string key = context.KeyFor(identifier);
-            if (FindKept(key, scope, false)) continue;
+            if (FindKept(key, scope, kept, false)) continue;
             if (!_local->Resolve(identifier).empty()) continue;
             wanted.push_back(identifier);
             wantedKeys.push_back(std::move(key));
@@ -220,15 +249,15 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
         auto pending = std::make_shared<std::vector<ResolveCache::Claim>>(std::move(claims));
         // The caller (a layer being opened) goes on while the server answers;
         // resolves of these paths wait for their claims.
-        _background.Run([this, server = _servers.For(context), asked, askedKeys, pending]() noexcept {
+        _background.Run([this, server = _servers.For(context), kept, asked, askedKeys, pending]() noexcept {
             try {
                 const auto settle = [&](size_t k, const ResolveCache::Answer& answer) {
-                    _kept.Offer((*askedKeys)[k], answer);
+                    if (kept) kept->Offer((*askedKeys)[k], answer);
                     (*pending)[k].Settle(answer);
                 };
                 const auto batch = asked->size() > 1 ? server->ResolveBatch(*asked) : std::nullopt;
                 if (batch) {
-                    for (size_t k = 0; k < asked->size(); ++k) settle(k, {(*batch)[k], true});
+                    for (size_t k = 0; k < asked->size(); ++k) settle(k, (*batch)[k]);
                 } else {
                     // No batch endpoint: GETs over the pool, as many at a time as it holds.
                     Concurrently(asked->size(), [&](size_t k) { settle(k, server->Lookup((*asked)[k])); });
@@ -247,6 +276,7 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
 void ResolutionEngine::ClearCache() const {
     _ahead.Clear();
     _kept.Clear();
+    _snapshots.Clear();
 }
 
 void ResolutionEngine::Watch(ChangeWatcher::OnChanges listener) const {
@@ -256,8 +286,10 @@ void ResolutionEngine::Watch(ChangeWatcher::OnChanges listener) const {
     _watcher = std::make_unique<ChangeWatcher>(
         _servers.For(ServerContext()), _config.server.Text(),
         [this](const std::vector<FeedEvent>& changes, bool everything) {
+            // Answers as of a snapshot (_snapshots) stay: no change moves them.
             if (everything) {
-                ClearCache();
+                _ahead.Clear();
+                _kept.Clear();
             } else {
                 // The environment's context: its cache keys are the asset paths.
                 for (const FeedEvent& change : changes) {

@@ -72,7 +72,8 @@ public:
     void AskAhead(const std::vector<std::string>& identifiers, const ServerContext& context,
                   ResolveCache* scope) const noexcept;
 
-    // Forgets every answer kept of the server (scopes are their owner's).
+    // Forgets every answer kept of the server (scopes are their owner's),
+    // those of snapshots too.
     void ClearCache() const;
 
     // Follows the change feed of the environment's server (AR_HTTP_WATCH=1,
@@ -84,20 +85,30 @@ public:
 
 private:
     // How an answer came, as TF_DEBUG=AR_HTTP says it.
-    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch };
+    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch, Pinned };
     struct Found {
         ResolveCache::Answer answer;
         Way way;
     };
     // What the caches say of `key`, without asking; with `wait`, answers
     // under way are waited for.
-    std::optional<Found> FindKept(const std::string& key, ResolveCache* scope, bool wait) const;
+    std::optional<Found> FindKept(const std::string& key, ResolveCache* scope, ResolveCache* kept,
+                                  bool wait) const;
+    // Where the answers of `context` are kept process-wide: those of a
+    // snapshot for the life of the process, others for AR_HTTP_CACHE_TTL_MS;
+    // null when that is zero.
+    ResolveCache* KeptFor(const ServerContext& context) const;
+    // How the client of `context` answers: `asked` (GET or batch), or from a pin file.
+    Way AskedWay(const ServerContext& context, Way asked) const;
     // Through the caches to the server, once the local side had nothing.
     Found ResolveRemotely(const std::string& identifier, const std::string& key,
                           const ServerContext& context, ResolveCache* scope) const;
     // Runs `one(k)` for every k below `count`, AR_HTTP_MAX_CONNECTIONS at a time.
     void Concurrently(size_t count, const std::function<void(size_t)>& one) const;
     void Report(const std::string& identifier, const std::string& resolved, Way way) const;
+    // A remote answer as the caller gets it: through AR_HTTP_PATH_MAP (the
+    // caches keep raw answers), reported before and after.
+    std::string Remote(const std::string& identifier, const std::string& answer, Way way) const;
 
     const Config _config;
     const std::shared_ptr<const LocalResolver> _local;
@@ -108,6 +119,9 @@ private:
     mutable ResolveCache _ahead{std::chrono::seconds(10), 1000000};
     // AR_HTTP_CACHE_TTL_MS and AR_HTTP_CACHE_MAX_ENTRIES.
     mutable ResolveCache _kept;
+    // Answers as of a snapshot never change: kept whatever the time to live
+    // says (AR_HTTP_CACHE_MAX_ENTRIES of them), and left be by the change feed.
+    mutable ResolveCache _snapshots;
     // The requests of asking ahead; joined before the caches go.
     mutable BackgroundTasks _background;
     // Last, so stopped first: it drops kept answers and calls the listeners.
