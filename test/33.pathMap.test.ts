@@ -69,7 +69,7 @@ describe('AR_HTTP_PATH_MAP', () => {
     });
     expect(status).toBe(0);
     expect(JSON.parse(stdout)).toEqual(['/Volumes/shows/chair.usda', '']);
-    expect(stderr).toContain('ar-http: "chair" -> "/mnt/shows/chair.usda" (GET), mapped by AR_HTTP_PATH_MAP to "/Volumes/shows/chair.usda"');
+    expect(stderr).toContain('ar-http: "chair" -> "/mnt/shows/chair.usda" (GET), change 1, mapped by AR_HTTP_PATH_MAP to "/Volumes/shows/chair.usda"');
     expect(stderr).toContain('ar-http: "nothing" -> not found (GET)');
   });
 

@@ -68,15 +68,34 @@ export interface ResolverContext {
   pins?: string;
 }
 
+/** Where a detailed resolve's answer came from. */
+export type ResolutionVia = 'filesystem' | 'cache' | 'server' | 'pin file';
+
+/** A resolve with where its answer came from (`{ detailed: true }`). */
+export interface Resolution {
+  /** `''` when unresolved. */
+  resolvedPath: string;
+  via: ResolutionVia;
+  /** The number of the change that set a server's answer, when the server said it. */
+  version?: number;
+  /** The snapshot the answer is as of, when it is. */
+  snapshot?: string;
+}
+
 /** Which implementation resolves: the standalone core, or OpenUSD's Ar with ArHttpResolver. */
 export type Backend = 'standalone' | 'usd';
 
 /** The functions of the native addon (`native/addon/`). */
 export interface NativeBinding {
   readonly backend: Backend;
-  resolve(assetPath: string, anchor?: string, context?: ResolverContext): string;
-  resolveAsync(assetPath: string, anchor?: string, context?: ResolverContext): Promise<string>;
-  resolveManyAsync(assetPaths: readonly string[], anchor?: string, context?: ResolverContext): Promise<string[]>;
+  /** With `detailed`, a {@link Resolution}; else the resolved path. */
+  resolve(assetPath: string, anchor?: string, context?: ResolverContext, detailed?: boolean): string | Resolution;
+  resolveAsync(
+    assetPath: string, anchor?: string, context?: ResolverContext, detailed?: boolean,
+  ): Promise<string | Resolution>;
+  resolveManyAsync(
+    assetPaths: readonly string[], anchor?: string, context?: ResolverContext, detailed?: boolean,
+  ): Promise<string[] | Resolution[]>;
   createIdentifier(assetPath: string, anchor?: string): string;
   clearCache(): void;
   config(): ResolverConfig;

@@ -21,6 +21,13 @@ std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
     return StringValue(info.Env(), value, name);
 }
 
+bool BooleanArgument(const Napi::CallbackInfo& info, size_t index, const char* name) {
+    const Napi::Value value = info[index];
+    if (value.IsUndefined()) return false;
+    if (!value.IsBoolean()) throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a boolean");
+    return value.As<Napi::Boolean>().Value();
+}
+
 ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
     const Napi::Env env = info.Env();
     const Napi::Value value = info[index];

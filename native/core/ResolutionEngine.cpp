@@ -32,28 +32,50 @@ ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<const LocalRes
     if (_config.watch) Watch(nullptr);
 }
 
-void ResolutionEngine::Report(const std::string& identifier, const std::string& resolved,
-                              Way way) const {
+void ResolutionEngine::Report(const std::string& identifier, const std::string& resolved, Way way,
+                              const std::string& more) const {
     if (!_config.debug) return;
     _log->Debug("ar-http: " + Quoted(identifier) + " -> " +
                 (resolved.empty() ? std::string("not found") : Quoted(resolved, 1024)) + " (" +
-                WayName(static_cast<int>(way)) + ")");
+                WayName(static_cast<int>(way)) + ")" + more);
 }
 
-std::string ResolutionEngine::Remote(const std::string& identifier, const std::string& answer,
-                                     Way way) const {
-    if (answer.empty() || _config.pathMap.IsEmpty()) {
-        Report(identifier, answer, way);
-        return answer;
-    }
-    std::string mapped = _config.pathMap.Apply(answer);
+const char* ResolutionEngine::ViaName(Via via) {
+    static const char* const names[] = {"filesystem", "cache", "server", "pin file"};
+    return names[static_cast<int>(via)];
+}
+
+ResolutionEngine::Resolution ResolutionEngine::Local(const std::string& identifier,
+                                                     std::string resolved) const {
+    Report(identifier, resolved, Way::Local);
+    return Resolution{std::move(resolved), Via::Filesystem, -1, std::string()};
+}
+
+ResolutionEngine::Resolution ResolutionEngine::Remote(const std::string& identifier,
+                                                      const ResolveCache::Answer& answer, Way way,
+                                                      const ServerContext& context) const {
+    static const Via vias[] = {Via::Filesystem, Via::Cache,  Via::Cache, Via::Cache,
+                               Via::Server,     Via::Server, Via::PinFile};
+    // Everything through a pin file is the pin file's answer, kept or not (its
+    // snapshot is the file's own business); a fallback's too.
+    const bool pinned = AskedWay(context, way) == Way::Pinned;
+    Resolution resolution{answer.resolvedPath, pinned ? Via::PinFile : vias[static_cast<int>(way)], answer.version,
+                          pinned                      ? std::string()
+                          : context.Snapshot().empty() ? _config.snapshot
+                                                       : context.Snapshot()};
+    if (!answer.resolvedPath.empty()) resolution.resolvedPath = _config.pathMap.Apply(answer.resolvedPath);
     if (_config.debug) {
-        _log->Debug("ar-http: " + Quoted(identifier) + " -> " + Quoted(answer, 1024) + " (" +
-                    WayName(static_cast<int>(way)) + ")" +
-                    (mapped == answer ? ", no AR_HTTP_PATH_MAP prefix matches"
-                                      : ", mapped by AR_HTTP_PATH_MAP to " + Quoted(mapped, 1024)));
+        std::string more;
+        if (answer.version >= 0) more += ", change " + std::to_string(answer.version);
+        if (!resolution.snapshot.empty()) more += ", snapshot " + Quoted(resolution.snapshot);
+        if (!answer.resolvedPath.empty() && !_config.pathMap.IsEmpty()) {
+            more += resolution.resolvedPath == answer.resolvedPath
+                        ? ", no AR_HTTP_PATH_MAP prefix matches"
+                        : ", mapped by AR_HTTP_PATH_MAP to " + Quoted(resolution.resolvedPath, 1024);
+        }
+        Report(identifier, answer.resolvedPath, way, more);
     }
-    return mapped;
+    return resolution;
 }
 
 ResolveCache* ResolutionEngine::KeptFor(const ServerContext& context) const {
@@ -116,21 +138,23 @@ std::string ResolutionEngine::Resolve(const std::string& identifier, const Serve
 
 std::string ResolutionEngine::Resolve(const std::string& identifier,
                                       const std::function<Where()>& where) const noexcept {
-    if (identifier.empty()) return identifier;
+    return std::move(ResolveDetailed(identifier, where).resolvedPath);
+}
+
+ResolutionEngine::Resolution ResolutionEngine::ResolveDetailed(
+    const std::string& identifier, const std::function<Where()>& where) const noexcept {
+    if (identifier.empty()) return Resolution();
     try {
         std::string local = _local->Resolve(identifier);
-        if (!local.empty()) {
-            Report(identifier, local, Way::Local);
-            return local;
-        }
+        if (!local.empty()) return Local(identifier, std::move(local));
         const Where remote = where();
-        if (!remote.context) return local;
+        if (!remote.context) return Resolution();
         const Found found = ResolveRemotely(identifier, remote.context->KeyFor(identifier),
                                             *remote.context, remote.scope);
-        return Remote(identifier, found.answer.resolvedPath, found.way);
+        return Remote(identifier, found.answer, found.way, *remote.context);
     } catch (...) {
         // Only allocation can throw here; the HTTP half reports its own failures.
-        return std::string();
+        return Resolution();
     }
 }
 
@@ -153,8 +177,18 @@ void ResolutionEngine::Concurrently(size_t count, const std::function<void(size_
 std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::string>& identifiers,
                                                        const ServerContext& context,
                                                        ResolveCache* scope) const noexcept {
-    std::vector<std::string> resolved(identifiers.size());
+    std::vector<std::string> paths(identifiers.size());
+    std::vector<Resolution> resolved = ResolveManyDetailed(identifiers, context, scope);
+    for (size_t i = 0; i < resolved.size(); ++i) paths[i] = std::move(resolved[i].resolvedPath);
+    return paths;
+}
+
+std::vector<ResolutionEngine::Resolution> ResolutionEngine::ResolveManyDetailed(
+    const std::vector<std::string>& identifiers, const ServerContext& context,
+    ResolveCache* scope) const noexcept {
+    std::vector<Resolution> resolved;
     try {
+        resolved.resize(identifiers.size());
         // The identifiers no cache holds, each once, their keys, and where their answers go.
         std::vector<std::string> asked;
         std::vector<std::string> askedKeys;
@@ -164,14 +198,14 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
         for (size_t i = 0; i < identifiers.size(); ++i) {
             const std::string& identifier = identifiers[i];
             if (identifier.empty()) continue;
-            resolved[i] = _local->Resolve(identifier);
-            if (!resolved[i].empty()) {
-                Report(identifier, resolved[i], Way::Local);
+            std::string local = _local->Resolve(identifier);
+            if (!local.empty()) {
+                resolved[i] = Local(identifier, std::move(local));
                 continue;
             }
             const std::string key = context.KeyFor(identifier);
             if (const auto found = FindKept(key, scope, kept, true)) {
-                resolved[i] = Remote(identifier, found->answer.resolvedPath, found->way);
+                resolved[i] = Remote(identifier, found->answer, found->way, context);
                 continue;
             }
             const auto [at, added] = askedIndex.emplace(key, asked.size());
@@ -184,26 +218,26 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
         }
         if (asked.empty()) return resolved;
 
-        std::vector<std::string> answers(asked.size());
+        std::vector<ResolveCache::Answer> answers(asked.size());
         std::vector<Way> ways(asked.size(), AskedWay(context, Way::Batch));
         const auto batch = asked.size() > 1 ? _servers.For(context)->ResolveBatch(asked) : std::nullopt;
         if (batch) {
             for (size_t k = 0; k < asked.size(); ++k) {
                 const ResolveCache::Answer& answer = (*batch)[k];
-                answers[k] = answer.resolvedPath;
+                answers[k] = answer;
                 if (scope) scope->Offer(askedKeys[k], answer);
                 if (kept) kept->Offer(askedKeys[k], answer);
             }
         } else {
             Concurrently(asked.size(), [&](size_t k) {
                 const Found found = ResolveRemotely(asked[k], askedKeys[k], context, scope);
-                answers[k] = found.answer.resolvedPath;
+                answers[k] = found.answer;
                 ways[k] = found.way;
             });
         }
         for (size_t k = 0; k < asked.size(); ++k) {
-            const std::string mapped = Remote(asked[k], answers[k], ways[k]);
-            for (size_t i : slots[k]) resolved[i] = mapped;
+            const Resolution resolution = Remote(asked[k], answers[k], ways[k], context);
+            for (size_t i : slots[k]) resolved[i] = resolution;
         }
     } catch (...) {
         // Only allocation can throw here: what was not resolved stays "".

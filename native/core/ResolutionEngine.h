@@ -33,6 +33,19 @@ public:
         ScopeCache() : ResolveCache(kForever, SIZE_MAX) {}
     };
 
+    // Where an answer came from, as a detailed resolve names it.
+    enum class Via : std::uint8_t { Filesystem, Cache, Server, PinFile };
+    // One resolve, with where its answer came from. Unresolved: an empty path.
+    struct Resolution {
+        std::string resolvedPath;
+        Via via = Via::Filesystem;
+        // The change that set a server's answer, when the server said it; -1 when not.
+        std::int64_t version = -1;
+        // The snapshot a remote answer is as of; empty: the latest.
+        std::string snapshot;
+    };
+    static const char* ViaName(Via via);
+
     // `servers` makes the client of each server asked (HttpResolver::Factory()).
     ResolutionEngine(Config config, std::shared_ptr<const LocalResolver> local,
                      std::shared_ptr<LogSink> log, ServerClientFactory servers);
@@ -56,12 +69,20 @@ public:
     std::string Resolve(const std::string& identifier,
                         const std::function<Where()>& where) const noexcept;
 
+    // As above, with where the answer came from (Resolve hands back its path, moved out).
+    Resolution ResolveDetailed(const std::string& identifier,
+                               const std::function<Where()>& where) const noexcept;
+
     // Resolves many identifiers, in order, probing the local side once each.
     // What it lacks and no cache holds goes to the server in batch requests;
     // when the server takes none, one by one, AR_HTTP_MAX_CONNECTIONS at a time.
     std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                          const ServerContext& context = ServerContext(),
                                          ResolveCache* scope = nullptr) const noexcept;
+    // As above, with where each answer came from.
+    std::vector<Resolution> ResolveManyDetailed(const std::vector<std::string>& identifiers,
+                                                const ServerContext& context = ServerContext(),
+                                                ResolveCache* scope = nullptr) const noexcept;
 
     // Resolves now, in batch requests (or, when the server takes none, by GETs
     // AR_HTTP_MAX_CONNECTIONS at a time), those of `identifiers` (the asset
@@ -105,10 +126,15 @@ private:
                           const ServerContext& context, ResolveCache* scope) const;
     // Runs `one(k)` for every k below `count`, AR_HTTP_MAX_CONNECTIONS at a time.
     void Concurrently(size_t count, const std::function<void(size_t)>& one) const;
-    void Report(const std::string& identifier, const std::string& resolved, Way way) const;
+    // `more`: what else to say of the answer (its change number, snapshot, mapping).
+    void Report(const std::string& identifier, const std::string& resolved, Way way,
+                const std::string& more = std::string()) const;
     // A remote answer as the caller gets it: through AR_HTTP_PATH_MAP (the
     // caches keep raw answers), reported before and after.
-    std::string Remote(const std::string& identifier, const std::string& answer, Way way) const;
+    Resolution Remote(const std::string& identifier, const ResolveCache::Answer& answer, Way way,
+                      const ServerContext& context) const;
+    // A filesystem answer, reported.
+    Resolution Local(const std::string& identifier, std::string resolved) const;
 
     const Config _config;
     const std::shared_ptr<const LocalResolver> _local;
