@@ -126,11 +126,13 @@ bool JsonReader::ReadString(std::string* out, size_t maxBytes, const char* what)
             if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
             ++run;
         }
-        out->append(_text.data() + _at, run - _at);
-        _at = run;
-        if (out->size() - start > maxBytes) {
+        // Checked before copying a run (a string past its bound costs no
+        // memory), and after each escape or UTF-8 sequence.
+        if (out->size() - start + (run - _at) > maxBytes) {
             return Fail(std::string(what) + " longer than " + std::to_string(maxBytes) + " bytes");
         }
+        out->append(_text.data() + _at, run - _at);
+        _at = run;
         if (_at >= _text.size()) return Fail("not JSON: a string is not closed");
         const unsigned char c = _text[_at];
         if (c == '"') {

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <map>
 #include <mutex>
+#include <unordered_set>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -134,20 +135,19 @@ bool PinFile::ReadPins(JsonReader& reader) {
 std::string PinFile::Read(std::string_view text) {
     JsonReader reader(text);
     // Decoded text is never longer than the file: offsets fit 32 bits, and
-    // the block is never moved once reserved.
+    // one reservation holds it all.
     _text.reserve(text.size());
     bool sawFormat = false, sawVersion = false, sawPins = false;
-    std::vector<std::string> seen;
+    std::unordered_set<std::string> seen;
     if (!reader.Expect('{', "a JSON object")) return "is not JSON: " + reader.Error();
     if (!reader.Take('}')) {
         do {
             std::string key;
             if (!reader.ReadString(&key, kMaxKeyBytes, "a key") || !reader.Expect(':', "':'")) break;
-            if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+            if (!seen.insert(key).second) {
                 reader.Fail("the key " + Quoted(key) + " twice");
                 break;
             }
-            seen.push_back(key);
             if (key == "format") {
                 std::string format;
                 if (!reader.ReadString(&format, 64, "\"format\"")) break;
