@@ -63,12 +63,13 @@ ResolutionEngine::Resolution ResolutionEngine::Remote(const std::string& identif
                           pinned                      ? std::string()
                           : context.Snapshot().empty() ? _config.snapshot
                                                        : context.Snapshot()};
-    if (!answer.resolvedPath.empty()) resolution.resolvedPath = _config.pathMap.Apply(answer.resolvedPath);
+    const bool mapped = !answer.resolvedPath.empty() && !_config.pathMap.IsEmpty();
+    if (mapped) resolution.resolvedPath = _config.pathMap.Apply(answer.resolvedPath);
     if (_config.debug) {
         std::string more;
         if (answer.version >= 0) more += ", change " + std::to_string(answer.version);
         if (!resolution.snapshot.empty()) more += ", snapshot " + Quoted(resolution.snapshot);
-        if (!answer.resolvedPath.empty() && !_config.pathMap.IsEmpty()) {
+        if (mapped) {
             more += resolution.resolvedPath == answer.resolvedPath
                         ? ", no AR_HTTP_PATH_MAP prefix matches"
                         : ", mapped by AR_HTTP_PATH_MAP to " + Quoted(resolution.resolvedPath, 1024);
