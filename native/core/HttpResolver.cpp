@@ -379,7 +379,9 @@ ResolveCache::Answer HttpResolver::Lookup(const std::string& assetPath) const no
 }
 
 bool HttpResolver::IsUnknownSnapshot(const Exchange& exchange) const {
-    if (exchange.status != 404 || exchange.problem != protocol::kUnknownSnapshotProblem) return false;
+    if (_snapshot.empty() || exchange.status != 404 || exchange.problem != protocol::kUnknownSnapshotProblem) {
+        return false;
+    }
     if (!_unknownSnapshotReported.exchange(true)) {
         _log->Warn("the resolution server at " + _server.Text() + " has no snapshot " +
                    Quoted(_snapshot) + ": assets the filesystem lacks stay unresolved");
