@@ -84,6 +84,15 @@ describe('pin files', () => {
     expect(stats.requests).toEqual([]);
   });
 
+  test('TF_DEBUG=AR_HTTP names the way: pin file', async () => {
+    const file = pinFile('debug.json', { chair: '/pinned/chair.usda', gone: null });
+    const { answers, warnings } = await resolveInChild(['chair', 'gone'], { AR_HTTP_PIN_FILE: file, TF_DEBUG: 'AR_HTTP' });
+    expect(answers).toEqual(['/pinned/chair.usda', '', '/pinned/chair.usda', '']);
+    expect(warnings).toContain('ar-http: "chair" -> "/pinned/chair.usda" (pin file)');
+    expect(warnings).toContain('ar-http: "gone" -> not found (pin file)');
+    expect((await server.stats()).requests).toEqual([]);
+  });
+
   test('AR_HTTP_PIN_FALLBACK=server asks the server only what the pins lack, as of the pins\' snapshot', async () => {
     const file = pinFile('fallback.json', { chair: '/pinned/chair.usda', gone: null });
     const { answers } = await resolveInChild(['chair', 'extra', 'gone', 'lamp'], {
