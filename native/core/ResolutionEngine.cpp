@@ -51,9 +51,8 @@ ResolutionEngine::Resolution ResolutionEngine::Local(const std::string& identifi
     return Resolution{std::move(resolved), Via::Filesystem, -1, std::string()};
 }
 
-ResolutionEngine::Resolution ResolutionEngine::Remote(const std::string& identifier,
-                                                      const ResolveCache::Answer& answer, Way way,
-                                                      const ServerContext& context) const {
+ResolutionEngine::Resolution ResolutionEngine::Unreported(const ResolveCache::Answer& answer, Way way,
+                                                          const ServerContext& context) const {
     static const Via vias[] = {Via::Filesystem, Via::Cache,  Via::Cache, Via::Cache,
                                Via::Server,     Via::Server, Via::PinFile};
     // Everything through a pin file is the pin file's answer, kept or not (its
@@ -63,13 +62,21 @@ ResolutionEngine::Resolution ResolutionEngine::Remote(const std::string& identif
                           pinned                      ? std::string()
                           : context.Snapshot().empty() ? _config.snapshot
                                                        : context.Snapshot()};
-    const bool mapped = !answer.resolvedPath.empty() && !_config.pathMap.IsEmpty();
-    if (mapped) resolution.resolvedPath = _config.pathMap.Apply(answer.resolvedPath);
+    if (!answer.resolvedPath.empty() && !_config.pathMap.IsEmpty()) {
+        resolution.resolvedPath = _config.pathMap.Apply(answer.resolvedPath);
+    }
+    return resolution;
+}
+
+ResolutionEngine::Resolution ResolutionEngine::Remote(const std::string& identifier,
+                                                      const ResolveCache::Answer& answer, Way way,
+                                                      const ServerContext& context) const {
+    Resolution resolution = Unreported(answer, way, context);
     if (_config.debug) {
         std::string more;
         if (answer.version >= 0) more += ", change " + std::to_string(answer.version);
         if (!resolution.snapshot.empty()) more += ", snapshot " + Quoted(resolution.snapshot);
-        if (mapped) {
+        if (!answer.resolvedPath.empty() && !_config.pathMap.IsEmpty()) {
             more += resolution.resolvedPath == answer.resolvedPath
                         ? ", no AR_HTTP_PATH_MAP prefix matches"
                         : ", mapped by AR_HTTP_PATH_MAP to " + Quoted(resolution.resolvedPath, 1024);
@@ -77,6 +84,19 @@ ResolutionEngine::Resolution ResolutionEngine::Remote(const std::string& identif
         Report(identifier, answer.resolvedPath, way, more);
     }
     return resolution;
+}
+
+std::optional<ResolutionEngine::Resolution> ResolutionEngine::Recall(const std::string& identifier,
+                                                                     const ServerContext& context,
+                                                                     ResolveCache* scope) const noexcept {
+    try {
+        if (const auto found = FindKept(context.KeyFor(identifier), scope, KeptFor(context), false)) {
+            return Unreported(found->answer, found->way, context);
+        }
+    } catch (...) {
+        // Only allocation can throw: nothing recalled.
+    }
+    return std::nullopt;
 }
 
 ResolveCache* ResolutionEngine::KeptFor(const ServerContext& context) const {

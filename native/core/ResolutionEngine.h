@@ -73,6 +73,13 @@ public:
     Resolution ResolveDetailed(const std::string& identifier,
                                const std::function<Where()>& where) const noexcept;
 
+    // What the caches (`scope`, those learnt ahead, the process-wide and the
+    // snapshots') hold of `identifier` through `context`, as a resolve would
+    // answer it; nothing when none does. Never asks the server, waits or
+    // reports: for asset info, which must cost no request.
+    std::optional<Resolution> Recall(const std::string& identifier, const ServerContext& context,
+                                     ResolveCache* scope) const noexcept;
+
     // Resolves many identifiers, in order, probing the local side once each.
     // What it lacks and no cache holds goes to the server in batch requests;
     // when the server takes none, one by one, AR_HTTP_MAX_CONNECTIONS at a time.
@@ -133,6 +140,8 @@ private:
     // caches keep raw answers), reported before and after.
     Resolution Remote(const std::string& identifier, const ResolveCache::Answer& answer, Way way,
                       const ServerContext& context) const;
+    // The same, unreported.
+    Resolution Unreported(const ResolveCache::Answer& answer, Way way, const ServerContext& context) const;
     // A filesystem answer, reported.
     Resolution Local(const std::string& identifier, std::string resolved) const;
 

@@ -216,13 +216,17 @@ std::vector<ResolutionEngine::Resolution> ArHttpResolver::ResolveManyDetailed(
 ArAssetInfo ArHttpResolver::_GetAssetInfo(const std::string& assetPath,
                                           const ArResolvedPath& resolvedPath) const {
     ArAssetInfo info = ArDefaultResolver::_GetAssetInfo(assetPath, resolvedPath);
-    // Asked again: the filesystem first, then the caches (the stage's scope,
-    // snapshots' for ever) that hold what the server answered moments ago.
-    const ResolutionEngine::Resolution resolution = ResolveDetailed(assetPath);
-    if (resolution.via == ResolutionEngine::Via::Filesystem ||
-        resolution.resolvedPath != resolvedPath.GetPathString()) {
+    const ServerContext* context = tLocalOnly || assetPath.empty() ? nullptr : _CurrentServerContext();
+    if (!context) return info;
+    // What the caches hold of the answer (a stage's scope always does while it
+    // composes; snapshots' for ever): asset info never costs a request.
+    const auto scope = _scopes.GetCurrentCache();
+    const std::optional<ResolutionEngine::Resolution> recalled =
+        _GetEngine()->Recall(assetPath, *context, scope.get());
+    if (!recalled || recalled->resolvedPath.empty() || recalled->resolvedPath != resolvedPath.GetPathString()) {
         return info;
     }
+    const ResolutionEngine::Resolution& resolution = *recalled;
     VtDictionary resolverInfo;
     resolverInfo["via"] = VtValue(std::string(ResolutionEngine::ViaName(resolution.via)));
     if (resolution.version >= 0) {
