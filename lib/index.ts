@@ -1,6 +1,6 @@
 export { ArHttpError, ArHttpTypeError, ErrorCodes, type ErrorCode } from './errors';
 export * from './client';
-export type { Backend, ResolverChange, ResolverConfig, ResolverContext } from './native/binding';
+export type { Backend, Resolution, ResolutionVia, ResolverChange, ResolverConfig, ResolverContext } from './native/binding';
 export { clearCache, config, reloadConfig } from './resolve/config';
 export {
   backend,
@@ -8,6 +8,7 @@ export {
   resolve,
   resolveAsync,
   resolveMany,
+  type DetailedResolveOptions,
   type ResolveOptions,
 } from './resolve/resolve';
 export * from './server';

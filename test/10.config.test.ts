@@ -24,6 +24,11 @@ describe('configuration from the environment', () => {
       debug: false,
       watch: false,
       searchPaths: [],
+      snapshot: '',
+      pinFile: '',
+      pinFallback: 'none',
+      pathMap: [],
+      remoteRefusal: '',
       warnings: [],
     });
   });
@@ -45,8 +50,17 @@ describe('configuration from the environment', () => {
       AR_HTTP_CA_FILE: __filename,
       TF_DEBUG: 'AR_HTTP',
       PXR_AR_DEFAULT_SEARCH_PATH: '/tmp/a::relative/b',
+      AR_HTTP_SNAPSHOT: 'shot010.submit-2',
+      AR_HTTP_PIN_FILE: '/farm/pins/shot010.json',
+      AR_HTTP_PIN_FALLBACK: 'server',
+      AR_HTTP_PATH_MAP: '/mnt/shows=/Volumes/shows;/mnt=/M',
     });
     expect(settings).toMatchObject({
+      snapshot: 'shot010.submit-2',
+      pinFile: '/farm/pins/shot010.json',
+      pinFallback: 'server',
+      pathMap: [{ from: '/mnt/shows', to: '/Volumes/shows' }, { from: '/mnt', to: '/M' }],
+      remoteRefusal: '',
       serverUrl: 'http://resolver.example:9000/api/',
       pathFormat: '/v1/assets/%s/resolve',
       headers: { 'X-Api-Key': '<redacted>' },
@@ -255,5 +269,35 @@ describe('configuration from the environment', () => {
     } finally {
       emitWarning.mockRestore();
     }
+  });
+
+  test.each([
+    ['AR_HTTP_SNAPSHOT', 'a b', 'is not 1 to 128 characters of A-Z a-z 0-9 . _ -: nothing resolves through the server'],
+    ['AR_HTTP_SNAPSHOT', 'x'.repeat(129), 'is not 1 to 128 characters'],
+    ['AR_HTTP_SNAPSHOT', '../12', 'is not 1 to 128 characters'],
+    ['AR_HTTP_PATH_MAP', '/mnt', "without '='"],
+    ['AR_HTTP_PATH_MAP', '/mnt=', 'with an empty side'],
+    ['AR_HTTP_PATH_MAP', '=/Volumes', 'with an empty side'],
+    ['AR_HTTP_PATH_MAP', '/a=/b;/a=/c', 'maps "/a" twice'],
+    ['AR_HTTP_PATH_MAP', '/a\u001b[2J=/b', 'holds a control character'],
+    ['AR_HTTP_PATH_MAP', `/${'a'.repeat(5000)}=/b`, 'longer than 4096 bytes'],
+    ['AR_HTTP_PATH_MAP', Array.from({ length: 300 }, (_, i) => `/p${i}=/q`).join(';'), 'more than 256 pairs'],
+    ['AR_HTTP_PATH_MAP', 'x'.repeat(3000000), 'is longer than'],
+  ])('%s %j is refused, warned about, and fails closed', (name, value, why) => {
+    const settings = setResolverEnv({ [name]: value });
+    expect(settings.warnings).toHaveLength(1);
+    expect(settings.warnings[0]).toContain(name);
+    expect(settings.warnings[0]).toContain(why);
+    expect(settings.warnings[0].length).toBeLessThan(600);
+    expect(settings.remoteRefusal).toContain(name);
+    expect(settings.snapshot).toBe('');
+    expect(settings.pathMap).toEqual([]);
+  });
+
+  test('AR_HTTP_PIN_FALLBACK other than server or none is refused: none, the safe one', () => {
+    const settings = setResolverEnv({ AR_HTTP_PIN_FALLBACK: 'yes' });
+    expect(settings.pinFallback).toBe('none');
+    expect(settings.remoteRefusal).toBe('');
+    expect(settings.warnings).toEqual([expect.stringContaining('AR_HTTP_PIN_FALLBACK "yes" is neither "server" nor "none"')]);
   });
 });

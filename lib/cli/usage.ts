@@ -8,9 +8,10 @@ Commands:
         are read-only.
         With a token (variable AR_HTTP_SERVER_TOKEN, or what --token-file FILE
         holds), requests must send "Authorization: Bearer TOKEN".
-  resolve [--anchor PATH] <assetPath...>
+  resolve [--anchor PATH] [--snapshot ID] <assetPath...>
         Print each resolved path, one line per asset path (an empty line when
-        unresolved); exit status 1 if any is unresolved.
+        unresolved); exit status 1 if any is unresolved. --snapshot asks the
+        server as of that snapshot instead of its latest answers.
   config
         Print the settings read from the environment, as JSON (secrets redacted).
   plugin-path

@@ -34,6 +34,19 @@ export interface ResolverConfig {
   /** `AR_HTTP_WATCH=1`: the server's change feed is followed from the start. */
   watch: boolean;
   searchPaths: string[];
+  /** `AR_HTTP_SNAPSHOT`: the server is asked as of this snapshot (`''`: the latest answers). */
+  snapshot: string;
+  /** `AR_HTTP_PIN_FILE`: answers come from this pin file, never from the server (`''`: none). */
+  pinFile: string;
+  /** `AR_HTTP_PIN_FALLBACK`: `'server'` asks the server what the pin file lacks; `'none'` leaves it unresolved. */
+  pinFallback: 'server' | 'none';
+  /** `AR_HTTP_PATH_MAP`: prefix pairs applied to every answer not from the filesystem, longest `from` first. */
+  pathMap: { from: string; to: string }[];
+  /**
+   * Why nothing resolves through the server (`''`: it does): a refused `AR_HTTP_SNAPSHOT` or `AR_HTTP_PATH_MAP`
+   * fails closed, as a farm would rather render nothing than a wrong answer.
+   */
+  remoteRefusal: string;
   /** Settings that were refused and replaced by their default, one sentence each. */
   warnings: string[];
 }
@@ -49,6 +62,24 @@ export interface ResolverContext {
    * `AR_HTTP_HEADER_*` headers: they may hold credentials for the environment's server.
    */
   headers?: Record<string, string>;
+  /** Resolve as of this snapshot of the server (1 to 128 characters of `A-Z a-z 0-9 . _ -`). */
+  snapshot?: string;
+  /** Answer from this pin file (written by `ar-http pin`) instead of the server. */
+  pins?: string;
+}
+
+/** Where a detailed resolve's answer came from. */
+export type ResolutionVia = 'filesystem' | 'cache' | 'server' | 'pin file';
+
+/** A resolve with where its answer came from (`{ detailed: true }`). */
+export interface Resolution {
+  /** `''` when unresolved. */
+  resolvedPath: string;
+  via: ResolutionVia;
+  /** The number of the change that set a server's answer, when the server said it. */
+  version?: number;
+  /** The snapshot the answer is as of, when it is. */
+  snapshot?: string;
 }
 
 /** Which implementation resolves: the standalone core, or OpenUSD's Ar with ArHttpResolver. */
@@ -57,9 +88,14 @@ export type Backend = 'standalone' | 'usd';
 /** The functions of the native addon (`native/addon/`). */
 export interface NativeBinding {
   readonly backend: Backend;
-  resolve(assetPath: string, anchor?: string, context?: ResolverContext): string;
-  resolveAsync(assetPath: string, anchor?: string, context?: ResolverContext): Promise<string>;
-  resolveManyAsync(assetPaths: readonly string[], anchor?: string, context?: ResolverContext): Promise<string[]>;
+  /** With `detailed`, a {@link Resolution}; else the resolved path. */
+  resolve(assetPath: string, anchor?: string, context?: ResolverContext, detailed?: boolean): string | Resolution;
+  resolveAsync(
+    assetPath: string, anchor?: string, context?: ResolverContext, detailed?: boolean,
+  ): Promise<string | Resolution>;
+  resolveManyAsync(
+    assetPaths: readonly string[], anchor?: string, context?: ResolverContext, detailed?: boolean,
+  ): Promise<string[] | Resolution[]>;
   createIdentifier(assetPath: string, anchor?: string): string;
   clearCache(): void;
   config(): ResolverConfig;

@@ -1,5 +1,5 @@
 import { ArHttpTypeError, ErrorCodes } from '../errors';
-import { type Backend, nativeBinding, type ResolverContext } from '../native/binding';
+import { type Backend, nativeBinding, type Resolution, type ResolverContext } from '../native/binding';
 
 export interface ResolveOptions {
   /**
@@ -14,14 +14,27 @@ export interface ResolveOptions {
    * are kept apart per context.
    */
   context?: ResolverContext;
+  /**
+   * Answer `{ resolvedPath, via, version?, snapshot? }` instead of the path: where the answer came from
+   * (`'filesystem'`, `'cache'`, `'server'`, `'pin file'`), the number of the change that set a server's answer
+   * when the server said it, and the snapshot it is as of.
+   */
+  detailed?: boolean;
 }
 
-function argumentsOf(options: ResolveOptions | undefined): [string | undefined, ResolverContext | undefined] {
-  if (options === undefined) return [undefined, undefined];
+/** {@link ResolveOptions} asking for a {@link Resolution}. */
+export interface DetailedResolveOptions extends ResolveOptions {
+  detailed: true;
+}
+
+function argumentsOf(
+  options: ResolveOptions | undefined,
+): [string | undefined, ResolverContext | undefined, boolean | undefined] {
+  if (options === undefined) return [undefined, undefined, undefined];
   if (options === null || typeof options !== 'object') {
     throw new ArHttpTypeError(ErrorCodes.INVALID_ARGUMENT, 'options must be an object');
   }
-  return [options.anchor, options.context];
+  return [options.anchor, options.context, options.detailed];
 }
 
 /**
@@ -31,7 +44,9 @@ function argumentsOf(options: ResolveOptions | undefined): [string | undefined, 
  * It blocks the event loop: against a server running in this same process it
  * can never be answered. Use {@link resolveAsync} there.
  */
-export function resolve(assetPath: string, options?: ResolveOptions): string {
+export function resolve(assetPath: string, options: DetailedResolveOptions): Resolution;
+export function resolve(assetPath: string, options?: ResolveOptions): string;
+export function resolve(assetPath: string, options?: ResolveOptions): string | Resolution {
   return nativeBinding().resolve(assetPath, ...argumentsOf(options));
 }
 
@@ -45,7 +60,9 @@ function rejectingErrors<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /** {@link resolve} on a worker thread; the event loop stays free. */
-export function resolveAsync(assetPath: string, options?: ResolveOptions): Promise<string> {
+export function resolveAsync(assetPath: string, options: DetailedResolveOptions): Promise<Resolution>;
+export function resolveAsync(assetPath: string, options?: ResolveOptions): Promise<string>;
+export function resolveAsync(assetPath: string, options?: ResolveOptions): Promise<string | Resolution> {
   return rejectingErrors(() => nativeBinding().resolveAsync(assetPath, ...argumentsOf(options)));
 }
 
@@ -56,7 +73,9 @@ export function resolveAsync(assetPath: string, options?: ResolveOptions): Promi
  * a server without the batch endpoint is asked for each path,
  * `AR_HTTP_MAX_CONNECTIONS` at a time.
  */
-export function resolveMany(assetPaths: readonly string[], options?: ResolveOptions): Promise<string[]> {
+export function resolveMany(assetPaths: readonly string[], options: DetailedResolveOptions): Promise<Resolution[]>;
+export function resolveMany(assetPaths: readonly string[], options?: ResolveOptions): Promise<string[]>;
+export function resolveMany(assetPaths: readonly string[], options?: ResolveOptions): Promise<string[] | Resolution[]> {
   return rejectingErrors(() => nativeBinding().resolveManyAsync(assetPaths, ...argumentsOf(options)));
 }
 

@@ -79,6 +79,14 @@ public:
                                          const ServerContext& context) const override {
         return WithContext(context, [&] { return Plugin().ResolveMany(identifiers); });
     }
+    ResolutionEngine::Resolution ResolveDetailed(const std::string& identifier,
+                                                 const ServerContext& context) const override {
+        return WithContext(context, [&] { return Plugin().ResolveDetailed(identifier); });
+    }
+    std::vector<ResolutionEngine::Resolution> ResolveManyDetailed(
+        const std::vector<std::string>& identifiers, const ServerContext& context) const override {
+        return WithContext(context, [&] { return Plugin().ResolveManyDetailed(identifiers); });
+    }
     Config GetConfig() const override { return Plugin().GetHttpConfig(); }
     // Through Ar, as a USD application would: ArHttpResolver clears its
     // answers and sends ArNotice::ResolverChanged.

@@ -21,6 +21,13 @@ std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
     return StringValue(info.Env(), value, name);
 }
 
+bool BooleanArgument(const Napi::CallbackInfo& info, size_t index, const char* name) {
+    const Napi::Value value = info[index];
+    if (value.IsUndefined()) return false;
+    if (!value.IsBoolean()) throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a boolean");
+    return value.As<Napi::Boolean>().Value();
+}
+
 ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
     const Napi::Env env = info.Env();
     const Napi::Value value = info[index];
@@ -36,6 +43,8 @@ ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
     };
     const std::string serverUrl = part("serverUrl");
     const std::string pathFormat = part("pathFormat");
+    const std::string snapshot = part("snapshot");
+    const std::string pins = part("pins");
     HeaderList headers;
     const Napi::Value given = object.Get("headers");
     if (!given.IsUndefined()) {
@@ -51,7 +60,7 @@ ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
         }
     }
     std::string error;
-    auto context = ServerContext::Make(serverUrl, pathFormat, headers, &error);
+    auto context = ServerContext::Make(serverUrl, pathFormat, headers, &error, snapshot, pins);
     if (!context) throw Napi::TypeError::New(env, "context " + error);
     return *context;
 }

@@ -19,8 +19,11 @@ std::string StringValue(Napi::Env env, const Napi::Value& value, const char* nam
 std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
                            const char* name, bool optional = false);
 
+// info[index] as a boolean; `undefined` gives false.
+bool BooleanArgument(const Napi::CallbackInfo& info, size_t index, const char* name);
+
 // info[index] as a resolver context: undefined, or an object of optional
-// serverUrl, pathFormat and headers (an object of strings). A refused part
+// serverUrl, pathFormat, headers (an object of strings), snapshot and pins. A refused part
 // throws an Error naming it (header values of secrets are never shown).
 ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index);
 

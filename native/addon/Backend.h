@@ -6,6 +6,7 @@
 
 #include "core/ChangeWatcher.h"
 #include "core/Config.h"
+#include "core/ResolutionEngine.h"
 #include "core/ServerContext.h"
 
 #include <memory>
@@ -26,6 +27,11 @@ public:
     // Many at once: ResolutionEngine::ResolveMany.
     virtual std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                                  const ServerContext& context) const = 0;
+    // As Resolve and ResolveMany, with where each answer came from.
+    virtual ResolutionEngine::Resolution ResolveDetailed(const std::string& identifier,
+                                                         const ServerContext& context) const = 0;
+    virtual std::vector<ResolutionEngine::Resolution> ResolveManyDetailed(
+        const std::vector<std::string>& identifiers, const ServerContext& context) const = 0;
     virtual Config GetConfig() const = 0;
     virtual void ClearCache() const = 0;
     // Follows the environment's server's change feed and tells `listener`

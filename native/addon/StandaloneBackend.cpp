@@ -28,6 +28,14 @@ public:
                                          const ServerContext& context) const override {
         return _engine.ResolveMany(identifiers, context);
     }
+    ResolutionEngine::Resolution ResolveDetailed(const std::string& identifier,
+                                                 const ServerContext& context) const override {
+        return _engine.ResolveDetailed(identifier, [&] { return ResolutionEngine::Where{&context, nullptr}; });
+    }
+    std::vector<ResolutionEngine::Resolution> ResolveManyDetailed(
+        const std::vector<std::string>& identifiers, const ServerContext& context) const override {
+        return _engine.ResolveManyDetailed(identifiers, context);
+    }
     Config GetConfig() const override { return _engine.GetConfig(); }
     void ClearCache() const override { _engine.ClearCache(); }
     void Watch(ChangeWatcher::OnChanges listener) const override { _engine.Watch(std::move(listener)); }

@@ -5,6 +5,7 @@
 #include "DebugSwitch.h"
 #include "FileSystemResolver.h"
 #include "PrintableText.h"
+#include "ServerContext.h"
 
 #include <cctype>
 
@@ -106,6 +107,59 @@ TlsSettings ReadTlsSettings(const Environment& environment, std::vector<std::str
     return tls;
 }
 
+// A refused snapshot id closes the server (Config::remoteRefusal): the
+// latest answers would be the very surprise a snapshot is asked to prevent.
+std::string ReadSnapshot(const Environment& environment, std::string* refusal,
+                         std::vector<std::string>* warnings) {
+    const std::string text = Lookup(environment, "AR_HTTP_SNAPSHOT");
+    if (text.empty() || ServerContext::IsSnapshotId(text)) return text;
+    *refusal = "AR_HTTP_SNAPSHOT " + Quoted(text.substr(0, 200)) + " is refused";
+    warnings->push_back("AR_HTTP_SNAPSHOT " + Quoted(text.substr(0, 200)) + " is not 1 to " +
+                        std::to_string(protocol::kMaxSnapshotIdBytes) +
+                        " characters of A-Z a-z 0-9 . _ -: nothing resolves through the server");
+    return std::string();
+}
+
+std::string ReadPinFile(const Environment& environment, std::vector<std::string>* warnings) {
+    const std::string text = Lookup(environment, "AR_HTTP_PIN_FILE");
+    for (unsigned char c : text) {
+        if (c < 0x20 || c == 0x7F) {
+            // Still set, so that the refused pin file answers nothing rather than the server everything.
+            warnings->push_back("AR_HTTP_PIN_FILE " + Quoted(text.substr(0, 200)) +
+                                " holds control characters: nothing resolves through it");
+            break;
+        }
+    }
+    return text;
+}
+
+// A refused map closes the server too (Config::remoteRefusal): answers meant
+// for another site would name files that are not there, or the wrong ones.
+PathMap ReadPathMap(const Environment& environment, std::string* refusal,
+                    std::vector<std::string>* warnings) {
+    const std::string text = Lookup(environment, "AR_HTTP_PATH_MAP");
+    std::string error;
+    if (text.empty()) return PathMap();
+    if (text.size() > PathMap::kMaxPairs * (2 * PathMap::kMaxPrefixBytes + 2)) {
+        error = "is longer than " + std::to_string(PathMap::kMaxPairs * (2 * PathMap::kMaxPrefixBytes + 2)) + " bytes";
+    } else if (auto map = PathMap::Parse(text, &error)) {
+        return *map;
+    }
+    if (refusal->empty()) *refusal = "AR_HTTP_PATH_MAP is refused";
+    warnings->push_back("AR_HTTP_PATH_MAP " + error + ": nothing resolves through the server or a pin file");
+    return PathMap();
+}
+
+bool ReadPinFallback(const Environment& environment, std::vector<std::string>* warnings) {
+    const std::string text = Lookup(environment, "AR_HTTP_PIN_FALLBACK");
+    if (text.empty() || text == "none") return false;
+    if (text == "server") return true;
+    warnings->push_back("AR_HTTP_PIN_FALLBACK " + Quoted(text.substr(0, 200)) +
+                        " is neither \"server\" nor \"none\": using none (what the pin file lacks "
+                        "stays unresolved)");
+    return false;
+}
+
 }  // namespace
 
 std::string TlsSettings::SystemCaFile() {
@@ -155,6 +209,11 @@ Config Config::FromEnvironment(const Environment& environment) {
     const long maxRedirects = ReadBoundedInteger(environment, "AR_HTTP_MAX_REDIRECTS",
                                                  kDefaultMaxRedirects, 0, 20, &warnings);
     TlsSettings tls = ReadTlsSettings(environment, &warnings);
+    std::string remoteRefusal;
+    std::string snapshot = ReadSnapshot(environment, &remoteRefusal, &warnings);
+    std::string pinFile = ReadPinFile(environment, &warnings);
+    const bool pinFallbackServer = ReadPinFallback(environment, &warnings);
+    PathMap pathMap = ReadPathMap(environment, &remoteRefusal, &warnings);
     return Config{std::move(server),
                   std::move(pathFormat),
                   std::move(headers),
@@ -173,6 +232,11 @@ Config Config::FromEnvironment(const Environment& environment) {
                   ReadBoundedInteger(environment, "AR_HTTP_WATCH", 0, 0, 1, &warnings) == 1,
                   FileSystemResolver::ParseSearchPath(
                       Lookup(environment, "PXR_AR_DEFAULT_SEARCH_PATH")),
+                  std::move(snapshot),
+                  std::move(pinFile),
+                  pinFallbackServer,
+                  std::move(pathMap),
+                  std::move(remoteRefusal),
                   std::move(warnings)};
 }
 

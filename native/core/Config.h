@@ -3,6 +3,7 @@
 #define AR_HTTP_CORE_CONFIG_H
 
 #include "PathFormat.h"
+#include "PathMap.h"
 #include "RequestHeaders.h"
 #include "ServerUrl.h"
 
@@ -68,6 +69,18 @@ struct Config {
     // AR_HTTP_WATCH=1: the change feed of the server is followed.
     bool watch;
     std::vector<std::string> searchPaths;
+    // AR_HTTP_SNAPSHOT: the server is asked as of this snapshot; empty: latest.
+    std::string snapshot;
+    // AR_HTTP_PIN_FILE: answers come from this pin file, not the server.
+    std::string pinFile;
+    // AR_HTTP_PIN_FALLBACK=server: the server answers what the pin file lacks.
+    bool pinFallbackServer = false;
+    // AR_HTTP_PATH_MAP: applied to every answer not from the filesystem.
+    PathMap pathMap;
+    // Set when a setting that decides which answers are right was refused
+    // (AR_HTTP_SNAPSHOT, AR_HTTP_PATH_MAP): nothing resolves through the
+    // server, as a farm would rather render nothing than a wrong answer.
+    std::string remoteRefusal;
     // What was refused and replaced by its default, one sentence each.
     std::vector<std::string> warnings;
 
@@ -77,7 +90,8 @@ struct Config {
     // AR_HTTP_CACHE_MAX_ENTRIES, AR_HTTP_BATCH_PATH, AR_HTTP_RETRIES,
     // AR_HTTP_RETRY_DELAY_MS, AR_HTTP_FAIL_FAST_MS, AR_HTTP_MAX_REDIRECTS,
     // AR_HTTP_CA_FILE (else SSL_CERT_FILE and SSL_CERT_DIR),
-    // AR_HTTP_UNSAFE_NO_TLS_VERIFY, AR_HTTP_WATCH, TF_DEBUG and
+    // AR_HTTP_UNSAFE_NO_TLS_VERIFY, AR_HTTP_WATCH, AR_HTTP_SNAPSHOT,
+    // AR_HTTP_PIN_FILE, AR_HTTP_PIN_FALLBACK, AR_HTTP_PATH_MAP, TF_DEBUG and
     // PXR_AR_DEFAULT_SEARCH_PATH.
     // An empty variable counts as unset.
     static Config FromEnvironment(const Environment& environment);

@@ -101,12 +101,43 @@ std::optional<RedirectTarget> FollowLocation(const std::string& location,
     return RedirectTarget{*url, target};
 }
 
+// The change number of an ETag "<n>" (a weak W/ one too), or -1.
+std::int64_t ChangeNumberOf(const std::string& etag) {
+    std::string_view tag(etag);
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag.size() < 3 || tag.size() > 20 || tag.front() != '"' || tag.back() != '"') return -1;
+    std::int64_t number = 0;
+    for (char c : tag.substr(1, tag.size() - 2)) {
+        if (c < '0' || c > '9') return -1;
+        number = number * 10 + (c - '0');
+    }
+    return number;
+}
+
+// A versioned batch line, "<n> <resolved path>": the number, and the rest in
+// `line`; -1 and `line` untouched when it has no such number.
+std::int64_t TakeChangeNumber(std::string* line) {
+    const size_t space = line->find(' ');
+    if (space == 0 || space == std::string::npos || space > 18) return -1;
+    std::int64_t number = 0;
+    for (size_t i = 0; i < space; ++i) {
+        const char c = (*line)[i];
+        if (c < '0' || c > '9') return -1;
+        number = number * 10 + (c - '0');
+    }
+    line->erase(0, space + 1);
+    return number;
+}
+
 }  // namespace
 
 struct HttpResolver::Exchange {
     int status = 0;
     std::string body;
     std::string location;  // of a redirect
+    std::string etag;
+    std::string problem;   // protocol::kProblemHeader
+    bool versioned = false;  // the batch answer echoed protocol::kVersionsHeader
     std::string error;     // why no usable response came, if none did
     bool unreachable = false;
     bool failedFast = false;
@@ -126,6 +157,7 @@ HttpResolver::HttpResolver(const Config& config, std::shared_ptr<LogSink> log)
       _tls(config.tls),
       _debug(config.debug),
       _batchPath(config.batchPath),
+      _snapshot(config.snapshot),
       _log(std::move(log)),
       _pool(config.server, config.headers, config.maxConnections, config.tls) {}
 
@@ -136,7 +168,8 @@ ServerClientFactory HttpResolver::Factory() {
 }
 
 std::string HttpResolver::TargetFor(const std::string& assetPath) const {
-    return _server.BasePath() + _pathFormat.Expand(assetPath);
+    const std::string target = _server.BasePath() + _pathFormat.Expand(assetPath);
+    return _snapshot.empty() ? target : WithQueryParameter(target, protocol::kSnapshotParameter, _snapshot);
 }
 
 HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std::string& target,
@@ -184,6 +217,7 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
         if (postBody) {
             request.body = *postBody;
             request.set_header("Content-Type", "text/plain; charset=utf-8");
+            request.set_header(protocol::kVersionsHeader, "1");
         }
         // A non-200 body is never used; one delimited only by the server
         // closing the connection (as some 304s are) would just hold the
@@ -209,6 +243,9 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
         if (whole || (response.status > 0 && response.status != 200)) {
             exchange.status = response.status;
             exchange.location = response.get_header_value("Location");
+            exchange.etag = response.get_header_value("ETag");
+            exchange.problem = response.get_header_value(protocol::kProblemHeader);
+            exchange.versioned = response.get_header_value(protocol::kVersionsHeader) == "1";
             return exchange;
         }
 
@@ -341,11 +378,23 @@ ResolveCache::Answer HttpResolver::Lookup(const std::string& assetPath) const no
     }
 }
 
-std::optional<std::vector<std::string>> HttpResolver::ResolveBatch(
+bool HttpResolver::IsUnknownSnapshot(const Exchange& exchange) const {
+    if (_snapshot.empty() || exchange.status != 404 || exchange.problem != protocol::kUnknownSnapshotProblem) {
+        return false;
+    }
+    if (!_unknownSnapshotReported.exchange(true)) {
+        _log->Warn("the resolution server at " + _server.Text() + " has no snapshot " +
+                   Quoted(_snapshot) + ": assets the filesystem lacks stay unresolved");
+    }
+    return true;
+}
+
+std::optional<std::vector<ResolveCache::Answer>> HttpResolver::ResolveBatch(
     const std::vector<std::string>& assetPaths) const noexcept {
     if (_batchPath.empty() || _noBatches.load() || assetPaths.empty()) return std::nullopt;
     try {
-        std::vector<std::string> answers(assetPaths.size());
+        // Paths never sent say nothing about the asset: not kept.
+        std::vector<ResolveCache::Answer> answers(assetPaths.size(), {std::string(), false});
         // Lines are percent-encoded here once, and batches cut where the
         // protocol's limits say.
         std::vector<size_t> sent;
@@ -376,18 +425,23 @@ std::optional<std::vector<std::string>> HttpResolver::ResolveBatch(
     }
 }
 
-std::optional<std::vector<std::string>> HttpResolver::FetchBatch(const std::string& body,
-                                                                 size_t lineCount) const {
-    const std::string target = _server.BasePath() + _batchPath;
+std::optional<std::vector<ResolveCache::Answer>> HttpResolver::FetchBatch(const std::string& body,
+                                                                          size_t lineCount) const {
+    const std::string base = _server.BasePath() + _batchPath;
+    const std::string target =
+        _snapshot.empty() ? base : WithQueryParameter(base, protocol::kSnapshotParameter, _snapshot);
     const std::string url = _server.Origin() + target;
     const Clock::time_point start = Clock::now();
     const Exchange exchange =
         Send(target, &body, lineCount * (kMaxResponseBodyBytes + 1));
     NoteOutcome(exchange, url);
 
-    std::optional<std::vector<std::string>> answers;
+    std::optional<std::vector<ResolveCache::Answer>> answers;
     std::string outcome;
-    if (exchange.status == 404 || exchange.status == 405 || exchange.status == 501) {
+    if (IsUnknownSnapshot(exchange)) {
+        answers.emplace(lineCount, ResolveCache::Answer{std::string(), true});
+        outcome = ": unknown snapshot";
+    } else if (exchange.status == 404 || exchange.status == 405 || exchange.status == 501) {
         _noBatches.store(true);
         outcome = ": no batch endpoint, resolving one by one from now on";
     } else if (exchange.status == 200) {
@@ -399,11 +453,11 @@ std::optional<std::vector<std::string>> HttpResolver::FetchBatch(const std::stri
         }
         if (lines.size() == lineCount && lineStart == exchange.body.size()) {
             answers.emplace();
-            for (size_t i = 0; i < lines.size(); ++i) {
+            for (std::string& line : lines) {
+                const std::int64_t version = exchange.versioned ? TakeChangeNumber(&line) : -1;
                 std::string why;
-                const auto path = lines[i].empty() ? std::nullopt
-                                                   : ResolvedPathFromBody(lines[i], &why);
-                answers->push_back(path ? *path : std::string());
+                const auto path = line.empty() ? std::nullopt : ResolvedPathFromBody(line, &why);
+                answers->push_back({path ? *path : std::string(), true, path ? version : -1});
             }
             outcome = ": " + std::to_string(lines.size()) + " answers";
         } else {
@@ -432,10 +486,14 @@ ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noe
 
         std::string resolved;
         std::string outcome;
-        if (exchange.status == 200) {
+        std::int64_t version = -1;
+        if (IsUnknownSnapshot(exchange)) {
+            outcome = ": unknown snapshot";
+        } else if (exchange.status == 200) {
             std::string why;
             if (auto path = ResolvedPathFromBody(exchange.body, &why)) {
                 resolved = *path;
+                version = ChangeNumberOf(exchange.etag);
             } else {
                 _log->Warn("the resolution server answered " + Printable(url) + " with 200 but an unusable "
                            "body (" + why + "): treated as unresolved");
@@ -454,7 +512,7 @@ ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noe
                         Milliseconds(Clock::now() - start) + outcome);
         }
         // Only an answer of the server itself says anything about the asset.
-        return {resolved, exchange.status != 0 && exchange.status < 500};
+        return {resolved, exchange.status != 0 && exchange.status < 500, version};
     } catch (const std::exception& error) {
         _log->Warn(std::string("resolving failed: ") + error.what());
     } catch (...) {

@@ -42,7 +42,7 @@ public:
     // one answer per path, in order. Nothing when batches are off, the server
     // has no batch endpoint (then it is not asked again) or a batch failed:
     // the caller resolves one by one.
-    std::optional<std::vector<std::string>> ResolveBatch(
+    std::optional<std::vector<ResolveCache::Answer>> ResolveBatch(
         const std::vector<std::string>& assetPaths) const noexcept override;
     // On a connection of its own, never pooled: a stream holds it for minutes.
     FeedEnd FollowChanges(FeedParser& parser,
@@ -52,7 +52,8 @@ public:
 private:
     struct Exchange;
     using Deadline = std::chrono::steady_clock::time_point;
-    // The request target: base path of the server URL, then the path format.
+    // The request target: base path of the server URL, then the path format,
+    // and the snapshot asked for, if any.
     std::string TargetFor(const std::string& assetPath) const;
     // A GET, or a text/plain POST of `postBody`, with retries and redirects,
     // all within the timeout.
@@ -71,8 +72,11 @@ private:
     void NoteOutcome(const Exchange& exchange, const std::string& url) const;
     ResolveCache::Answer Fetch(const std::string& assetPath) const noexcept;
     // One POST of `body`, `lineCount` percent-encoded asset paths.
-    std::optional<std::vector<std::string>> FetchBatch(const std::string& body,
-                                                       size_t lineCount) const;
+    std::optional<std::vector<ResolveCache::Answer>> FetchBatch(const std::string& body,
+                                                                size_t lineCount) const;
+    // Whether `exchange` is the server's word that the snapshot is unknown;
+    // the first such answer is warned about, naming the snapshot.
+    bool IsUnknownSnapshot(const Exchange& exchange) const;
 
     const ServerUrl _server;
     const PathFormat _pathFormat;
@@ -86,6 +90,8 @@ private:
     const TlsSettings _tls;
     const bool _debug;
     const std::string _batchPath;
+    // AR_HTTP_SNAPSHOT (or a context's): resolves are asked as of it.
+    const std::string _snapshot;
     const std::shared_ptr<LogSink> _log;
     mutable HttpConnectionPool _pool;
     // Lookups under way, shared by concurrent callers; answers are not kept.
@@ -96,6 +102,8 @@ private:
     mutable std::atomic<Deadline::rep> _failFastUntil{0};
     // Set once a refused redirect was reported.
     mutable std::atomic<bool> _redirectReported{false};
+    // Set once the server said it does not know the snapshot.
+    mutable std::atomic<bool> _unknownSnapshotReported{false};
     // Set once the server said it has no batch endpoint.
     mutable std::atomic<bool> _noBatches{false};
 };

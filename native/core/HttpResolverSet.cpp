@@ -1,14 +1,35 @@
 #include "HttpResolverSet.h"
 
+#include "ClosedClient.h"
+#include "PinnedClient.h"
+#include "ServerContext.h"
+
 namespace arhttp {
 
 HttpResolverSet::HttpResolverSet(const Config& base, std::shared_ptr<LogSink> log,
                                  ServerClientFactory make)
     : _base(base), _log(std::move(log)), _make(std::move(make)) {}
 
+std::shared_ptr<const ServerClient> HttpResolverSet::Make(const Config& config) const {
+    if (!config.remoteRefusal.empty()) return std::make_shared<const ClosedClient>(config.remoteRefusal);
+    if (config.pinFile.empty()) return _make(config, _log);
+    PinnedClient::Fallback fallback;
+    if (config.pinFallbackServer) {
+        // Captured by value: the client may outlive this set in a resolve under way.
+        fallback = [config, log = _log, make = _make](const std::string& pinSnapshot) {
+            Config server = config;
+            server.pinFile.clear();
+            // The pins' own snapshot keeps what they lack as reproducible as they are.
+            if (server.snapshot.empty() && ServerContext::IsSnapshotId(pinSnapshot)) server.snapshot = pinSnapshot;
+            return make(server, log);
+        };
+    }
+    return std::make_shared<const PinnedClient>(PinFile::Load(config.pinFile), std::move(fallback), _log);
+}
+
 std::shared_ptr<const ServerClient> HttpResolverSet::For(const ServerContext& context) const {
     if (context.IsEmpty()) {
-        std::call_once(_defaultMade, [this] { _default = _make(_base, _log); });
+        std::call_once(_defaultMade, [this] { _default = Make(_base); });
         return _default;
     }
     std::lock_guard<std::mutex> lock(_mutex);
@@ -18,7 +39,7 @@ std::shared_ptr<const ServerClient> HttpResolverSet::For(const ServerContext& co
         return found->second.resolver;
     }
     // Made under the lock: cheap, as no connection opens before a request.
-    auto resolver = _make(context.ApplyTo(_base), _log);
+    auto resolver = Make(context.ApplyTo(_base));
     _ages.push_front(context.Key());
     _byKey.emplace(context.Key(), Entry{resolver, _ages.begin()});
     if (_byKey.size() > kMaxContexts) {

@@ -27,6 +27,11 @@ public:
     std::shared_ptr<const ServerClient> For(const ServerContext& context) const;
 
 private:
+    // The client for `config`: closed when it refuses the server
+    // (Config::remoteRefusal), a PinnedClient when it names a pin file (its
+    // fallback made by `_make`), else made by `_make`.
+    std::shared_ptr<const ServerClient> Make(const Config& config) const;
+
     const Config _base;
     const std::shared_ptr<LogSink> _log;
     const ServerClientFactory _make;

@@ -1,5 +1,7 @@
 #include "PercentEncoding.h"
 
+#include <algorithm>
+
 namespace arhttp {
 
 namespace {
@@ -51,6 +53,16 @@ std::string PercentEncodePath(const std::string& path) {
         }
     }
     return encoded;
+}
+
+std::string WithQueryParameter(const std::string& target, const std::string& name,
+                               const std::string& value) {
+    const size_t fragment = std::min(target.find('#'), target.size());
+    const size_t query = target.find('?');
+    const char joint = query < fragment ? (fragment == query + 1 || target[fragment - 1] == '&' ? '\0' : '&') : '?';
+    std::string result = target.substr(0, fragment);
+    if (joint) result += joint;
+    return result + name + '=' + value + target.substr(fragment);
 }
 
 }  // namespace arhttp

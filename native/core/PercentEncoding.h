@@ -13,6 +13,12 @@ namespace arhttp {
 // asset paths keep their segments.
 std::string PercentEncodePath(const std::string& path);
 
+// `target` (a request target) with `name`=`value` added to its query: after
+// '?' or, when the target holds a query already, '&'; before any '#'.
+// `name` and `value` are sent as given: the caller picks URL-safe ones.
+std::string WithQueryParameter(const std::string& target, const std::string& name,
+                               const std::string& value);
+
 // `text` with every %XX replaced by its byte (as JavaScript's
 // encodeURIComponent writes them), or nothing when a '%' is not followed by
 // two hex digits.

@@ -14,7 +14,7 @@ namespace {
 
 const char* WayName(int way) {
     static const char* const names[] = {"filesystem",  "scope cache", "asked ahead",
-                                        "process cache", "GET",        "batch"};
+                                        "process cache", "GET",        "batch", "pin file"};
     return names[way];
 }
 
@@ -27,20 +27,90 @@ ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<const LocalRes
       _log(std::move(log)),
       _servers(_config, _log, std::move(servers)),
       _kept(_config.cacheTimeToLive, _config.cacheMaxEntries),
+      _snapshots(ResolveCache::kForever, _config.cacheMaxEntries),
       _background(_config.maxConnections) {
     if (_config.watch) Watch(nullptr);
 }
 
-void ResolutionEngine::Report(const std::string& identifier, const std::string& resolved,
-                              Way way) const {
+void ResolutionEngine::Report(const std::string& identifier, const std::string& resolved, Way way,
+                              const std::string& more) const {
     if (!_config.debug) return;
     _log->Debug("ar-http: " + Quoted(identifier) + " -> " +
                 (resolved.empty() ? std::string("not found") : Quoted(resolved, 1024)) + " (" +
-                WayName(static_cast<int>(way)) + ")");
+                WayName(static_cast<int>(way)) + ")" + more);
+}
+
+const char* ResolutionEngine::ViaName(Via via) {
+    static const char* const names[] = {"filesystem", "cache", "server", "pin file"};
+    return names[static_cast<int>(via)];
+}
+
+ResolutionEngine::Resolution ResolutionEngine::Local(const std::string& identifier,
+                                                     std::string resolved) const {
+    Report(identifier, resolved, Way::Local);
+    return Resolution{std::move(resolved), Via::Filesystem, -1, std::string()};
+}
+
+ResolutionEngine::Resolution ResolutionEngine::Unreported(const ResolveCache::Answer& answer, Way way,
+                                                          const ServerContext& context) const {
+    static const Via vias[] = {Via::Filesystem, Via::Cache,  Via::Cache, Via::Cache,
+                               Via::Server,     Via::Server, Via::PinFile};
+    // Everything through a pin file is the pin file's answer, kept or not (its
+    // snapshot is the file's own business); a fallback's too.
+    const bool pinned = AskedWay(context, way) == Way::Pinned;
+    Resolution resolution{answer.resolvedPath, pinned ? Via::PinFile : vias[static_cast<int>(way)], answer.version,
+                          pinned                      ? std::string()
+                          : context.Snapshot().empty() ? _config.snapshot
+                                                       : context.Snapshot()};
+    if (!answer.resolvedPath.empty() && !_config.pathMap.IsEmpty()) {
+        resolution.resolvedPath = _config.pathMap.Apply(answer.resolvedPath);
+    }
+    return resolution;
+}
+
+ResolutionEngine::Resolution ResolutionEngine::Remote(const std::string& identifier,
+                                                      const ResolveCache::Answer& answer, Way way,
+                                                      const ServerContext& context) const {
+    Resolution resolution = Unreported(answer, way, context);
+    if (_config.debug) {
+        std::string more;
+        if (answer.version >= 0) more += ", change " + std::to_string(answer.version);
+        if (!resolution.snapshot.empty()) more += ", snapshot " + Quoted(resolution.snapshot);
+        if (!answer.resolvedPath.empty() && !_config.pathMap.IsEmpty()) {
+            more += resolution.resolvedPath == answer.resolvedPath
+                        ? ", no AR_HTTP_PATH_MAP prefix matches"
+                        : ", mapped by AR_HTTP_PATH_MAP to " + Quoted(resolution.resolvedPath, 1024);
+        }
+        Report(identifier, answer.resolvedPath, way, more);
+    }
+    return resolution;
+}
+
+std::optional<ResolutionEngine::Resolution> ResolutionEngine::Recall(const std::string& identifier,
+                                                                     const ServerContext& context,
+                                                                     ResolveCache* scope) const noexcept {
+    try {
+        if (const auto found = FindKept(context.KeyFor(identifier), scope, KeptFor(context), false)) {
+            return Unreported(found->answer, found->way, context);
+        }
+    } catch (...) {
+        // Only allocation can throw: nothing recalled.
+    }
+    return std::nullopt;
+}
+
+ResolveCache* ResolutionEngine::KeptFor(const ServerContext& context) const {
+    if (!context.Snapshot().empty() || !_config.snapshot.empty()) return &_snapshots;
+    return _config.cacheTimeToLive.count() != 0 ? &_kept : nullptr;
+}
+
+ResolutionEngine::Way ResolutionEngine::AskedWay(const ServerContext& context, Way asked) const {
+    return context.Pins().empty() && _config.pinFile.empty() ? asked : Way::Pinned;
 }
 
 std::optional<ResolutionEngine::Found> ResolutionEngine::FindKept(const std::string& key,
                                                                   ResolveCache* scope,
+                                                                  ResolveCache* kept,
                                                                   bool wait) const {
     if (scope) {
         if (auto kept = wait ? scope->FindOrWait(key) : scope->Find(key)) {
@@ -50,8 +120,8 @@ std::optional<ResolutionEngine::Found> ResolutionEngine::FindKept(const std::str
     if (auto known = wait ? _ahead.FindOrWait(key) : _ahead.Find(key)) {
         return Found{*known, Way::Ahead};
     }
-    if (_config.cacheTimeToLive.count() != 0) {
-        if (auto kept = _kept.Find(key)) return Found{*kept, Way::Kept};
+    if (kept) {
+        if (auto answer = kept->Find(key)) return Found{*answer, Way::Kept};
     }
     return std::nullopt;
 }
@@ -66,11 +136,12 @@ ResolutionEngine::Found ResolutionEngine::ResolveRemotely(const std::string& ide
             way = Way::Ahead;
             return *known;
         }
-        way = Way::Get;
+        way = AskedWay(context, Way::Get);
         // With no time to live the process cache keeps nothing: skip it, and its locking.
-        if (_config.cacheTimeToLive.count() == 0) return _servers.For(context)->Lookup(identifier);
+        ResolveCache* const kept = KeptFor(context);
+        if (!kept) return _servers.For(context)->Lookup(identifier);
         bool asked = false;
-        const ResolveCache::Answer answer = _kept.GetOrResolve(key, [&] {
+        const ResolveCache::Answer answer = kept->GetOrResolve(key, [&] {
             asked = true;
             return _servers.For(context)->Lookup(identifier);
         });
@@ -88,22 +159,23 @@ std::string ResolutionEngine::Resolve(const std::string& identifier, const Serve
 
 std::string ResolutionEngine::Resolve(const std::string& identifier,
                                       const std::function<Where()>& where) const noexcept {
-    if (identifier.empty()) return identifier;
+    return std::move(ResolveDetailed(identifier, where).resolvedPath);
+}
+
+ResolutionEngine::Resolution ResolutionEngine::ResolveDetailed(
+    const std::string& identifier, const std::function<Where()>& where) const noexcept {
+    if (identifier.empty()) return Resolution();
     try {
         std::string local = _local->Resolve(identifier);
-        if (!local.empty()) {
-            Report(identifier, local, Way::Local);
-            return local;
-        }
+        if (!local.empty()) return Local(identifier, std::move(local));
         const Where remote = where();
-        if (!remote.context) return local;
+        if (!remote.context) return Resolution();
         const Found found = ResolveRemotely(identifier, remote.context->KeyFor(identifier),
                                             *remote.context, remote.scope);
-        Report(identifier, found.answer.resolvedPath, found.way);
-        return found.answer.resolvedPath;
+        return Remote(identifier, found.answer, found.way, *remote.context);
     } catch (...) {
         // Only allocation can throw here; the HTTP half reports its own failures.
-        return std::string();
+        return Resolution();
     }
 }
 
@@ -126,25 +198,35 @@ void ResolutionEngine::Concurrently(size_t count, const std::function<void(size_
 std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::string>& identifiers,
                                                        const ServerContext& context,
                                                        ResolveCache* scope) const noexcept {
-    std::vector<std::string> resolved(identifiers.size());
+    std::vector<std::string> paths(identifiers.size());
+    std::vector<Resolution> resolved = ResolveManyDetailed(identifiers, context, scope);
+    for (size_t i = 0; i < resolved.size(); ++i) paths[i] = std::move(resolved[i].resolvedPath);
+    return paths;
+}
+
+std::vector<ResolutionEngine::Resolution> ResolutionEngine::ResolveManyDetailed(
+    const std::vector<std::string>& identifiers, const ServerContext& context,
+    ResolveCache* scope) const noexcept {
+    std::vector<Resolution> resolved;
     try {
+        resolved.resize(identifiers.size());
         // The identifiers no cache holds, each once, their keys, and where their answers go.
         std::vector<std::string> asked;
         std::vector<std::string> askedKeys;
         std::vector<std::vector<size_t>> slots;
         std::unordered_map<std::string, size_t> askedIndex;
+        ResolveCache* const kept = KeptFor(context);
         for (size_t i = 0; i < identifiers.size(); ++i) {
             const std::string& identifier = identifiers[i];
             if (identifier.empty()) continue;
-            resolved[i] = _local->Resolve(identifier);
-            if (!resolved[i].empty()) {
-                Report(identifier, resolved[i], Way::Local);
+            std::string local = _local->Resolve(identifier);
+            if (!local.empty()) {
+                resolved[i] = Local(identifier, std::move(local));
                 continue;
             }
             const std::string key = context.KeyFor(identifier);
-            if (const auto kept = FindKept(key, scope, true)) {
-                resolved[i] = kept->answer.resolvedPath;
-                Report(identifier, resolved[i], kept->way);
+            if (const auto found = FindKept(key, scope, kept, true)) {
+                resolved[i] = Remote(identifier, found->answer, found->way, context);
                 continue;
             }
             const auto [at, added] = askedIndex.emplace(key, asked.size());
@@ -157,25 +239,26 @@ std::vector<std::string> ResolutionEngine::ResolveMany(const std::vector<std::st
         }
         if (asked.empty()) return resolved;
 
-        std::vector<std::string> answers(asked.size());
-        std::vector<Way> ways(asked.size(), Way::Batch);
+        std::vector<ResolveCache::Answer> answers(asked.size());
+        std::vector<Way> ways(asked.size(), AskedWay(context, Way::Batch));
         const auto batch = asked.size() > 1 ? _servers.For(context)->ResolveBatch(asked) : std::nullopt;
         if (batch) {
-            answers = *batch;
             for (size_t k = 0; k < asked.size(); ++k) {
-                if (scope) scope->Offer(askedKeys[k], {answers[k], true});
-                _kept.Offer(askedKeys[k], {answers[k], true});
+                const ResolveCache::Answer& answer = (*batch)[k];
+                answers[k] = answer;
+                if (scope) scope->Offer(askedKeys[k], answer);
+                if (kept) kept->Offer(askedKeys[k], answer);
             }
         } else {
             Concurrently(asked.size(), [&](size_t k) {
                 const Found found = ResolveRemotely(asked[k], askedKeys[k], context, scope);
-                answers[k] = found.answer.resolvedPath;
+                answers[k] = found.answer;
                 ways[k] = found.way;
             });
         }
         for (size_t k = 0; k < asked.size(); ++k) {
-            for (size_t i : slots[k]) resolved[i] = answers[k];
-            Report(asked[k], answers[k], ways[k]);
+            const Resolution resolution = Remote(asked[k], answers[k], ways[k], context);
+            for (size_t i : slots[k]) resolved[i] = resolution;
         }
     } catch (...) {
         // Only allocation can throw here: what was not resolved stays "".
@@ -189,10 +272,11 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
         std::vector<std::string> wanted;
         std::vector<std::string> wantedKeys;
         std::unordered_set<std::string> seen;
+        ResolveCache* const kept = KeptFor(context);
         for (const std::string& identifier : identifiers) {
             if (identifier.empty() || !seen.insert(identifier).second) continue;
             std::string key = context.KeyFor(identifier);
-            if (FindKept(key, scope, false)) continue;
+            if (FindKept(key, scope, kept, false)) continue;
             if (!_local->Resolve(identifier).empty()) continue;
             wanted.push_back(identifier);
             wantedKeys.push_back(std::move(key));
@@ -220,15 +304,15 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
         auto pending = std::make_shared<std::vector<ResolveCache::Claim>>(std::move(claims));
         // The caller (a layer being opened) goes on while the server answers;
         // resolves of these paths wait for their claims.
-        _background.Run([this, server = _servers.For(context), asked, askedKeys, pending]() noexcept {
+        _background.Run([this, server = _servers.For(context), kept, asked, askedKeys, pending]() noexcept {
             try {
                 const auto settle = [&](size_t k, const ResolveCache::Answer& answer) {
-                    _kept.Offer((*askedKeys)[k], answer);
+                    if (kept) kept->Offer((*askedKeys)[k], answer);
                     (*pending)[k].Settle(answer);
                 };
                 const auto batch = asked->size() > 1 ? server->ResolveBatch(*asked) : std::nullopt;
                 if (batch) {
-                    for (size_t k = 0; k < asked->size(); ++k) settle(k, {(*batch)[k], true});
+                    for (size_t k = 0; k < asked->size(); ++k) settle(k, (*batch)[k]);
                 } else {
                     // No batch endpoint: GETs over the pool, as many at a time as it holds.
                     Concurrently(asked->size(), [&](size_t k) { settle(k, server->Lookup((*asked)[k])); });
@@ -247,6 +331,7 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
 void ResolutionEngine::ClearCache() const {
     _ahead.Clear();
     _kept.Clear();
+    _snapshots.Clear();
 }
 
 void ResolutionEngine::Watch(ChangeWatcher::OnChanges listener) const {
@@ -256,8 +341,10 @@ void ResolutionEngine::Watch(ChangeWatcher::OnChanges listener) const {
     _watcher = std::make_unique<ChangeWatcher>(
         _servers.For(ServerContext()), _config.server.Text(),
         [this](const std::vector<FeedEvent>& changes, bool everything) {
+            // Answers as of a snapshot (_snapshots) stay: no change moves them.
             if (everything) {
-                ClearCache();
+                _ahead.Clear();
+                _kept.Clear();
             } else {
                 // The environment's context: its cache keys are the asset paths.
                 for (const FeedEvent& change : changes) {

@@ -33,6 +33,19 @@ public:
         ScopeCache() : ResolveCache(kForever, SIZE_MAX) {}
     };
 
+    // Where an answer came from, as a detailed resolve names it.
+    enum class Via : std::uint8_t { Filesystem, Cache, Server, PinFile };
+    // One resolve, with where its answer came from. Unresolved: an empty path.
+    struct Resolution {
+        std::string resolvedPath;
+        Via via = Via::Filesystem;
+        // The change that set a server's answer, when the server said it; -1 when not.
+        std::int64_t version = -1;
+        // The snapshot a remote answer is as of; empty: the latest.
+        std::string snapshot;
+    };
+    static const char* ViaName(Via via);
+
     // `servers` makes the client of each server asked (HttpResolver::Factory()).
     ResolutionEngine(Config config, std::shared_ptr<const LocalResolver> local,
                      std::shared_ptr<LogSink> log, ServerClientFactory servers);
@@ -56,12 +69,27 @@ public:
     std::string Resolve(const std::string& identifier,
                         const std::function<Where()>& where) const noexcept;
 
+    // As above, with where the answer came from (Resolve hands back its path, moved out).
+    Resolution ResolveDetailed(const std::string& identifier,
+                               const std::function<Where()>& where) const noexcept;
+
+    // What the caches (`scope`, those learnt ahead, the process-wide and the
+    // snapshots') hold of `identifier` through `context`, as a resolve would
+    // answer it; nothing when none does. Never asks the server, waits or
+    // reports: for asset info, which must cost no request.
+    std::optional<Resolution> Recall(const std::string& identifier, const ServerContext& context,
+                                     ResolveCache* scope) const noexcept;
+
     // Resolves many identifiers, in order, probing the local side once each.
     // What it lacks and no cache holds goes to the server in batch requests;
     // when the server takes none, one by one, AR_HTTP_MAX_CONNECTIONS at a time.
     std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                          const ServerContext& context = ServerContext(),
                                          ResolveCache* scope = nullptr) const noexcept;
+    // As above, with where each answer came from.
+    std::vector<Resolution> ResolveManyDetailed(const std::vector<std::string>& identifiers,
+                                                const ServerContext& context = ServerContext(),
+                                                ResolveCache* scope = nullptr) const noexcept;
 
     // Resolves now, in batch requests (or, when the server takes none, by GETs
     // AR_HTTP_MAX_CONNECTIONS at a time), those of `identifiers` (the asset
@@ -72,7 +100,8 @@ public:
     void AskAhead(const std::vector<std::string>& identifiers, const ServerContext& context,
                   ResolveCache* scope) const noexcept;
 
-    // Forgets every answer kept of the server (scopes are their owner's).
+    // Forgets every answer kept of the server (scopes are their owner's),
+    // those of snapshots too.
     void ClearCache() const;
 
     // Follows the change feed of the environment's server (AR_HTTP_WATCH=1,
@@ -84,20 +113,37 @@ public:
 
 private:
     // How an answer came, as TF_DEBUG=AR_HTTP says it.
-    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch };
+    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch, Pinned };
     struct Found {
         ResolveCache::Answer answer;
         Way way;
     };
     // What the caches say of `key`, without asking; with `wait`, answers
     // under way are waited for.
-    std::optional<Found> FindKept(const std::string& key, ResolveCache* scope, bool wait) const;
+    std::optional<Found> FindKept(const std::string& key, ResolveCache* scope, ResolveCache* kept,
+                                  bool wait) const;
+    // Where the answers of `context` are kept process-wide: those of a
+    // snapshot for the life of the process, others for AR_HTTP_CACHE_TTL_MS;
+    // null when that is zero.
+    ResolveCache* KeptFor(const ServerContext& context) const;
+    // How the client of `context` answers: `asked` (GET or batch), or from a pin file.
+    Way AskedWay(const ServerContext& context, Way asked) const;
     // Through the caches to the server, once the local side had nothing.
     Found ResolveRemotely(const std::string& identifier, const std::string& key,
                           const ServerContext& context, ResolveCache* scope) const;
     // Runs `one(k)` for every k below `count`, AR_HTTP_MAX_CONNECTIONS at a time.
     void Concurrently(size_t count, const std::function<void(size_t)>& one) const;
-    void Report(const std::string& identifier, const std::string& resolved, Way way) const;
+    // `more`: what else to say of the answer (its change number, snapshot, mapping).
+    void Report(const std::string& identifier, const std::string& resolved, Way way,
+                const std::string& more = std::string()) const;
+    // A remote answer as the caller gets it: through AR_HTTP_PATH_MAP (the
+    // caches keep raw answers), reported before and after.
+    Resolution Remote(const std::string& identifier, const ResolveCache::Answer& answer, Way way,
+                      const ServerContext& context) const;
+    // The same, unreported.
+    Resolution Unreported(const ResolveCache::Answer& answer, Way way, const ServerContext& context) const;
+    // A filesystem answer, reported.
+    Resolution Local(const std::string& identifier, std::string resolved) const;
 
     const Config _config;
     const std::shared_ptr<const LocalResolver> _local;
@@ -108,6 +154,9 @@ private:
     mutable ResolveCache _ahead{std::chrono::seconds(10), 1000000};
     // AR_HTTP_CACHE_TTL_MS and AR_HTTP_CACHE_MAX_ENTRIES.
     mutable ResolveCache _kept;
+    // Answers as of a snapshot never change: kept whatever the time to live
+    // says (AR_HTTP_CACHE_MAX_ENTRIES of them), and left be by the change feed.
+    mutable ResolveCache _snapshots;
     // The requests of asking ahead; joined before the caches go.
     mutable BackgroundTasks _background;
     // Last, so stopped first: it drops kept answers and calls the listeners.

@@ -25,6 +25,9 @@ public:
     struct Answer {
         std::string resolvedPath;
         bool keep = true;
+        // The number of the change that set the answer, when the server said
+        // it (a GET's ETag, a batch's versioned lines); -1 when it did not.
+        std::int64_t version = -1;
     };
 
     // A resolve of one key that its holder promised to finish: until it is

@@ -10,27 +10,29 @@ bool IsSpace(char c) {
 
 }  // namespace
 
+std::optional<std::string> ResolvedPathProblem(std::string_view path) {
+    if (path.empty()) return "empty";
+    if (path.size() > protocol::kMaxResolvedPathBytes) {
+        return "longer than " + std::to_string(protocol::kMaxResolvedPathBytes) + " bytes";
+    }
+    for (const unsigned char c : path) {
+        if (c < 0x20 || c == 0x7F) return "holds a line break, NUL or control character";
+    }
+    if (IsSpace(path.front()) || IsSpace(path.back())) return "has whitespace at either end";
+    return std::nullopt;
+}
+
 std::optional<std::string> ResolvedPathFromBody(const std::string& body, std::string* why) {
     size_t begin = 0;
     size_t end = body.size();
     while (begin < end && IsSpace(body[begin])) ++begin;
     while (end > begin && IsSpace(body[end - 1])) --end;
-    if (begin == end) {
-        *why = "empty body";
+    const std::string_view path = std::string_view(body).substr(begin, end - begin);
+    if (const auto problem = ResolvedPathProblem(path)) {
+        *why = path.empty() ? "empty body" : "body " + *problem;
         return std::nullopt;
     }
-    if (end - begin > protocol::kMaxResolvedPathBytes) {
-        *why = "longer than " + std::to_string(protocol::kMaxResolvedPathBytes) + " bytes";
-        return std::nullopt;
-    }
-    for (size_t i = begin; i < end; ++i) {
-        const unsigned char c = body[i];
-        if (c < 0x20 || c == 0x7F) {
-            *why = "body holds a line break, NUL or control character";
-            return std::nullopt;
-        }
-    }
-    return body.substr(begin, end - begin);
+    return std::string(path);
 }
 
 }  // namespace arhttp

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace arhttp {
 
@@ -17,6 +18,12 @@ constexpr size_t kMaxResponseBodyBytes = protocol::kMaxResolvedPathBytes + 64;
 // protocol.json states it; else nothing, and `why`: empty, longer than
 // kMaxResolvedPathBytes, or holding a line break, NUL or other control character.
 std::optional<std::string> ResolvedPathFromBody(const std::string& body, std::string* why);
+
+// Why `path`, taken as it is (nothing trimmed), is no resolved path as
+// protocol.json states it: empty, longer than kMaxResolvedPathBytes, holding
+// a line break, NUL or other control character, or whitespace at either end.
+// Nothing when it is one.
+std::optional<std::string> ResolvedPathProblem(std::string_view path);
 
 }  // namespace arhttp
 

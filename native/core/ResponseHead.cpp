@@ -1,5 +1,7 @@
 #include "ResponseHead.h"
 
+#include "ArHttpProtocol.h"
+
 #include "RequestHeaders.h"
 
 #include <cctype>
@@ -9,9 +11,12 @@ namespace arhttp {
 namespace {
 
 bool IsKeptHeader(const std::string& lowerName) {
+    static const std::string problem = LowerCaseName(protocol::kProblemHeader);
+    static const std::string versions = LowerCaseName(protocol::kVersionsHeader);
     return lowerName == "content-length" || lowerName == "transfer-encoding" ||
            lowerName == "content-encoding" || lowerName == "connection" ||
-           lowerName == "location";
+           lowerName == "location" || lowerName == "etag" || lowerName == problem ||
+           lowerName == versions;
 }
 
 bool IsDigits(std::string_view text) {

@@ -22,7 +22,8 @@ std::optional<size_t> ResponseHeadEnd(std::string_view bytes);
 struct ResponseHead {
     int status = 0;
     // "HTTP/1.x NNN", then only the headers ar-http acts on (framing,
-    // Content-Encoding, Connection, Location), each line ending in CRLF,
+    // Content-Encoding, Connection, Location, ETag, and the protocol's
+    // problem and versions headers), each line ending in CRLF,
     // then the blank line.
     std::string canonical;
 

@@ -25,7 +25,7 @@ public:
     virtual ResolveCache::Answer Lookup(const std::string& assetPath) const noexcept = 0;
     // The answers for many, in batch requests, or nothing when the server
     // takes none (see HttpResolver::ResolveBatch).
-    virtual std::optional<std::vector<std::string>> ResolveBatch(
+    virtual std::optional<std::vector<ResolveCache::Answer>> ResolveBatch(
         const std::vector<std::string>& assetPaths) const noexcept = 0;
 
     // How one connection to the change feed ended.

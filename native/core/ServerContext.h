@@ -1,5 +1,6 @@
 // What a resolver context (a stage's, or one call's) puts in place of the
-// environment's settings: another server, path format or extra headers.
+// environment's settings: another server, path format, extra headers, a
+// snapshot to resolve as of, or a pin file to answer from.
 #ifndef AR_HTTP_CORE_SERVER_CONTEXT_H
 #define AR_HTTP_CORE_SERVER_CONTEXT_H
 
@@ -20,14 +21,23 @@ public:
     // sets `error` when a part is refused (as the variables would be).
     static std::optional<ServerContext> Make(const std::string& serverUrl,
                                              const std::string& pathFormat,
-                                             const HeaderList& headers, std::string* error);
+                                             const HeaderList& headers, std::string* error,
+                                             const std::string& snapshot = std::string(),
+                                             const std::string& pins = std::string());
 
     // The string form, parts separated by ';':
     //   <server URL>[;pathFormat=<format>][;header.<Name>=<value>]...
+    //   [;snapshot=<id>][;pins=<pin file>]
     // The URL may be left empty to keep the environment's server.
     static std::optional<ServerContext> Parse(const std::string& text, std::string* error);
 
+    // Whether `id` is a snapshot id as the protocol states it.
+    static bool IsSnapshotId(const std::string& id);
+
     bool IsEmpty() const { return _key.empty(); }
+    // The snapshot and the pin file this context names; empty: the environment's.
+    const std::string& Snapshot() const { return _snapshot; }
+    const std::string& Pins() const { return _pins; }
 
     // The same text for equal contexts, for maps and cache keys. Holds
     // header values: never print it.
@@ -51,6 +61,8 @@ public:
 private:
     std::string _serverUrl;
     std::string _pathFormat;
+    std::string _snapshot;
+    std::string _pins;
     HeaderList _headers;  // sorted by name, one per name (case-insensitive)
     std::string _key;
 };

@@ -14,7 +14,9 @@
 #include "pxr/base/tf/pathUtils.h"
 #include "pxr/base/tf/stringUtils.h"
 #include "pxr/base/tf/type.h"
+#include "pxr/base/vt/dictionary.h"
 #include "pxr/usd/ar/asset.h"
+#include "pxr/usd/ar/assetInfo.h"
 #include "pxr/usd/ar/defineResolver.h"
 #include "pxr/usd/ar/notice.h"
 #include "pxr/usd/ar/packageUtils.h"
@@ -164,34 +166,80 @@ const ServerContext* ArHttpResolver::_CurrentServerContext() const {
 }
 
 ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
-    if (assetPath.empty()) return ArResolvedPath();
-    if (tLocalOnly) return ArDefaultResolver::_Resolve(assetPath);
+    return ArResolvedPath(std::move(ResolveDetailed(assetPath).resolvedPath));
+}
+
+ResolutionEngine::Resolution ArHttpResolver::ResolveDetailed(const std::string& assetPath) const {
+    ResolutionEngine::Resolution resolution;
+    if (assetPath.empty()) return resolution;
+    if (tLocalOnly) {
+        resolution.resolvedPath = ArDefaultResolver::_Resolve(assetPath).GetPathString();
+        return resolution;
+    }
 
     // USD expects no exception from a resolver; only allocation can throw here.
     try {
         std::shared_ptr<ResolutionEngine::ScopeCache> scope;
-        return ArResolvedPath(_GetEngine()->Resolve(assetPath, [&] {
+        return _GetEngine()->ResolveDetailed(assetPath, [&] {
             scope = _scopes.GetCurrentCache();
             return ResolutionEngine::Where{_CurrentServerContext(), scope.get()};
-        }));
+        });
     } catch (const std::exception& error) {
         TF_WARN("ArHttpResolver: resolving %s failed: %s", Quoted(assetPath).c_str(), error.what());
-        return ArResolvedPath();
+        return resolution;
     }
 }
 
 std::vector<std::string> ArHttpResolver::ResolveMany(
     const std::vector<std::string>& identifiers) const {
+    std::vector<ResolutionEngine::Resolution> detailed = ResolveManyDetailed(identifiers);
+    std::vector<std::string> resolved;
+    resolved.reserve(detailed.size());
+    for (ResolutionEngine::Resolution& resolution : detailed) resolved.push_back(std::move(resolution.resolvedPath));
+    return resolved;
+}
+
+std::vector<ResolutionEngine::Resolution> ArHttpResolver::ResolveManyDetailed(
+    const std::vector<std::string>& identifiers) const {
     const ServerContext* context = _CurrentServerContext();
     if (!context) {
-        std::vector<std::string> resolved;
-        for (const std::string& identifier : identifiers) {
-            resolved.push_back(ArDefaultResolver::_Resolve(identifier).GetPathString());
+        std::vector<ResolutionEngine::Resolution> resolved(identifiers.size());
+        for (size_t i = 0; i < identifiers.size(); ++i) {
+            resolved[i].resolvedPath = ArDefaultResolver::_Resolve(identifiers[i]).GetPathString();
         }
         return resolved;
     }
     const auto scope = _scopes.GetCurrentCache();
-    return _GetEngine()->ResolveMany(identifiers, *context, scope.get());
+    return _GetEngine()->ResolveManyDetailed(identifiers, *context, scope.get());
+}
+
+ArAssetInfo ArHttpResolver::_GetAssetInfo(const std::string& assetPath,
+                                          const ArResolvedPath& resolvedPath) const {
+    ArAssetInfo info = ArDefaultResolver::_GetAssetInfo(assetPath, resolvedPath);
+    const ServerContext* context = tLocalOnly || assetPath.empty() ? nullptr : _CurrentServerContext();
+    if (!context) return info;
+    // What the caches hold of the answer (a stage's scope always does while it
+    // composes; snapshots' for ever): asset info never costs a request.
+    const auto scope = _scopes.GetCurrentCache();
+    const std::optional<ResolutionEngine::Resolution> recalled =
+        _GetEngine()->Recall(assetPath, *context, scope.get());
+    if (!recalled || recalled->resolvedPath.empty() || recalled->resolvedPath != resolvedPath.GetPathString()) {
+        return info;
+    }
+    const ResolutionEngine::Resolution& resolution = *recalled;
+    VtDictionary resolverInfo;
+    resolverInfo["via"] = VtValue(std::string(ResolutionEngine::ViaName(resolution.via)));
+    if (resolution.version >= 0) {
+        info.version = std::to_string(resolution.version);
+        resolverInfo["version"] = VtValue(static_cast<int64_t>(resolution.version));
+    }
+    if (!resolution.snapshot.empty()) resolverInfo["snapshot"] = VtValue(resolution.snapshot);
+    info.resolverInfo = VtValue(resolverInfo);
+    TF_DEBUG(AR_HTTP).Msg("ArHttpResolver: asset info of %s: %s, version %s%s\n", Quoted(assetPath).c_str(),
+                          ResolutionEngine::ViaName(resolution.via),
+                          info.version.empty() ? "unknown" : info.version.c_str(),
+                          resolution.snapshot.empty() ? "" : (", snapshot " + resolution.snapshot).c_str());
+    return info;
 }
 
 ArResolverContext ArHttpResolver::_CreateContextFromString(const std::string& contextStr) const {

@@ -35,6 +35,11 @@ public:
     // Resolves many identifiers through the bound context at once
     // (ResolutionEngine::ResolveMany), for the Node binding's resolveMany().
     std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers) const;
+    // What _Resolve and ResolveMany answer, with where each answer came from,
+    // its change number and snapshot, for the Node binding's detailed resolves.
+    ResolutionEngine::Resolution ResolveDetailed(const std::string& assetPath) const;
+    std::vector<ResolutionEngine::Resolution> ResolveManyDetailed(
+        const std::vector<std::string>& identifiers) const;
     // Adds `listener` to the engine's followers of the change feed (starting
     // it), for the Node binding's watch(). A later Reconfigure drops it.
     void Watch(ChangeWatcher::OnChanges listener) const;
@@ -50,6 +55,11 @@ protected:
     // depends on the bound context.
     bool _IsContextDependentPath(const std::string& assetPath) const override;
     std::string _GetExtension(const std::string& assetPath) const override;
+    // For an asset the server answered: `version` is the change number that
+    // set it, and resolverInfo a dictionary of "version" (when the server said
+    // it), "snapshot" (when resolved as of one) and "via".
+    PXR_NS::ArAssetInfo _GetAssetInfo(const std::string& assetPath,
+                                      const PXR_NS::ArResolvedPath& resolvedPath) const override;
     void _BeginCacheScope(PXR_NS::VtValue* cacheScopeData) override;
     void _EndCacheScope(PXR_NS::VtValue* cacheScopeData) override;
     // Clears the kept answers and sends ArNotice::ResolverChanged.

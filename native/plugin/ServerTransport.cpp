@@ -24,7 +24,7 @@ public:
     ResolveCache::Answer Lookup(const std::string&) const noexcept override {
         return {std::string(), false};
     }
-    std::optional<std::vector<std::string>> ResolveBatch(
+    std::optional<std::vector<ResolveCache::Answer>> ResolveBatch(
         const std::vector<std::string>&) const noexcept override {
         return std::nullopt;
     }

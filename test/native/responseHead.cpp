@@ -55,6 +55,9 @@ int main() {
           "HTTP/1.1 200\r\nContent-Length: 5\r\n\r\n");
     Known("HTTP/1.0 404 Not Found\nConnection: close\n\n", 404, "HTTP/1.0 404\r\nConnection: close\r\n\r\n");
     Known("HTTP/1.1 302\r\nLocation:  /there \r\n\r\n", 302, "HTTP/1.1 302\r\nLocation: /there\r\n\r\n");
+    // Issue 20: the change number and the protocol's own headers are kept.
+    Known("HTTP/1.1 404\r\nAr-Http-Problem: unknown-snapshot\r\nETag: \"12\"\r\nAr-Http-Versions: 1\r\nX: y\r\n\r\n", 404,
+          "HTTP/1.1 404\r\nAr-Http-Problem: unknown-snapshot\r\nETag: \"12\"\r\nAr-Http-Versions: 1\r\n\r\n");
     Known("HTTP/1.1 200 " + std::string(30000, 'O') + "\r\n\r\n", 200, "HTTP/1.1 200\r\n\r\n");
     Known("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n", 103, "HTTP/1.1 103\r\n\r\n");
     Known("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", 200,

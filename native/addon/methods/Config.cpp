@@ -41,6 +41,18 @@ Napi::Object ConfigObject(Napi::Env env, const Config& config) {
     object.Set("debug", config.debug);
     object.Set("watch", config.watch);
     object.Set("searchPaths", StringArray(env, config.searchPaths));
+    object.Set("snapshot", config.snapshot);
+    object.Set("pinFile", config.pinFile);
+    object.Set("pinFallback", config.pinFallbackServer ? "server" : "none");
+    Napi::Array pathMap = Napi::Array::New(env, config.pathMap.Pairs().size());
+    for (size_t i = 0; i < config.pathMap.Pairs().size(); ++i) {
+        Napi::Object pair = Napi::Object::New(env);
+        pair.Set("from", config.pathMap.Pairs()[i].first);
+        pair.Set("to", config.pathMap.Pairs()[i].second);
+        pathMap.Set(i, pair);
+    }
+    object.Set("pathMap", pathMap);
+    object.Set("remoteRefusal", config.remoteRefusal);
     object.Set("warnings", StringArray(env, config.warnings));
     return object;
 }

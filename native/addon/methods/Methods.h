@@ -6,11 +6,12 @@
 
 namespace arhttp::addon {
 
-// resolve(assetPath, anchor?, context?) -> string
+// resolve(assetPath, anchor?, context?, detailed?) -> string, or with
+// `detailed` { resolvedPath, via, version?, snapshot? } (ResolutionValue)
 Napi::Value Resolve(const Napi::CallbackInfo& info);
-// resolveAsync(assetPath, anchor?, context?) -> Promise<string>
+// resolveAsync(assetPath, anchor?, context?, detailed?) -> Promise of the same
 Napi::Value ResolveAsync(const Napi::CallbackInfo& info);
-// resolveManyAsync(assetPaths, anchor?, context?) -> Promise<string[]>
+// resolveManyAsync(assetPaths, anchor?, context?, detailed?) -> Promise of an array of them
 Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info);
 // createIdentifier(assetPath, anchor?) -> string
 Napi::Value CreateIdentifier(const Napi::CallbackInfo& info);

@@ -1,6 +1,7 @@
 #include "Methods.h"
 
 #include "addon/Arguments.h"
+#include "addon/ResolutionValue.h"
 #include "addon/ResolveWorker.h"
 
 namespace arhttp::addon {
@@ -11,9 +12,10 @@ namespace {
 class ResolveManyWorker : public ResolveWorker {
 public:
     ResolveManyWorker(Napi::Env env, std::vector<std::string> assetPaths, std::string anchor,
-                      ServerContext context)
+                      ServerContext context, bool detailed)
         : ResolveWorker(env, "ar-http:resolveMany", std::move(anchor), std::move(context)),
-          _assetPaths(std::move(assetPaths)) {}
+          _assetPaths(std::move(assetPaths)),
+          _detailed(detailed) {}
 
 private:
     void Run() override {
@@ -21,17 +23,30 @@ private:
         for (const std::string& assetPath : _assetPaths) {
             identifiers.push_back(_backend->CreateIdentifier(assetPath, _anchor));
         }
-        _resolved = _backend->ResolveMany(identifiers, _context);
+        if (_detailed) {
+            _resolutions = _backend->ResolveManyDetailed(identifiers, _context);
+        } else {
+            _resolved = _backend->ResolveMany(identifiers, _context);
+        }
     }
 
     void OnOK() override {
-        Napi::Array array = Napi::Array::New(Env(), _resolved.size());
-        for (size_t i = 0; i < _resolved.size(); ++i) array.Set(i, _resolved[i]);
+        const size_t count = _detailed ? _resolutions.size() : _resolved.size();
+        Napi::Array array = Napi::Array::New(Env(), count);
+        for (size_t i = 0; i < count; ++i) {
+            if (_detailed) {
+                array.Set(i, ResolutionValue(Env(), _resolutions[i]));
+            } else {
+                array.Set(i, _resolved[i]);
+            }
+        }
         _deferred.Resolve(array);
     }
 
     const std::vector<std::string> _assetPaths;
+    const bool _detailed;
     std::vector<std::string> _resolved;
+    std::vector<ResolutionEngine::Resolution> _resolutions;
 };
 
 }  // namespace
@@ -46,7 +61,8 @@ Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info) {
         assetPaths.push_back(StringValue(info.Env(), array.Get(i), "assetPaths[i]"));
     }
     return (new ResolveManyWorker(info.Env(), std::move(assetPaths),
-                                  StringArgument(info, 1, "anchor", true), ContextArgument(info, 2)))
+                                  StringArgument(info, 1, "anchor", true), ContextArgument(info, 2),
+                                  BooleanArgument(info, 3, "detailed")))
         ->Start();
 }
 

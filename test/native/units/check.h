@@ -123,6 +123,7 @@ void Crates(const std::vector<CrateFile>& fromUsdcat);
 void Zip(const std::vector<CrateFile>& fromUsdcat);
 void Engine();
 void Feed();
+void Pins();
 
 }  // namespace units
 

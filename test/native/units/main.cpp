@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
     units::Zip(crateFiles);
     units::Engine();
     units::Feed();
+    units::Pins();
     if (argc == 3) {
         std::printf("units: scanned %zu crate files from usdcat\n", crateFiles.size());
     } else {
