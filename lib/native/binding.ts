@@ -60,11 +60,32 @@ export interface NativeBinding {
   resolve(assetPath: string, anchor?: string, context?: ResolverContext): string;
   resolveAsync(assetPath: string, anchor?: string, context?: ResolverContext): Promise<string>;
   resolveManyAsync(assetPaths: readonly string[], anchor?: string, context?: ResolverContext): Promise<string[]>;
+  /** What the filesystem alone answers for each identifier (`''`: nothing), never a server. */
+  resolveLocalMany(identifiers: readonly string[]): Promise<string[]>;
+  /**
+   * For each file, the asset paths each of its layers names (told by content: usda, crate, usdz with nested
+   * packages; none for a file that is no layer), or a string saying why it could not be read.
+   */
+  layerAssetPaths(files: readonly string[]): Promise<(LayerFileScan | string)[]>;
   createIdentifier(assetPath: string, anchor?: string): string;
   clearCache(): void;
   config(): ResolverConfig;
   reloadConfig(environment: NodeJS.ProcessEnv): ResolverConfig;
   watchChanges(listener: (changes: ResolverChange[], everything: boolean) => void): () => void;
+}
+
+/** The asset paths one layer of a layer file names. */
+export interface LayerAssetPaths {
+  /** Where the layer is inside the file's package, outermost first; empty for the file itself. */
+  packagedPath: string[];
+  assetPaths: string[];
+}
+
+/** What a layer file names. */
+export interface LayerFileScan {
+  layers: LayerAssetPaths[];
+  /** For a package (.usdz), the files it holds, as named inside it; else empty. */
+  packagedFiles: string[];
 }
 
 /** One change of a mapping on the environment's server, from its change feed. */
@@ -168,6 +189,8 @@ function withCodes(addon: NativeBinding): NativeBinding {
     resolve: speaking(addon.resolve),
     resolveAsync: speakingAsync(addon.resolveAsync),
     resolveManyAsync: speakingAsync(addon.resolveManyAsync),
+    resolveLocalMany: speakingAsync(addon.resolveLocalMany),
+    layerAssetPaths: speakingAsync(addon.layerAssetPaths),
     createIdentifier: speaking(addon.createIdentifier),
     clearCache: addon.clearCache,
     config: addon.config,

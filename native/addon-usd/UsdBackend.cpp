@@ -74,6 +74,9 @@ public:
                         const ServerContext& context) const override {
         return WithContext(context, [&] { return ArGetResolver().Resolve(identifier).GetPathString(); });
     }
+    std::string ResolveLocal(const std::string& identifier) const override {
+        return Plugin().ResolveLocal(identifier);
+    }
     // Ar resolves one asset path at a time: ArHttpResolver's engine does many.
     std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                          const ServerContext& context) const override {

@@ -21,6 +21,21 @@ std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
     return StringValue(info.Env(), value, name);
 }
 
+std::vector<std::string> StringsArgument(const Napi::CallbackInfo& info, size_t index,
+                                         const char* name) {
+    if (!info[index].IsArray()) {
+        throw Napi::TypeError::New(info.Env(), std::string(name) + " must be an array of strings");
+    }
+    const Napi::Array array = info[index].As<Napi::Array>();
+    const std::string each = std::string(name) + "[i]";
+    std::vector<std::string> strings;
+    strings.reserve(array.Length());
+    for (uint32_t i = 0; i < array.Length(); ++i) {
+        strings.push_back(StringValue(info.Env(), array.Get(i), each.c_str()));
+    }
+    return strings;
+}
+
 ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
     const Napi::Env env = info.Env();
     const Napi::Value value = info[index];

@@ -8,6 +8,7 @@
 #include <napi.h>
 
 #include <string>
+#include <vector>
 
 namespace arhttp::addon {
 
@@ -18,6 +19,10 @@ std::string StringValue(Napi::Env env, const Napi::Value& value, const char* nam
 // `optional` is set.
 std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
                            const char* name, bool optional = false);
+
+// info[index] as an array of such strings, or a TypeError naming `name`.
+std::vector<std::string> StringsArgument(const Napi::CallbackInfo& info, size_t index,
+                                         const char* name);
 
 // info[index] as a resolver context: undefined, or an object of optional
 // serverUrl, pathFormat and headers (an object of strings). A refused part

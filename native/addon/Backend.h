@@ -23,6 +23,9 @@ public:
     // environment's when empty). Safe from any thread.
     virtual std::string Resolve(const std::string& identifier,
                                 const ServerContext& context) const = 0;
+    // What the filesystem alone answers ("" for nothing): the engine's local
+    // side, never a server. Safe from any thread.
+    virtual std::string ResolveLocal(const std::string& identifier) const = 0;
     // Many at once: ResolutionEngine::ResolveMany.
     virtual std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                                  const ServerContext& context) const = 0;

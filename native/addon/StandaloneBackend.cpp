@@ -24,6 +24,9 @@ public:
                         const ServerContext& context) const override {
         return _engine.Resolve(identifier, context);
     }
+    std::string ResolveLocal(const std::string& identifier) const override {
+        return _fileSystem->Resolve(identifier);
+    }
     std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                          const ServerContext& context) const override {
         return _engine.ResolveMany(identifiers, context);

@@ -180,6 +180,10 @@ ArResolvedPath ArHttpResolver::_Resolve(const std::string& assetPath) const {
     }
 }
 
+std::string ArHttpResolver::ResolveLocal(const std::string& identifier) const {
+    return _local->Resolve(identifier);
+}
+
 std::vector<std::string> ArHttpResolver::ResolveMany(
     const std::vector<std::string>& identifiers) const {
     const ServerContext* context = _CurrentServerContext();

@@ -35,6 +35,9 @@ public:
     // Resolves many identifiers through the bound context at once
     // (ResolutionEngine::ResolveMany), for the Node binding's resolveMany().
     std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers) const;
+    // What ArDefaultResolver alone answers ("" for nothing), never a server:
+    // for the Node binding's resolveLocalMany().
+    std::string ResolveLocal(const std::string& identifier) const;
     // Adds `listener` to the engine's followers of the change feed (starting
     // it), for the Node binding's watch(). A later Reconfigure drops it.
     void Watch(ChangeWatcher::OnChanges listener) const;

@@ -37,15 +37,7 @@ private:
 }  // namespace
 
 Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info) {
-    if (!info[0].IsArray()) {
-        throw Napi::TypeError::New(info.Env(), "assetPaths must be an array of strings");
-    }
-    const Napi::Array array = info[0].As<Napi::Array>();
-    std::vector<std::string> assetPaths;
-    for (uint32_t i = 0; i < array.Length(); ++i) {
-        assetPaths.push_back(StringValue(info.Env(), array.Get(i), "assetPaths[i]"));
-    }
-    return (new ResolveManyWorker(info.Env(), std::move(assetPaths),
+    return (new ResolveManyWorker(info.Env(), StringsArgument(info, 0, "assetPaths"),
                                   StringArgument(info, 1, "anchor", true), ContextArgument(info, 2)))
         ->Start();
 }
