@@ -83,6 +83,8 @@ export interface LayerAssetPaths {
 
 /** What a layer file names. */
 export interface LayerFileScan {
+  /** Whether the file is a layer or a package at all (text, crate, zip), naming assets or not. */
+  isLayer: boolean;
   layers: LayerAssetPaths[];
   /** For a package (.usdz), the files it holds, as named inside it; else empty. */
   packagedFiles: string[];

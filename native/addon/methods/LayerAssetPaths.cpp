@@ -2,6 +2,7 @@
 
 #include "addon/Arguments.h"
 #include "addon/ResolveWorker.h"
+#include "core/CrateScanner.h"
 #include "core/LayerScanner.h"
 #include "core/ZipArchive.h"
 
@@ -23,14 +24,20 @@ using Layer = ::arhttp::LayerAssetPaths;
 // What one file's layers name and, for a package, the files it holds
 // (relative asset paths in its layers may name them); or why it could not be read.
 struct FileScan {
+    // Whether the file is a layer or a package at all (text, crate, zip),
+    // naming assets or not.
+    bool isLayer = false;
     std::vector<Layer> layers;
     std::vector<std::string> packagedFiles;
 };
 using FileAssetPaths = std::variant<FileScan, std::string>;
 
 FileScan Scan(const char* data, size_t size) {
-    FileScan scan{AssetPathsInLayerFile(data, size), {}};
+    FileScan scan;
+    scan.layers = AssetPathsInLayerFile(data, size);
     for (const PackagedLayer& file : FilesInZip(data, size)) scan.packagedFiles.push_back(file.name);
+    scan.isLayer = !scan.layers.empty() || !scan.packagedFiles.empty() || IsCrate(data, size) ||
+                   (size >= 5 && std::memcmp(data, "#usda", 5) == 0);
     return scan;
 }
 
@@ -117,6 +124,7 @@ private:
                 layers.Set(j, layer);
             }
             Napi::Object file = Napi::Object::New(env);
+            file.Set("isLayer", scan.isLayer);
             file.Set("layers", layers);
             file.Set("packagedFiles", Strings(env, scan.packagedFiles));
             result.Set(i, file);

@@ -15,7 +15,7 @@ Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info);
 // resolveLocalMany(identifiers) -> Promise<string[]>: what the filesystem
 // alone answers for each ("" for nothing), as the backend's local side sees it
 Napi::Value ResolveLocalMany(const Napi::CallbackInfo& info);
-// layerAssetPaths(files) -> Promise<({ layers: { packagedPath, assetPaths }[],
+// layerAssetPaths(files) -> Promise<({ isLayer, layers: { packagedPath, assetPaths }[],
 // packagedFiles } | string)[]>: for each file, the asset paths each of its
 // layers names (LayerScanner's AssetPathsInLayerFile: none for a file that is
 // no layer) and the files a package holds, or why it could not be read
