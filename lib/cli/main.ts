@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo')).demo,
   mappings: async () => (await import('./commands/mappings')).mappingsCommand,
   store: async () => (await import('./commands/store')).storeCommand,
+  pin: async () => (await import('./commands/pin')).pinCommand,
   'client-types': async () => (await import('./commands/clientTypes')).clientTypesCommand,
 };
 

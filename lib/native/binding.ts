@@ -68,6 +68,8 @@ export interface NativeBinding {
    */
   layerAssetPaths(files: readonly string[]): Promise<(LayerFileScan | string)[]>;
   createIdentifier(assetPath: string, anchor?: string): string;
+  /** How many warnings resolution has given so far (a server that failed, an answer refused). */
+  warningCount(): number;
   clearCache(): void;
   config(): ResolverConfig;
   reloadConfig(environment: NodeJS.ProcessEnv): ResolverConfig;
@@ -194,6 +196,7 @@ function withCodes(addon: NativeBinding): NativeBinding {
     resolveLocalMany: speakingAsync(addon.resolveLocalMany),
     layerAssetPaths: speakingAsync(addon.layerAssetPaths),
     createIdentifier: speaking(addon.createIdentifier),
+    warningCount: addon.warningCount,
     clearCache: addon.clearCache,
     config: addon.config,
     reloadConfig: speaking(addon.reloadConfig),

@@ -164,7 +164,16 @@ class Crawl {
     this.counts.assetPaths += fresh.length;
     const local = await this.addon.resolveLocalMany(fresh);
     const remote = fresh.filter((_, i) => local[i] === '');
+    const warnings = this.addon.warningCount();
     const answers = remote.length === 0 ? [] : await this.addon.resolveManyAsync(remote, undefined, this.context);
+    if (this.addon.warningCount() !== warnings && answers.includes('')) {
+      // '' is also what a failed server gives: a pin must not freeze a failure as "unknown".
+      throw new ArHttpError(
+        ErrorCodes.PIN_FAILED,
+        'the server failed or gave refused answers while pinning (see the warnings above): nothing pinned, ' +
+          'since what it left unresolved may be known to it',
+      );
+    }
     const found = local.filter((resolved) => resolved !== '');
     remote.forEach((id, i) => {
       const answer = answers[i] !== '' && resolvedPathProblem(answers[i]) === null ? answers[i] : null;

@@ -82,6 +82,7 @@ public:
                                          const ServerContext& context) const override {
         return WithContext(context, [&] { return Plugin().ResolveMany(identifiers); });
     }
+    uint64_t WarningCount() const override { return Plugin().WarningCount(); }
     Config GetConfig() const override { return Plugin().GetHttpConfig(); }
     // Through Ar, as a USD application would: ArHttpResolver clears its
     // answers and sends ArNotice::ResolverChanged.

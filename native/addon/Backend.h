@@ -8,6 +8,7 @@
 #include "core/Config.h"
 #include "core/ServerContext.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ public:
     // Many at once: ResolutionEngine::ResolveMany.
     virtual std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                                  const ServerContext& context) const = 0;
+    // How many warnings resolution has given so far (a server that failed, an
+    // answer refused): an unresolved answer given while this grew may be a
+    // failure, not an asset the server does not know.
+    virtual uint64_t WarningCount() const = 0;
     virtual Config GetConfig() const = 0;
     virtual void ClearCache() const = 0;
     // Follows the environment's server's change feed and tells `listener`

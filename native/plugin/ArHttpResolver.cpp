@@ -184,6 +184,10 @@ std::string ArHttpResolver::ResolveLocal(const std::string& identifier) const {
     return _local->Resolve(identifier);
 }
 
+uint64_t ArHttpResolver::WarningCount() const {
+    return ArHttpTfLogSink::WarningCount();
+}
+
 std::vector<std::string> ArHttpResolver::ResolveMany(
     const std::vector<std::string>& identifiers) const {
     const ServerContext* context = _CurrentServerContext();

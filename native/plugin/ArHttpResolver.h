@@ -38,6 +38,9 @@ public:
     // What ArDefaultResolver alone answers ("" for nothing), never a server:
     // for the Node binding's resolveLocalMany().
     std::string ResolveLocal(const std::string& identifier) const;
+    // The warnings the engines have given so far (for the Node binding's
+    // warningCount()).
+    uint64_t WarningCount() const;
     // Adds `listener` to the engine's followers of the change feed (starting
     // it), for the Node binding's watch(). A later Reconfigure drops it.
     void Watch(ChangeWatcher::OnChanges listener) const;
