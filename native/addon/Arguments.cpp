@@ -36,6 +36,12 @@ std::vector<std::string> StringsArgument(const Napi::CallbackInfo& info, size_t 
     return strings;
 }
 
+Napi::Array StringArray(Napi::Env env, const std::vector<std::string>& strings) {
+    Napi::Array array = Napi::Array::New(env, strings.size());
+    for (size_t i = 0; i < strings.size(); ++i) array.Set(i, strings[i]);
+    return array;
+}
+
 ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
     const Napi::Env env = info.Env();
     const Napi::Value value = info[index];

@@ -24,6 +24,9 @@ std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
 std::vector<std::string> StringsArgument(const Napi::CallbackInfo& info, size_t index,
                                          const char* name);
 
+// `strings` as a JavaScript array, for results.
+Napi::Array StringArray(Napi::Env env, const std::vector<std::string>& strings);
+
 // info[index] as a resolver context: undefined, or an object of optional
 // serverUrl, pathFormat and headers (an object of strings). A refused part
 // throws an Error naming it (header values of secrets are never shown).

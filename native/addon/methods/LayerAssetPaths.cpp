@@ -119,23 +119,17 @@ private:
             Napi::Array layers = Napi::Array::New(env, scan.layers.size());
             for (size_t j = 0; j < scan.layers.size(); ++j) {
                 Napi::Object layer = Napi::Object::New(env);
-                layer.Set("packagedPath", Strings(env, scan.layers[j].packagedPath));
-                layer.Set("assetPaths", Strings(env, scan.layers[j].assetPaths));
+                layer.Set("packagedPath", StringArray(env, scan.layers[j].packagedPath));
+                layer.Set("assetPaths", StringArray(env, scan.layers[j].assetPaths));
                 layers.Set(j, layer);
             }
             Napi::Object file = Napi::Object::New(env);
             file.Set("isLayer", scan.isLayer);
             file.Set("layers", layers);
-            file.Set("packagedFiles", Strings(env, scan.packagedFiles));
+            file.Set("packagedFiles", StringArray(env, scan.packagedFiles));
             result.Set(i, file);
         }
         _deferred.Resolve(result);
-    }
-
-    static Napi::Array Strings(Napi::Env env, const std::vector<std::string>& strings) {
-        Napi::Array array = Napi::Array::New(env, strings.size());
-        for (size_t i = 0; i < strings.size(); ++i) array.Set(i, strings[i]);
-        return array;
     }
 
     const std::vector<std::string> _files;

@@ -24,11 +24,7 @@ private:
         _resolved = _backend->ResolveMany(identifiers, _context);
     }
 
-    void OnOK() override {
-        Napi::Array array = Napi::Array::New(Env(), _resolved.size());
-        for (size_t i = 0; i < _resolved.size(); ++i) array.Set(i, _resolved[i]);
-        _deferred.Resolve(array);
-    }
+    void OnOK() override { _deferred.Resolve(StringArray(Env(), _resolved)); }
 
     const std::vector<std::string> _assetPaths;
     std::vector<std::string> _resolved;
