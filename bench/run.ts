@@ -3,6 +3,7 @@ import os from 'node:os';
 import { backend } from '../lib';
 import { chessSetBenchmark } from './chessSet';
 import { nodeBenchmarks, standaloneNodeBenchmarks } from './nodeResolve';
+import { pinBenchmarks } from './pin';
 import { serverBenchmarks } from './sampleServer';
 import { storeBenchmarks } from './stores';
 import { printTable, type Row } from './table';
@@ -10,7 +11,7 @@ import { usdBenchmarks } from './usdStages';
 
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run;
- * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`) runs one part.
+ * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`, `pin`) runs one part.
  */
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   if (runs('server')) rows.push(...(await serverBenchmarks()));
   if (runs('stores')) rows.push(...(await storeBenchmarks()));
   if (runs('chess')) rows.push(...(await chessSetBenchmark()));
+  if (runs('pin')) rows.push(...(await pinBenchmarks()));
   printTable(rows);
 }
 
