@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 import { ArHttpError, ArHttpTypeError, ErrorCodes } from '../errors';
-import { type LayerFileScan, nativeBinding, type NativeBinding, type ResolverContext } from '../native/binding';
+import { type LayerFileScan, nativeBinding, type NativeBinding, type ResolverConfig, type ResolverContext } from '../native/binding';
 import { isSnapshotId, Protocol, resolvedPathProblem } from '../protocol';
 import { type PinFile, pinFileText, pinFormat, pinVersion, writeFileAtomically } from './pinFile';
 import { type PinCounts, ProgressReporter, terminalProgress } from './progress';
@@ -87,6 +87,26 @@ function checkOptions(stages: readonly string[], options: PinOptions): void {
       `options.snapshot "${String(options.snapshot)}" is no snapshot id (1 to ${Protocol.maxSnapshotIdBytes} of A-Z a-z 0-9 . _ -)`,
     );
   }
+}
+
+/** The settings of issue 20's resolver, where the binding has them. */
+type PinningSettings = ResolverConfig & { snapshot?: string; pinFile?: string; pathMap?: unknown[]; remoteRefusal?: string };
+
+/**
+ * A pin holds the server's answers as it gives them: settings that put something else in their
+ * place would freeze that instead, without a word.
+ */
+function checkSettings(settings: PinningSettings): void {
+  const refuse = (why: string): never => {
+    throw new ArHttpError(ErrorCodes.PIN_FAILED, why);
+  };
+  if (settings.pinFile) {
+    refuse(`AR_HTTP_PIN_FILE=${settings.pinFile} is set: the answers would come from that pin file, not the server; unset it to pin`);
+  }
+  if (settings.pathMap?.length) {
+    refuse("AR_HTTP_PATH_MAP is set: a pin holds the server's answers unmapped (whoever reads it maps them); unset it to pin");
+  }
+  if (settings.remoteRefusal) refuse(`nothing resolves through the server: ${settings.remoteRefusal}`);
 }
 
 /** One pin: what it has seen, resolved and read. */
@@ -234,6 +254,8 @@ class Crawl {
 export async function pin(stages: readonly string[], options: PinOptions = {}): Promise<PinResult> {
   checkOptions(stages, options);
   const addon = nativeBinding();
+  const settings: PinningSettings = addon.config();
+  checkSettings(settings);
   const context = contextOf(options);
   // A refused server URL is told now, even when the filesystem answers everything.
   await addon.resolveManyAsync([], undefined, context);
@@ -250,8 +272,9 @@ export async function pin(stages: readonly string[], options: PinOptions = {}): 
   const file: PinFile = {
     format: pinFormat,
     version: pinVersion,
-    server: options.server ?? addon.config().serverUrl,
-    snapshot: options.snapshot ?? null,
+    server: options.server ?? settings.serverUrl,
+    // AR_HTTP_SNAPSHOT, when set, is what the answers are as of.
+    snapshot: options.snapshot ?? (settings.snapshot || null),
     created: new Date().toISOString(),
     pins: crawl.pins,
   };
