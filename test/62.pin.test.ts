@@ -5,7 +5,8 @@ import path from 'node:path';
 
 import type { FastifyInstance } from 'fastify';
 
-import { createResolutionServer, ErrorCodes, pin, type PinFile } from '../lib';
+import { config, createResolutionServer, ErrorCodes, pin, type PinFile } from '../lib';
+import { Protocol } from '../lib/protocol';
 import { cliPath, runCli } from './helpers/cli';
 import { writeCrate } from './helpers/crate';
 import { setResolverEnv } from './helpers/env';
@@ -110,10 +111,13 @@ describe('pin(): a stage\'s resolution frozen', () => {
     expect(text.pins).toEqual(result.file.pins);
   });
 
-  test('two pins of the same thing are byte-identical but for created; a snapshot and a server are written in', async () => {
+  test('two pins of the same thing are byte-identical but for created; the server given is written in', async () => {
     const first = await pin([path.join(folder, 'stage.usda')]);
-    const second = await pin([path.join(folder, 'stage.usda')], { server: url, snapshot: 'shot010.v3' });
-    expect(timeless(second.text)).toBe(timeless(first.text).replace('"snapshot": null', '"snapshot": "shot010.v3"'));
+    const second = await pin([path.join(folder, 'stage.usda')], { server: url });
+    expect(second.file.created >= first.file.created).toBe(true);
+    expect(timeless(second.text)).toBe(timeless(first.text));
+    const other = `${url}/`;
+    expect(JSON.parse((await pin([path.join(folder, 'stage.usda')], { server: other })).text)).toMatchObject({ server: other });
   });
 
   test('a stage given by id is resolved by the server and pinned too', async () => {
@@ -143,10 +147,13 @@ describe('pin(): a stage\'s resolution frozen', () => {
     const stoppedUrl = await stopped.listen({ host: '127.0.0.1', port: 0 });
     await stopped.close();
     const out = path.join(folder, 'failed.json');
-    await expect(pin([path.join(folder, 'stage.usda')], { server: stoppedUrl, out })).rejects.toMatchObject({
-      code: ErrorCodes.PIN_FAILED,
-      message: expect.stringContaining('the server failed'),
-    });
+    // Twice: the second pin is not answered from the first one's failure (fail-fast) without a word.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      await expect(pin([path.join(folder, 'stage.usda')], { server: stoppedUrl, out })).rejects.toMatchObject({
+        code: ErrorCodes.PIN_FAILED,
+        message: expect.stringContaining('the server failed'),
+      });
+    }
     expect(readdirSync(folder)).not.toContain('failed.json');
   });
 });
@@ -195,10 +202,10 @@ describe('ar-http pin', () => {
   });
 
   test('--strict fails on unresolved asset paths (the file is written); without --out the file goes to stdout', async () => {
-    const strict = await runCli(['pin', path.join(folder, 'stage.usda'), '--strict', '--snapshot', 'S1', '--server', url], {});
+    const strict = await runCli(['pin', path.join(folder, 'stage.usda'), '--strict', '--server', url], {});
     expect(strict.status).toBe(1);
     const file = JSON.parse(strict.stdout) as PinFile;
-    expect(file).toMatchObject({ server: url, snapshot: 'S1' });
+    expect(file).toMatchObject({ server: url, snapshot: null });
     expect(strict.stderr).toContain('8 layers, 12 asset paths, 6 pinned, 3 unresolved\n');
     const complete = await runCli(['pin', path.join(far, 'b.usda'), '--strict', '--out', path.join(folder, 'b.json')], {
       AR_HTTP_SERVER_URL: url,
@@ -255,5 +262,52 @@ describeWithUsd('a crate stage', () => {
       'asset/c': path.join(far, 'pkg.usdz'),
       'pkgid/x': path.join(far, 'fromPackage.txt'),
     });
+  });
+});
+
+// The resolver reads pin files and asks as of snapshots once issue 20's native side is in the binding.
+const readsPins = 'pinFile' in config();
+if (!readsPins) process.stderr.write('\n*** SKIPPING the pin round trips: this binding reads no pin files (no AR_HTTP_PIN_FILE) ***\n\n');
+const describeWithPins = readsPins ? describe : describe.skip;
+
+describeWithPins('round trips through the resolver', () => {
+  test('with AR_HTTP_PIN_FILE and the server stopped, every pinned id answers what the server answered', async () => {
+    const server = await createResolutionServer({ map });
+    const serverUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+    const out = path.join(folder, 'round-trip.json');
+    const result = await pin([path.join(folder, 'stage.usda')], { server: serverUrl, out });
+    await server.close();
+    const ids = Object.keys(result.file.pins);
+    const resolved = await runCli(['resolve', ...ids], { AR_HTTP_PIN_FILE: out, AR_HTTP_SERVER_URL: serverUrl });
+    expect(resolved.stdout).toBe(ids.map((id) => `${result.file.pins[id] ?? ''}\n`).join(''));
+  });
+
+  test('a pin as of a snapshot holds its answers, whatever changed since; an unknown snapshot fails the pin', async () => {
+    const server = await createResolutionServer({ map });
+    try {
+      const serverUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+      const taken = (await (await fetch(`${serverUrl}${Protocol.snapshotsPath}`, { method: 'POST' })).json()) as { id: string };
+      const moved = await fetch(`${serverUrl}/_ar/mappings/${encodeURIComponent('layer/b')}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ resolvedPath: path.join(far, 'remote.usda') }),
+      });
+      expect(moved.ok).toBe(true);
+      const asOf = await pin([path.join(folder, 'stage.usda')], { server: serverUrl, snapshot: taken.id });
+      expect(asOf.text).toContain(`\n  "snapshot": ${JSON.stringify(taken.id)},\n`);
+      expect(asOf.file).toMatchObject({ snapshot: taken.id, pins: { 'layer/b': path.join(far, 'b.usda'), 'loop/a': path.join(far, 'cycle.usda') } });
+      const latest = await pin([path.join(folder, 'stage.usda')], { server: serverUrl });
+      expect(latest.file.pins['layer/b']).toBe(path.join(far, 'remote.usda'));
+      // remote.usda names nothing: the cycle is no longer reached.
+      expect(latest.file.pins).not.toHaveProperty('loop/a');
+      // Twice: the resolver warns of an unknown snapshot once, but no pin of it may succeed.
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        await expect(pin([path.join(folder, 'stage.usda')], { server: serverUrl, snapshot: 'no-such-snapshot' })).rejects.toMatchObject({
+          code: ErrorCodes.PIN_FAILED,
+        });
+      }
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -60,6 +60,12 @@ export interface NativeBinding {
   resolve(assetPath: string, anchor?: string, context?: ResolverContext): string;
   resolveAsync(assetPath: string, anchor?: string, context?: ResolverContext): Promise<string>;
   resolveManyAsync(assetPaths: readonly string[], anchor?: string, context?: ResolverContext): Promise<string[]>;
+  /**
+   * Resolves identifiers (no anchoring) with an engine of their own, made for the call from the settings in force:
+   * no answer kept from before, no failure remembered; `warnings` counts what it warned of (a server that failed,
+   * an unknown snapshot, a refused answer), since `''` is both a failure and an unknown asset.
+   */
+  resolveManyAfresh(identifiers: readonly string[], context?: ResolverContext): Promise<{ resolved: string[]; warnings: number }>;
   /** What the filesystem alone answers for each identifier (`''`: nothing), never a server. */
   resolveLocalMany(identifiers: readonly string[]): Promise<string[]>;
   /**
@@ -68,8 +74,6 @@ export interface NativeBinding {
    */
   layerAssetPaths(files: readonly string[]): Promise<(LayerFileScan | string)[]>;
   createIdentifier(assetPath: string, anchor?: string): string;
-  /** How many warnings resolution has given so far (a server that failed, an answer refused). */
-  warningCount(): number;
   clearCache(): void;
   config(): ResolverConfig;
   reloadConfig(environment: NodeJS.ProcessEnv): ResolverConfig;
@@ -193,10 +197,10 @@ function withCodes(addon: NativeBinding): NativeBinding {
     resolve: speaking(addon.resolve),
     resolveAsync: speakingAsync(addon.resolveAsync),
     resolveManyAsync: speakingAsync(addon.resolveManyAsync),
+    resolveManyAfresh: speakingAsync(addon.resolveManyAfresh),
     resolveLocalMany: speakingAsync(addon.resolveLocalMany),
     layerAssetPaths: speakingAsync(addon.layerAssetPaths),
     createIdentifier: speaking(addon.createIdentifier),
-    warningCount: addon.warningCount,
     clearCache: addon.clearCache,
     config: addon.config,
     reloadConfig: speaking(addon.reloadConfig),

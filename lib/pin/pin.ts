@@ -184,9 +184,9 @@ class Crawl {
     this.counts.assetPaths += fresh.length;
     const local = await this.addon.resolveLocalMany(fresh);
     const remote = fresh.filter((_, i) => local[i] === '');
-    const warnings = this.addon.warningCount();
-    const answers = remote.length === 0 ? [] : await this.addon.resolveManyAsync(remote, undefined, this.context);
-    if (this.addon.warningCount() !== warnings && answers.includes('')) {
+    const { resolved: answers, warnings } =
+      remote.length === 0 ? { resolved: [], warnings: 0 } : await this.addon.resolveManyAfresh(remote, this.context);
+    if (warnings > 0 && answers.includes('')) {
       // '' is also what a failed server gives: a pin must not freeze a failure as "unknown".
       throw new ArHttpError(
         ErrorCodes.PIN_FAILED,
@@ -258,7 +258,7 @@ export async function pin(stages: readonly string[], options: PinOptions = {}): 
   checkSettings(settings);
   const context = contextOf(options);
   // A refused server URL is told now, even when the filesystem answers everything.
-  await addon.resolveManyAsync([], undefined, context);
+  await addon.resolveManyAfresh([], context);
   const report =
     typeof options.progress === 'function'
       ? options.progress

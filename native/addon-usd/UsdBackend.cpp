@@ -82,7 +82,11 @@ public:
                                          const ServerContext& context) const override {
         return WithContext(context, [&] { return Plugin().ResolveMany(identifiers); });
     }
-    uint64_t WarningCount() const override { return Plugin().WarningCount(); }
+    std::vector<std::string> ResolveManyAfresh(const std::vector<std::string>& identifiers,
+                                               const ServerContext& context,
+                                               uint64_t* warnings) const override {
+        return Plugin().ResolveManyAfresh(identifiers, context, warnings);
+    }
     Config GetConfig() const override { return Plugin().GetHttpConfig(); }
     // Through Ar, as a USD application would: ArHttpResolver clears its
     // answers and sends ArNotice::ResolverChanged.

@@ -14,7 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("resolveLocalMany", Napi::Function::New(env, ResolveLocalMany, "resolveLocalMany"));
     exports.Set("layerAssetPaths", Napi::Function::New(env, LayerAssetPaths, "layerAssetPaths"));
     exports.Set("createIdentifier", Napi::Function::New(env, CreateIdentifier, "createIdentifier"));
-    exports.Set("warningCount", Napi::Function::New(env, WarningCount, "warningCount"));
+    exports.Set("resolveManyAfresh", Napi::Function::New(env, ResolveManyAfresh, "resolveManyAfresh"));
     exports.Set("clearCache", Napi::Function::New(env, ClearCache, "clearCache"));
     exports.Set("config", Napi::Function::New(env, GetConfig, "config"));
     exports.Set("reloadConfig", Napi::Function::New(env, ReloadConfig, "reloadConfig"));

@@ -30,10 +30,13 @@ public:
     // Many at once: ResolutionEngine::ResolveMany.
     virtual std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                                  const ServerContext& context) const = 0;
-    // How many warnings resolution has given so far (a server that failed, an
-    // answer refused): an unresolved answer given while this grew may be a
-    // failure, not an asset the server does not know.
-    virtual uint64_t WarningCount() const = 0;
+    // Many at once by an engine of their own, made for the call from the
+    // settings in force: no answer kept from before, no failure remembered
+    // (fail-fast), and `*warnings` the warnings it gave: "" is both a failed
+    // server and an unknown asset, and pin() must tell them apart.
+    virtual std::vector<std::string> ResolveManyAfresh(const std::vector<std::string>& identifiers,
+                                                       const ServerContext& context,
+                                                       uint64_t* warnings) const = 0;
     virtual Config GetConfig() const = 0;
     virtual void ClearCache() const = 0;
     // Follows the environment's server's change feed and tells `listener`

@@ -1,29 +1,16 @@
 // The backend of the standalone binding: the native core alone, no OpenUSD.
 #include "Backend.h"
 
+#include "core/CountingLogSink.h"
 #include "core/FileSystemResolver.h"
 #include "core/HttpResolver.h"
 #include "core/ResolutionEngine.h"
 
-#include <atomic>
 #include <mutex>
 
 namespace arhttp::addon {
 
 namespace {
-
-// Stderr, as the core's, counting the warnings.
-class CountingLogSink : public StderrLogSink {
-public:
-    void Warn(const std::string& message) override {
-        _warnings.fetch_add(1, std::memory_order_relaxed);
-        StderrLogSink::Warn(message);
-    }
-    uint64_t Count() const { return _warnings.load(std::memory_order_relaxed); }
-
-private:
-    std::atomic<uint64_t> _warnings{0};
-};
 
 class StandaloneBackend : public Backend {
 public:
@@ -45,7 +32,17 @@ public:
                                          const ServerContext& context) const override {
         return _engine.ResolveMany(identifiers, context);
     }
-    uint64_t WarningCount() const override { return _log->Count(); }
+    std::vector<std::string> ResolveManyAfresh(const std::vector<std::string>& identifiers,
+                                               const ServerContext& context,
+                                               uint64_t* warnings) const override {
+        Config config = _engine.GetConfig();
+        config.watch = false;
+        const auto log = std::make_shared<CountingLogSink>(std::make_shared<StderrLogSink>());
+        const ResolutionEngine engine(std::move(config), _fileSystem, log, HttpResolver::Factory());
+        std::vector<std::string> resolved = engine.ResolveMany(identifiers, context);
+        *warnings = log->Warnings();
+        return resolved;
+    }
     Config GetConfig() const override { return _engine.GetConfig(); }
     void ClearCache() const override { _engine.ClearCache(); }
     void Watch(ChangeWatcher::OnChanges listener) const override { _engine.Watch(std::move(listener)); }
@@ -53,11 +50,10 @@ public:
 private:
     explicit StandaloneBackend(Config config)
         : _fileSystem(std::make_shared<const FileSystemResolver>(config.searchPaths)),
-          _log(std::make_shared<CountingLogSink>()),
-          _engine(std::move(config), _fileSystem, _log, HttpResolver::Factory()) {}
+          _engine(std::move(config), _fileSystem, std::make_shared<StderrLogSink>(),
+                  HttpResolver::Factory()) {}
 
     const std::shared_ptr<const FileSystemResolver> _fileSystem;
-    const std::shared_ptr<CountingLogSink> _log;
     const ResolutionEngine _engine;
 };
 

@@ -4,6 +4,7 @@
 #include "ServerTransport.h"
 #include "TfLogSink.h"
 
+#include "core/CountingLogSink.h"
 #include "core/DebugSwitch.h"
 #include "core/LayerScanner.h"
 #include "core/PrintableText.h"
@@ -184,8 +185,16 @@ std::string ArHttpResolver::ResolveLocal(const std::string& identifier) const {
     return _local->Resolve(identifier);
 }
 
-uint64_t ArHttpResolver::WarningCount() const {
-    return ArHttpTfLogSink::WarningCount();
+std::vector<std::string> ArHttpResolver::ResolveManyAfresh(
+    const std::vector<std::string>& identifiers, const ServerContext& context,
+    uint64_t* warnings) const {
+    Config config = _GetEngine()->GetConfig();
+    config.watch = false;
+    const auto log = std::make_shared<CountingLogSink>(std::make_shared<ArHttpTfLogSink>());
+    const ResolutionEngine engine(std::move(config), _local, log, LoadedTransport());
+    std::vector<std::string> resolved = engine.ResolveMany(identifiers, context);
+    *warnings = log->Warnings();
+    return resolved;
 }
 
 std::vector<std::string> ArHttpResolver::ResolveMany(

@@ -5,17 +5,12 @@
 
 #include "core/LogSink.h"
 
-#include <cstdint>
-
 namespace arhttp {
 
 class ArHttpTfLogSink : public LogSink {
 public:
     void Debug(const std::string& line) override;
     void Warn(const std::string& message) override;
-    // Warnings given so far by every engine of the process (for the Node
-    // binding's warningCount()).
-    static uint64_t WarningCount();
 };
 
 }  // namespace arhttp

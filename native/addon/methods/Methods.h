@@ -22,9 +22,9 @@ Napi::Value ResolveLocalMany(const Napi::CallbackInfo& info);
 Napi::Value LayerAssetPaths(const Napi::CallbackInfo& info);
 // createIdentifier(assetPath, anchor?) -> string
 Napi::Value CreateIdentifier(const Napi::CallbackInfo& info);
-// warningCount() -> number: the warnings resolution has given so far
-// (Backend::WarningCount)
-Napi::Value WarningCount(const Napi::CallbackInfo& info);
+// resolveManyAfresh(identifiers, context?) -> Promise<{ resolved: string[],
+// warnings: number }>: Backend::ResolveManyAfresh, an engine of their own
+Napi::Value ResolveManyAfresh(const Napi::CallbackInfo& info);
 // clearCache() -> undefined
 Napi::Value ClearCache(const Napi::CallbackInfo& info);
 // config() -> object
