@@ -32,12 +32,18 @@ struct FileScan {
 };
 using FileAssetPaths = std::variant<FileScan, std::string>;
 
+// What the first bytes of a layer file can be: text, crate, zip (what
+// AssetPathsInLayerFile tells them by). Anything else is not read further.
+bool MayBeLayer(const char* head, size_t size) {
+    return IsCrate(head, size) || (size >= 5 && std::memcmp(head, "#usda", 5) == 0) ||
+           (size >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0);
+}
+
 FileScan Scan(const char* data, size_t size) {
     FileScan scan;
     scan.layers = AssetPathsInLayerFile(data, size);
     for (const PackagedLayer& file : FilesInZip(data, size)) scan.packagedFiles.push_back(file.name);
-    scan.isLayer = !scan.layers.empty() || !scan.packagedFiles.empty() || IsCrate(data, size) ||
-                   (size >= 5 && std::memcmp(data, "#usda", 5) == 0);
+    scan.isLayer = !scan.layers.empty() || !scan.packagedFiles.empty() || MayBeLayer(data, size);
     return scan;
 }
 
@@ -72,6 +78,11 @@ FileAssetPaths ScanFile(const std::string& path) {
     if (!S_ISREG(info.st_mode)) return std::string("not a regular file");
     const size_t size = static_cast<size_t>(info.st_size);
     if (size == 0) return FileScan();
+    // Images and the like are told by their first bytes, not read whole.
+    char head[8];
+    const ssize_t headSize = pread(file.Fd(), head, sizeof head, 0);
+    if (headSize < 0) return SystemError("cannot read");
+    if (!MayBeLayer(head, static_cast<size_t>(headSize))) return FileScan();
     constexpr size_t kReadUpTo = 256 * 1024;
     if (size <= kReadUpTo) {
         std::string bytes(size, '\0');
