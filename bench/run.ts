@@ -3,6 +3,7 @@ import os from 'node:os';
 import { backend } from '../lib';
 import { chessSetBenchmark } from './chessSet';
 import { nodeBenchmarks, standaloneNodeBenchmarks } from './nodeResolve';
+import { pinBenchmarks } from './pin';
 import { pinLoadBenchmark } from './pinLoad';
 import { serverBenchmarks } from './sampleServer';
 import { storeBenchmarks } from './stores';
@@ -11,7 +12,7 @@ import { usdBenchmarks } from './usdStages';
 
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run;
- * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`, `pins`) runs one part.
+ * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`, `pins`, `pin`) runs one part.
  */
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   if (runs('stores')) rows.push(...(await storeBenchmarks()));
   if (runs('chess')) rows.push(...(await chessSetBenchmark()));
   if (runs('pins')) rows.push(...(await pinLoadBenchmark()));
+  if (runs('pin')) rows.push(...(await pinBenchmarks()));
   printTable(rows);
 }
 

@@ -25,6 +25,8 @@ export const ErrorCodes = {
   PRECONDITION_FAILED: 'ERR_AR_HTTP_PRECONDITION_FAILED',
   /** The store failed (its database is unreachable, …): the server answers 503. */
   STORE_UNAVAILABLE: 'ERR_AR_HTTP_STORE_UNAVAILABLE',
+  /** `ar-http pin` / `pin()`: a stage that cannot be found or read, or a pin file that cannot be written. */
+  PIN_FAILED: 'ERR_AR_HTTP_PIN_FAILED',
   /** A command line the CLI does not understand. */
   USAGE: 'ERR_AR_HTTP_USAGE',
   /** AsyncClient: a path (attribute chain) the service's OpenAPI description does not define. */

@@ -13,4 +13,5 @@ export {
 } from './resolve/resolve';
 export * from './server';
 export { ChangeWatch, watch } from './resolve/watch';
+export * from './pin';
 export { pluginPath } from './usd/pluginPath';

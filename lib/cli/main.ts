@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   mappings: async () => (await import('./commands/mappings')).mappingsCommand,
   store: async () => (await import('./commands/store')).storeCommand,
   snapshot: async () => (await import('./commands/snapshot')).snapshotCommand,
+  pin: async () => (await import('./commands/pin')).pinCommand,
   'client-types': async () => (await import('./commands/clientTypes')).clientTypesCommand,
 };
 

@@ -12,6 +12,17 @@ Commands:
         Print each resolved path, one line per asset path (an empty line when
         unresolved); exit status 1 if any is unresolved. --snapshot asks the
         server as of that snapshot instead of its latest answers.
+  pin <stage...> [--out FILE] [--snapshot ID] [--server URL] [--strict]
+        Freeze the resolution of the stages (layer files, or ids the server
+        resolves) into a pin file for AR_HTTP_PIN_FILE: every asset path their
+        layers name (usda, usdc, usdz; layers reached through the server's
+        answers too) that the filesystem does not answer, with the server's
+        answer (as of snapshot ID when given), or null when unresolved.
+        --out FILE is written atomically (without it the pin file goes to
+        stdout). Prints "N layers, N asset paths, N pinned, N unresolved",
+        lists the unresolved on stderr, and exits 1 for them only with
+        --strict (the file is written either way). The server is --server,
+        else AR_HTTP_SERVER_URL.
   config
         Print the settings read from the environment, as JSON (secrets redacted).
   plugin-path

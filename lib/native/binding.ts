@@ -96,11 +96,40 @@ export interface NativeBinding {
   resolveManyAsync(
     assetPaths: readonly string[], anchor?: string, context?: ResolverContext, detailed?: boolean,
   ): Promise<string[] | Resolution[]>;
+  /**
+   * Resolves identifiers (no anchoring) with an engine of their own, made for the call from the settings in force:
+   * no answer kept from before, no failure remembered; `warnings` counts what it warned of (a server that failed,
+   * an unknown snapshot, a refused answer), since `''` is both a failure and an unknown asset.
+   */
+  resolveManyAfresh(identifiers: readonly string[], context?: ResolverContext): Promise<{ resolved: string[]; warnings: number }>;
+  /** What the filesystem alone answers for each identifier (`''`: nothing), never a server. */
+  resolveLocalMany(identifiers: readonly string[]): Promise<string[]>;
+  /**
+   * For each file, the asset paths each of its layers names (told by content: usda, crate, usdz with nested
+   * packages; none for a file that is no layer), or a string saying why it could not be read.
+   */
+  layerAssetPaths(files: readonly string[]): Promise<(LayerFileScan | string)[]>;
   createIdentifier(assetPath: string, anchor?: string): string;
   clearCache(): void;
   config(): ResolverConfig;
   reloadConfig(environment: NodeJS.ProcessEnv): ResolverConfig;
   watchChanges(listener: (changes: ResolverChange[], everything: boolean) => void): () => void;
+}
+
+/** The asset paths one layer of a layer file names. */
+export interface LayerAssetPaths {
+  /** Where the layer is inside the file's package, outermost first; empty for the file itself. */
+  packagedPath: string[];
+  assetPaths: string[];
+}
+
+/** What a layer file names. */
+export interface LayerFileScan {
+  /** Whether the file is a layer or a package at all (text, crate, zip), naming assets or not. */
+  isLayer: boolean;
+  layers: LayerAssetPaths[];
+  /** For a package (.usdz), the files it holds, as named inside it; else empty. */
+  packagedFiles: string[];
 }
 
 /** One change of a mapping on the environment's server, from its change feed. */
@@ -204,6 +233,9 @@ function withCodes(addon: NativeBinding): NativeBinding {
     resolve: speaking(addon.resolve),
     resolveAsync: speakingAsync(addon.resolveAsync),
     resolveManyAsync: speakingAsync(addon.resolveManyAsync),
+    resolveManyAfresh: speakingAsync(addon.resolveManyAfresh),
+    resolveLocalMany: speakingAsync(addon.resolveLocalMany),
+    layerAssetPaths: speakingAsync(addon.layerAssetPaths),
     createIdentifier: speaking(addon.createIdentifier),
     clearCache: addon.clearCache,
     config: addon.config,

@@ -74,6 +74,9 @@ public:
                         const ServerContext& context) const override {
         return WithContext(context, [&] { return ArGetResolver().Resolve(identifier).GetPathString(); });
     }
+    std::string ResolveLocal(const std::string& identifier) const override {
+        return Plugin().ResolveLocal(identifier);
+    }
     // Ar resolves one asset path at a time: ArHttpResolver's engine does many.
     std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                          const ServerContext& context) const override {
@@ -86,6 +89,11 @@ public:
     std::vector<ResolutionEngine::Resolution> ResolveManyDetailed(
         const std::vector<std::string>& identifiers, const ServerContext& context) const override {
         return WithContext(context, [&] { return Plugin().ResolveManyDetailed(identifiers); });
+    }
+    std::vector<std::string> ResolveManyAfresh(const std::vector<std::string>& identifiers,
+                                               const ServerContext& context,
+                                               uint64_t* warnings) const override {
+        return Plugin().ResolveManyAfresh(identifiers, context, warnings);
     }
     Config GetConfig() const override { return Plugin().GetHttpConfig(); }
     // Through Ar, as a USD application would: ArHttpResolver clears its

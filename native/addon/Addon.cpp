@@ -11,7 +11,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("resolve", Napi::Function::New(env, Resolve, "resolve"));
     exports.Set("resolveAsync", Napi::Function::New(env, ResolveAsync, "resolveAsync"));
     exports.Set("resolveManyAsync", Napi::Function::New(env, ResolveManyAsync, "resolveManyAsync"));
+    exports.Set("resolveLocalMany", Napi::Function::New(env, ResolveLocalMany, "resolveLocalMany"));
+    exports.Set("layerAssetPaths", Napi::Function::New(env, LayerAssetPaths, "layerAssetPaths"));
     exports.Set("createIdentifier", Napi::Function::New(env, CreateIdentifier, "createIdentifier"));
+    exports.Set("resolveManyAfresh", Napi::Function::New(env, ResolveManyAfresh, "resolveManyAfresh"));
     exports.Set("clearCache", Napi::Function::New(env, ClearCache, "clearCache"));
     exports.Set("config", Napi::Function::New(env, GetConfig, "config"));
     exports.Set("reloadConfig", Napi::Function::New(env, ReloadConfig, "reloadConfig"));

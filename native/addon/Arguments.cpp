@@ -28,6 +28,27 @@ bool BooleanArgument(const Napi::CallbackInfo& info, size_t index, const char* n
     return value.As<Napi::Boolean>().Value();
 }
 
+std::vector<std::string> StringsArgument(const Napi::CallbackInfo& info, size_t index,
+                                         const char* name) {
+    if (!info[index].IsArray()) {
+        throw Napi::TypeError::New(info.Env(), std::string(name) + " must be an array of strings");
+    }
+    const Napi::Array array = info[index].As<Napi::Array>();
+    const std::string each = std::string(name) + "[i]";
+    std::vector<std::string> strings;
+    strings.reserve(array.Length());
+    for (uint32_t i = 0; i < array.Length(); ++i) {
+        strings.push_back(StringValue(info.Env(), array.Get(i), each.c_str()));
+    }
+    return strings;
+}
+
+Napi::Array StringArray(Napi::Env env, const std::vector<std::string>& strings) {
+    Napi::Array array = Napi::Array::New(env, strings.size());
+    for (size_t i = 0; i < strings.size(); ++i) array.Set(i, strings[i]);
+    return array;
+}
+
 ServerContext ContextArgument(const Napi::CallbackInfo& info, size_t index) {
     const Napi::Env env = info.Env();
     const Napi::Value value = info[index];

@@ -8,6 +8,7 @@
 #include <napi.h>
 
 #include <string>
+#include <vector>
 
 namespace arhttp::addon {
 
@@ -21,6 +22,13 @@ std::string StringArgument(const Napi::CallbackInfo& info, size_t index,
 
 // info[index] as a boolean; `undefined` gives false.
 bool BooleanArgument(const Napi::CallbackInfo& info, size_t index, const char* name);
+
+// info[index] as an array of such strings, or a TypeError naming `name`.
+std::vector<std::string> StringsArgument(const Napi::CallbackInfo& info, size_t index,
+                                         const char* name);
+
+// `strings` as a JavaScript array, for results.
+Napi::Array StringArray(Napi::Env env, const std::vector<std::string>& strings);
 
 // info[index] as a resolver context: undefined, or an object of optional
 // serverUrl, pathFormat, headers (an object of strings), snapshot and pins. A refused part

@@ -9,6 +9,7 @@
 #include "core/ResolutionEngine.h"
 #include "core/ServerContext.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ public:
     // environment's when empty). Safe from any thread.
     virtual std::string Resolve(const std::string& identifier,
                                 const ServerContext& context) const = 0;
+    // What the filesystem alone answers ("" for nothing): the engine's local
+    // side, never a server. Safe from any thread.
+    virtual std::string ResolveLocal(const std::string& identifier) const = 0;
     // Many at once: ResolutionEngine::ResolveMany.
     virtual std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                                  const ServerContext& context) const = 0;
@@ -32,6 +36,13 @@ public:
                                                          const ServerContext& context) const = 0;
     virtual std::vector<ResolutionEngine::Resolution> ResolveManyDetailed(
         const std::vector<std::string>& identifiers, const ServerContext& context) const = 0;
+    // Many at once by an engine of their own, made for the call from the
+    // settings in force: no answer kept from before, no failure remembered
+    // (fail-fast), and `*warnings` the warnings it gave: "" is both a failed
+    // server and an unknown asset, and pin() must tell them apart.
+    virtual std::vector<std::string> ResolveManyAfresh(const std::vector<std::string>& identifiers,
+                                                       const ServerContext& context,
+                                                       uint64_t* warnings) const = 0;
     virtual Config GetConfig() const = 0;
     virtual void ClearCache() const = 0;
     // Follows the environment's server's change feed and tells `listener`

@@ -1,6 +1,7 @@
 // The backend of the standalone binding: the native core alone, no OpenUSD.
 #include "Backend.h"
 
+#include "core/CountingLogSink.h"
 #include "core/FileSystemResolver.h"
 #include "core/HttpResolver.h"
 #include "core/ResolutionEngine.h"
@@ -24,6 +25,9 @@ public:
                         const ServerContext& context) const override {
         return _engine.Resolve(identifier, context);
     }
+    std::string ResolveLocal(const std::string& identifier) const override {
+        return _fileSystem->Resolve(identifier);
+    }
     std::vector<std::string> ResolveMany(const std::vector<std::string>& identifiers,
                                          const ServerContext& context) const override {
         return _engine.ResolveMany(identifiers, context);
@@ -35,6 +39,17 @@ public:
     std::vector<ResolutionEngine::Resolution> ResolveManyDetailed(
         const std::vector<std::string>& identifiers, const ServerContext& context) const override {
         return _engine.ResolveManyDetailed(identifiers, context);
+    }
+    std::vector<std::string> ResolveManyAfresh(const std::vector<std::string>& identifiers,
+                                               const ServerContext& context,
+                                               uint64_t* warnings) const override {
+        Config config = _engine.GetConfig();
+        config.watch = false;
+        const auto log = std::make_shared<CountingLogSink>(std::make_shared<StderrLogSink>());
+        const ResolutionEngine engine(std::move(config), _fileSystem, log, HttpResolver::Factory());
+        std::vector<std::string> resolved = engine.ResolveMany(identifiers, context);
+        *warnings = log->Warnings();
+        return resolved;
     }
     Config GetConfig() const override { return _engine.GetConfig(); }
     void ClearCache() const override { _engine.ClearCache(); }

@@ -4,6 +4,7 @@
 #include "ServerTransport.h"
 #include "TfLogSink.h"
 
+#include "core/CountingLogSink.h"
 #include "core/DebugSwitch.h"
 #include "core/LayerScanner.h"
 #include "core/PrintableText.h"
@@ -188,6 +189,22 @@ ResolutionEngine::Resolution ArHttpResolver::ResolveDetailed(const std::string& 
         TF_WARN("ArHttpResolver: resolving %s failed: %s", Quoted(assetPath).c_str(), error.what());
         return resolution;
     }
+}
+
+std::string ArHttpResolver::ResolveLocal(const std::string& identifier) const {
+    return _local->Resolve(identifier);
+}
+
+std::vector<std::string> ArHttpResolver::ResolveManyAfresh(
+    const std::vector<std::string>& identifiers, const ServerContext& context,
+    uint64_t* warnings) const {
+    Config config = _GetEngine()->GetConfig();
+    config.watch = false;
+    const auto log = std::make_shared<CountingLogSink>(std::make_shared<ArHttpTfLogSink>());
+    const ResolutionEngine engine(std::move(config), _local, log, LoadedTransport());
+    std::vector<std::string> resolved = engine.ResolveMany(identifiers, context);
+    *warnings = log->Warnings();
+    return resolved;
 }
 
 std::vector<std::string> ArHttpResolver::ResolveMany(

@@ -40,6 +40,16 @@ public:
     ResolutionEngine::Resolution ResolveDetailed(const std::string& assetPath) const;
     std::vector<ResolutionEngine::Resolution> ResolveManyDetailed(
         const std::vector<std::string>& identifiers) const;
+    // What ArDefaultResolver alone answers ("" for nothing), never a server:
+    // for the Node binding's resolveLocalMany().
+    std::string ResolveLocal(const std::string& identifier) const;
+    // Resolves many identifiers through `context` with an engine of their
+    // own, made for the call from the settings in force (no answer kept, no
+    // failure remembered), counting its warnings into `*warnings`: for the
+    // Node binding's pin(), which must tell a failure from an unknown asset.
+    std::vector<std::string> ResolveManyAfresh(const std::vector<std::string>& identifiers,
+                                               const ServerContext& context,
+                                               uint64_t* warnings) const;
     // Adds `listener` to the engine's followers of the change feed (starting
     // it), for the Node binding's watch(). A later Reconfigure drops it.
     void Watch(ChangeWatcher::OnChanges listener) const;

@@ -1,17 +1,12 @@
 #include "Methods.h"
 
+#include "addon/Arguments.h"
 #include "addon/Backend.h"
 #include "addon/ChangeSubscribers.h"
 
 namespace arhttp::addon {
 
 namespace {
-
-Napi::Array StringArray(Napi::Env env, const std::vector<std::string>& items) {
-    Napi::Array array = Napi::Array::New(env, items.size());
-    for (size_t i = 0; i < items.size(); ++i) array.Set(i, items[i]);
-    return array;
-}
 
 // Header values that are secrets come out redacted.
 Napi::Object ConfigObject(Napi::Env env, const Config& config) {

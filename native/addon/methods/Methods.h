@@ -13,8 +13,19 @@ Napi::Value Resolve(const Napi::CallbackInfo& info);
 Napi::Value ResolveAsync(const Napi::CallbackInfo& info);
 // resolveManyAsync(assetPaths, anchor?, context?, detailed?) -> Promise of an array of them
 Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info);
+// resolveLocalMany(identifiers) -> Promise<string[]>: what the filesystem
+// alone answers for each ("" for nothing), as the backend's local side sees it
+Napi::Value ResolveLocalMany(const Napi::CallbackInfo& info);
+// layerAssetPaths(files) -> Promise<({ isLayer, layers: { packagedPath, assetPaths }[],
+// packagedFiles } | string)[]>: for each file, the asset paths each of its
+// layers names (LayerScanner's AssetPathsInLayerFile: none for a file that is
+// no layer) and the files a package holds, or why it could not be read
+Napi::Value LayerAssetPaths(const Napi::CallbackInfo& info);
 // createIdentifier(assetPath, anchor?) -> string
 Napi::Value CreateIdentifier(const Napi::CallbackInfo& info);
+// resolveManyAfresh(identifiers, context?) -> Promise<{ resolved: string[],
+// warnings: number }>: Backend::ResolveManyAfresh, an engine of their own
+Napi::Value ResolveManyAfresh(const Napi::CallbackInfo& info);
 // clearCache() -> undefined
 Napi::Value ClearCache(const Napi::CallbackInfo& info);
 // config() -> object

@@ -31,15 +31,9 @@ private:
     }
 
     void OnOK() override {
-        const size_t count = _detailed ? _resolutions.size() : _resolved.size();
-        Napi::Array array = Napi::Array::New(Env(), count);
-        for (size_t i = 0; i < count; ++i) {
-            if (_detailed) {
-                array.Set(i, ResolutionValue(Env(), _resolutions[i]));
-            } else {
-                array.Set(i, _resolved[i]);
-            }
-        }
+        if (!_detailed) return _deferred.Resolve(StringArray(Env(), _resolved));
+        Napi::Array array = Napi::Array::New(Env(), _resolutions.size());
+        for (size_t i = 0; i < _resolutions.size(); ++i) array.Set(i, ResolutionValue(Env(), _resolutions[i]));
         _deferred.Resolve(array);
     }
 
@@ -52,15 +46,7 @@ private:
 }  // namespace
 
 Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info) {
-    if (!info[0].IsArray()) {
-        throw Napi::TypeError::New(info.Env(), "assetPaths must be an array of strings");
-    }
-    const Napi::Array array = info[0].As<Napi::Array>();
-    std::vector<std::string> assetPaths;
-    for (uint32_t i = 0; i < array.Length(); ++i) {
-        assetPaths.push_back(StringValue(info.Env(), array.Get(i), "assetPaths[i]"));
-    }
-    return (new ResolveManyWorker(info.Env(), std::move(assetPaths),
+    return (new ResolveManyWorker(info.Env(), StringsArgument(info, 0, "assetPaths"),
                                   StringArgument(info, 1, "anchor", true), ContextArgument(info, 2),
                                   BooleanArgument(info, 3, "detailed")))
         ->Start();
