@@ -5,6 +5,7 @@ import { chessSetBenchmark } from './chessSet';
 import { nodeBenchmarks, standaloneNodeBenchmarks } from './nodeResolve';
 import { pinBenchmarks } from './pin';
 import { pinLoadBenchmark } from './pinLoad';
+import { pinnedStageBenchmarks } from './pinnedStages';
 import { serverBenchmarks } from './sampleServer';
 import { storeBenchmarks } from './stores';
 import { printTable, type Row } from './table';
@@ -12,7 +13,7 @@ import { usdBenchmarks } from './usdStages';
 
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run;
- * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`, `pins`, `pin`) runs one part.
+ * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`, `pins`, `pin`, `pinned`) runs one part.
  */
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   if (runs('chess')) rows.push(...(await chessSetBenchmark()));
   if (runs('pins')) rows.push(...(await pinLoadBenchmark()));
   if (runs('pin')) rows.push(...(await pinBenchmarks()));
+  if (runs('pinned')) rows.push(...(await pinnedStageBenchmarks()));
   printTable(rows);
 }
 

@@ -7,10 +7,10 @@ import { format, type Row } from './table';
 import { countingServer, flatten, median, usdTools } from './usdTools';
 
 const SUBLAYERS = 3;
-const FORMATS = ['usda', 'usdc'] as const;
-type Format = (typeof FORMATS)[number];
+export const FORMATS = ['usda', 'usdc'] as const;
+export type Format = (typeof FORMATS)[number];
 
-interface Stages {
+export interface Stages {
   byId: string;
   byPath: string;
   map: Map<string, string>;
@@ -20,7 +20,7 @@ interface Stages {
  * A stage of `count` layers in `layerFormat` (a few sublayers, the rest references), by id
  * and by path, its root in the same format; layer files differ only by name.
  */
-function writeStages(usdcat: string, folder: string, count: number, layerFormat: Format): Stages {
+export function writeStages(usdcat: string, folder: string, count: number, layerFormat: Format): Stages {
   const map = new Map<string, string>();
   const layers = path.join(folder, `layers-${layerFormat}-${count}`);
   mkdirSync(layers, { recursive: true });

@@ -130,7 +130,7 @@ describe('pin(): a stage\'s resolution frozen', () => {
     await expect(pin([])).rejects.toMatchObject({ code: ErrorCodes.INVALID_ARGUMENT });
     await expect(pin(['x'], { snapshot: 'no spaces' })).rejects.toMatchObject({
       code: ErrorCodes.INVALID_ARGUMENT,
-      message: expect.stringContaining('"no spaces" is no snapshot id'),
+      message: expect.stringContaining('snapshot "no spaces" is not 1 to 128 characters'),
     });
     await expect(pin([path.join(folder, 'nowhere.usda')])).rejects.toMatchObject({
       code: ErrorCodes.PIN_FAILED,

@@ -2,7 +2,7 @@ import path from 'node:path';
 
 import { ArHttpError, ArHttpTypeError, ErrorCodes } from '../errors';
 import { type LayerFileScan, nativeBinding, type NativeBinding, type ResolverConfig, type ResolverContext } from '../native/binding';
-import { isSnapshotId, Protocol, resolvedPathProblem } from '../protocol';
+import { Protocol, resolvedPathProblem } from '../protocol';
 import { type PinFile, pinFileText, pinFormat, pinVersion, writeFileAtomically } from './pinFile';
 import { type PinCounts, ProgressReporter, terminalProgress } from './progress';
 
@@ -63,7 +63,7 @@ function namesPackagedFile(assetPath: string, packagedPath: string[], packagedFi
 }
 
 function contextOf(options: PinOptions): ResolverContext | undefined {
-  const context: ResolverContext & { snapshot?: string } = {};
+  const context: ResolverContext = {};
   if (options.server !== undefined) context.serverUrl = options.server;
   if (options.snapshot !== undefined) context.snapshot = options.snapshot;
   return Object.keys(context).length === 0 ? undefined : context;
@@ -81,29 +81,21 @@ function checkOptions(stages: readonly string[], options: PinOptions): void {
       throw new ArHttpTypeError(ErrorCodes.INVALID_ARGUMENT, `options.${name} must be a non-empty string`);
     }
   }
-  if (options.snapshot !== undefined && (typeof options.snapshot !== 'string' || !isSnapshotId(options.snapshot))) {
-    throw new ArHttpTypeError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `options.snapshot "${String(options.snapshot)}" is no snapshot id (1 to ${Protocol.maxSnapshotIdBytes} of A-Z a-z 0-9 . _ -)`,
-    );
-  }
+  // The snapshot is checked where every context is: by the binding, on the first resolve.
 }
-
-/** The settings of issue 20's resolver, where the binding has them. */
-type PinningSettings = ResolverConfig & { snapshot?: string; pinFile?: string; pathMap?: unknown[]; remoteRefusal?: string };
 
 /**
  * A pin holds the server's answers as it gives them: settings that put something else in their
  * place would freeze that instead, without a word.
  */
-function checkSettings(settings: PinningSettings): void {
+function checkSettings(settings: ResolverConfig): void {
   const refuse = (why: string): never => {
     throw new ArHttpError(ErrorCodes.PIN_FAILED, why);
   };
   if (settings.pinFile) {
     refuse(`AR_HTTP_PIN_FILE=${settings.pinFile} is set: the answers would come from that pin file, not the server; unset it to pin`);
   }
-  if (settings.pathMap?.length) {
+  if (settings.pathMap.length) {
     refuse("AR_HTTP_PATH_MAP is set: a pin holds the server's answers unmapped (whoever reads it maps them); unset it to pin");
   }
   if (settings.remoteRefusal) refuse(`nothing resolves through the server: ${settings.remoteRefusal}`);
@@ -254,7 +246,7 @@ class Crawl {
 export async function pin(stages: readonly string[], options: PinOptions = {}): Promise<PinResult> {
   checkOptions(stages, options);
   const addon = nativeBinding();
-  const settings: PinningSettings = addon.config();
+  const settings = addon.config();
   checkSettings(settings);
   const context = contextOf(options);
   // A refused server URL is told now, even when the filesystem answers everything.
