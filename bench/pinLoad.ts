@@ -78,7 +78,7 @@ export async function pinLoadBenchmark(count = 1_000_000): Promise<Row[]> {
       }
     }
     const best = (results: Load[], key: 'ms' | 'peakGrowthBytes'): number => Math.min(...results.map((r) => r[key]));
-    const label = `6. load a ${count.toLocaleString('en-US')}-entry pin file (${mib(size)})`;
+    const label = `8. load a ${count.toLocaleString('en-US')}-entry pin file (${mib(size)})`;
     return [
       {
         benchmark: `${label}, time`,

@@ -57,70 +57,101 @@ export function writeStages(usdcat: string, folder: string, count: number, layer
   };
 }
 
+/** One stage of {@link forEachStage}, with what timing it needs. */
+export interface StageCase {
+  usdcat: string;
+  pluginPath: string;
+  stages: Stages;
+  /** e.g. `1000 .usdc layers`. */
+  name: string;
+  folder: string;
+  /** How many times each figure is measured. */
+  runs: number;
+  /** usdcat --flatten's time, in ms. */
+  time: (stage: string, env: Record<string, string>) => Promise<number>;
+}
+
+/** The env of runs without the plugin. */
+export const noPlugin = { PXR_PLUGINPATH_NAME: '' };
+
+/** Runs `measures` `runs` times, every other run in reverse order, so that none is always first or last. */
+export async function interleaved(runs: number, measures: (() => Promise<unknown>)[]): Promise<void> {
+  for (let run = 0; run < runs; run += 1) {
+    for (const measure of run % 2 ? [...measures].reverse() : measures) await measure();
+  }
+}
+
 /**
- * Benchmark 3: usdcat --flatten of stages naming their layers by id through ArHttpResolver,
- * against the same stages with local paths and no plugin; runs interleaved, medians.
+ * `measure` on stages of 1,000 and 10,000 layers, text and crate, by id and by path, written in a
+ * folder removed after; the page cache warmed first. Null without usdcat and the plugin.
  */
-export async function usdBenchmarks(): Promise<Row[]> {
-  const tools = usdTools('3.');
-  if (!tools) return [];
+export async function forEachStage(label: string, measure: (stage: StageCase) => Promise<Row[]>): Promise<Row[] | null> {
+  const tools = usdTools(label);
+  if (!tools) return null;
   const { usdcat, pluginPath } = tools;
   const time = async (stage: string, env: Record<string, string>) => (await flatten(usdcat, stage, env)).ms;
   const folder = mkdtempSync(path.join(os.tmpdir(), 'ar-http-usd-bench-'));
   const rows: Row[] = [];
-  const noPlugin = { PXR_PLUGINPATH_NAME: '' };
   try {
     for (const count of [1000, 10000]) {
-      const runs = count > 1000 ? 5 : 9;
       for (const layerFormat of FORMATS) {
         const stages = writeStages(usdcat, folder, count, layerFormat);
-        await time(stages.byPath, noPlugin); // warm the page cache
-        for (const batches of [true, false]) {
-          const server = await countingServer((assetPath) => stages.map.get(assetPath), batches);
-          try {
-            const withPlugin = { PXR_PLUGINPATH_NAME: pluginPath, AR_HTTP_SERVER_URL: server.url };
-            const local: number[] = [];
-            const localWithPlugin: number[] = [];
-            const byId: number[] = [];
-            let perId: number[] = [];
-            const measures = [
-              async () => local.push(await time(stages.byPath, noPlugin)),
-              async () => batches && localWithPlugin.push(await time(stages.byPath, withPlugin)),
-              async () => {
-                server.requests.clear();
-                byId.push(await time(stages.byId, withPlugin));
-                perId = [...stages.map.keys()].map((id) => server.requests.get(id) ?? 0);
-              },
-            ];
-            // Every other run in reverse order, so that none is always first or last.
-            for (let run = 0; run < runs; run += 1) {
-              for (const measure of run % 2 ? [...measures].reverse() : measures) await measure();
-            }
-            const stage = `${count} .${layerFormat} layers`;
-            rows.push({
-              benchmark: `3. usdcat --flatten, ${stage} by id, ${batches ? 'batch endpoint' : 'GET only'}`,
-              figure: `${format(median(byId))} ms; ${Math.min(...perId)}-${Math.max(...perId)} req/id`,
-              baseline: `${format(median(local))} ms local paths`,
-              ratio: (median(byId) / median(local)).toFixed(2),
-              target: '<= 1.10',
-            });
-            if (batches) {
-              rows.push({
-                benchmark: `3. usdcat --flatten, ${stage} by path, plugin loaded`,
-                figure: `${format(median(localWithPlugin))} ms`,
-                baseline: `${format(median(local))} ms no plugin`,
-                ratio: (median(localWithPlugin) / median(local)).toFixed(2),
-                target: '<= 1.02',
-              });
-            }
-          } finally {
-            await server.close();
-          }
-        }
+        await time(stages.byPath, noPlugin);
+        const name = `${count} .${layerFormat} layers`;
+        rows.push(...(await measure({ usdcat, pluginPath, stages, name, folder, runs: count > 1000 ? 5 : 9, time })));
       }
     }
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
   return rows;
+}
+
+/**
+ * Benchmark 3: usdcat --flatten of stages naming their layers by id through ArHttpResolver,
+ * against the same stages with local paths and no plugin; runs interleaved, medians.
+ */
+export async function usdBenchmarks(): Promise<Row[]> {
+  const rows = await forEachStage('3.', async ({ pluginPath, stages, name, runs, time }) => {
+    const rows: Row[] = [];
+    for (const batches of [true, false]) {
+      const server = await countingServer((assetPath) => stages.map.get(assetPath), batches);
+      try {
+        const withPlugin = { PXR_PLUGINPATH_NAME: pluginPath, AR_HTTP_SERVER_URL: server.url };
+        const local: number[] = [];
+        const localWithPlugin: number[] = [];
+        const byId: number[] = [];
+        let perId: number[] = [];
+        await interleaved(runs, [
+          async () => local.push(await time(stages.byPath, noPlugin)),
+          async () => batches && localWithPlugin.push(await time(stages.byPath, withPlugin)),
+          async () => {
+            server.requests.clear();
+            byId.push(await time(stages.byId, withPlugin));
+            perId = [...stages.map.keys()].map((id) => server.requests.get(id) ?? 0);
+          },
+        ]);
+        rows.push({
+          benchmark: `3. usdcat --flatten, ${name} by id, ${batches ? 'batch endpoint' : 'GET only'}`,
+          figure: `${format(median(byId))} ms; ${Math.min(...perId)}-${Math.max(...perId)} req/id`,
+          baseline: `${format(median(local))} ms local paths`,
+          ratio: (median(byId) / median(local)).toFixed(2),
+          target: '<= 1.10',
+        });
+        if (batches) {
+          rows.push({
+            benchmark: `3. usdcat --flatten, ${name} by path, plugin loaded`,
+            figure: `${format(median(localWithPlugin))} ms`,
+            baseline: `${format(median(local))} ms no plugin`,
+            ratio: (median(localWithPlugin) / median(local)).toFixed(2),
+            target: '<= 1.02',
+          });
+        }
+      } finally {
+        await server.close();
+      }
+    }
+    return rows;
+  });
+  return rows ?? [];
 }

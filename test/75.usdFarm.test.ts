@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { rewriteArcsToIds } from '../bench/chessSet';
-import { createResolutionServer, pin, resolve, resolveAsync, resolveMany } from '../lib';
+import { countingServer } from '../bench/usdTools';
+import { pin, resolve, resolveAsync, resolveMany } from '../lib';
 import { cliPath, runCli } from './helpers/cli';
 import { writeCrate } from './helpers/crate';
 import { startPostgres, type TestPostgres } from './helpers/postgres';
@@ -245,14 +246,8 @@ describeWithUsd('a render farm: snapshots and pin files through usdcat', () => {
     const root = path.join(folder, 'crateStage.usdc');
     expect((await writeCrate(usd!.usdcat, text, root)).status).toBe(0);
 
-    const asked = new Set<string>();
-    const app = await createResolutionServer({
-      resolve: (assetPath) => {
-        asked.add(assetPath);
-        return map.get(assetPath);
-      },
-    });
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const server = await countingServer((assetPath) => map.get(assetPath));
+    const { url, requests: asked } = server;
     const pins = path.join(folder, 'crate-pins.json');
     let live: string;
     try {
@@ -262,11 +257,11 @@ describeWithUsd('a render farm: snapshots and pin files through usdcat', () => {
       const pinned = await run(process.execPath, [cliPath, 'pin', root, '--server', url, '--out', pins], {}, { timeoutMs: 300000 });
       expect(pinned.status).toBe(0);
     } finally {
-      await app.close();
+      await server.close();
     }
     const content = JSON.parse(readFileSync(pins, 'utf8')) as { pins: Record<string, string | null> };
     expect(asked.size).toBeGreaterThanOrEqual(count);
-    const missing = [...asked].filter((assetPath) => !(assetPath in content.pins));
+    const missing = [...asked.keys()].filter((assetPath) => !(assetPath in content.pins));
     expect(missing).toEqual([]);
     const through = await usdcat({ AR_HTTP_SERVER_URL: url, AR_HTTP_PIN_FILE: pins }, root);
     expect(through.status).toBe(0);
@@ -284,23 +279,17 @@ describeWithUsd('a render farm: snapshots and pin files through usdcat', () => {
     const byPath = await run(usd!.usdcat, ['--flatten', root], { PXR_PLUGINPATH_NAME: '' }, { timeoutMs: 120000 });
     expect(byPath.status).toBe(0);
     const map = rewriteArcsToIds(set);
-    const asked = new Set<string>();
-    const app = await createResolutionServer({
-      resolve: (assetPath) => {
-        asked.add(assetPath);
-        return map.get(assetPath);
-      },
-    });
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const server = await countingServer((assetPath) => map.get(assetPath));
+    const { url, requests: asked } = server;
     const pins = path.join(folder, 'chess-pins.json');
     try {
       expect((await usdcat({ AR_HTTP_SERVER_URL: url }, root)).stdout).toBe(byPath.stdout);
       const pinned = await pin([root], { server: url, out: pins });
       expect(pinned.unresolvedPaths).toEqual([]);
-      expect([...asked].filter((assetPath) => !(assetPath in pinned.file.pins))).toEqual([]);
+      expect([...asked.keys()].filter((assetPath) => !(assetPath in pinned.file.pins))).toEqual([]);
       expect(asked.size).toBeGreaterThanOrEqual(map.size);
     } finally {
-      await app.close();
+      await server.close();
     }
     const through = await usdcat({ AR_HTTP_SERVER_URL: url, AR_HTTP_PIN_FILE: pins }, root);
     // USD's own warnings (its MaterialX files, when built without MaterialX) are the same by path.
