@@ -19,6 +19,7 @@ public:
     ResolveCache::Answer Lookup(const std::string& assetPath) const noexcept override;
     std::optional<std::vector<ResolveCache::Answer>> ResolveBatch(
         const std::vector<std::string>& assetPaths) const noexcept override;
+    bool AnswersWithoutRequests() const noexcept override { return true; }
     FeedEnd FollowChanges(FeedParser& parser,
                           const std::function<void(std::vector<FeedEvent>&&)>& onChunk,
                           int wakeFd) const noexcept override;

@@ -35,6 +35,8 @@ public:
     // batch (nothing when it takes none: the caller then asks one by one).
     std::optional<std::vector<ResolveCache::Answer>> ResolveBatch(
         const std::vector<std::string>& assetPaths) const noexcept override;
+    // True without a fallback.
+    bool AnswersWithoutRequests() const noexcept override { return !_makeFallback; }
     // The fallback's change feed; none without one.
     FeedEnd FollowChanges(FeedParser& parser,
                           const std::function<void(std::vector<FeedEvent>&&)>& onChunk,

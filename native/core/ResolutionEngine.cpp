@@ -269,6 +269,7 @@ std::vector<ResolutionEngine::Resolution> ResolutionEngine::ResolveManyDetailed(
 void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
                                 const ServerContext& context, ResolveCache* scope) const noexcept {
     try {
+        if (_servers.For(context)->AnswersWithoutRequests()) return;
         std::vector<std::string> wanted;
         std::vector<std::string> wantedKeys;
         std::unordered_set<std::string> seen;

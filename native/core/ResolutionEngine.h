@@ -97,6 +97,7 @@ public:
     // the answers briefly for the resolves composition is about to make;
     // those resolves wait for answers still under way. Returns once the
     // paths are claimed: the requests run on the engine's own threads.
+    // Nothing for a client answering without requests (a pin file alone).
     void AskAhead(const std::vector<std::string>& identifiers, const ServerContext& context,
                   ResolveCache* scope) const noexcept;
 

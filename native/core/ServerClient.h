@@ -27,6 +27,9 @@ public:
     // takes none (see HttpResolver::ResolveBatch).
     virtual std::optional<std::vector<ResolveCache::Answer>> ResolveBatch(
         const std::vector<std::string>& assetPaths) const noexcept = 0;
+    // Whether every answer comes without a request (a pin file alone, a
+    // closed client): then asking ahead of need only adds work and waits.
+    virtual bool AnswersWithoutRequests() const noexcept { return false; }
 
     // How one connection to the change feed ended.
     struct FeedEnd {
