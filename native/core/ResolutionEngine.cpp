@@ -269,7 +269,6 @@ std::vector<ResolutionEngine::Resolution> ResolutionEngine::ResolveManyDetailed(
 void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
                                 const ServerContext& context, ResolveCache* scope) const noexcept {
     try {
-        if (_servers.For(context)->AnswersWithoutRequests()) return;
         std::vector<std::string> wanted;
         std::vector<std::string> wantedKeys;
         std::unordered_set<std::string> seen;
@@ -283,6 +282,9 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
             wantedKeys.push_back(std::move(key));
         }
         if (wanted.size() < 2) return;  // one path is as cheap asked when needed
+        // Made only now: a layer naming nothing the filesystem lacks loads no transport.
+        std::shared_ptr<const ServerClient> server = _servers.For(context);
+        if (server->AnswersWithoutRequests()) return;
 
         // Claimed where the resolves to come look (scoped or not), so that
         // they wait for these answers instead of asking again; what another
@@ -305,7 +307,7 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
         auto pending = std::make_shared<std::vector<ResolveCache::Claim>>(std::move(claims));
         // The caller (a layer being opened) goes on while the server answers;
         // resolves of these paths wait for their claims.
-        _background.Run([this, server = _servers.For(context), kept, asked, askedKeys, pending]() noexcept {
+        _background.Run([this, server = std::move(server), kept, asked, askedKeys, pending]() noexcept {
             try {
                 const auto settle = [&](size_t k, const ResolveCache::Answer& answer) {
                     if (kept) kept->Offer((*askedKeys)[k], answer);
