@@ -1,4 +1,4 @@
-import { type Change, etagOf, Listeners, type Mapping, type StoreListener, type WriteCondition } from './MappingStore';
+import { type Answer, type Change, etagOf, Listeners, type Mapping, type StoreListener, type WriteCondition } from './MappingStore';
 
 /** Changes read at once when catching up. */
 const pageSize = 1000;
@@ -23,6 +23,14 @@ export abstract class ChangeKeepingStore {
   ): Change | undefined | Promise<Change | undefined>;
 
   abstract changesAfter(id: number, limit: number): Promise<Change[]>;
+
+  abstract resolveVersioned(assetPath: string): Answer | undefined | Promise<Answer | undefined>;
+
+  /** The resolved path, or undefined: at once when the store can answer without waiting. */
+  resolve(assetPath: string): string | undefined | Promise<string | undefined> {
+    const found = this.resolveVersioned(assetPath);
+    return found instanceof Promise ? found.then((answer) => answer?.resolvedPath) : found?.resolvedPath;
+  }
 
   /** Adds or replaces; `created` tells which. */
   async put(assetPath: string, resolvedPath: string, condition?: WriteCondition): Promise<{ mapping: Mapping; created: boolean }> {

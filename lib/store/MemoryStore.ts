@@ -55,10 +55,6 @@ export class MemoryStore extends ChangeKeepingStore implements MappingStore {
     if (this.fixedSnapshot !== undefined) this.snapshots.push(this.fixedSnapshot);
   }
 
-  resolve(assetPath: string): string | undefined {
-    return this.map.get(assetPath);
-  }
-
   resolveVersioned(assetPath: string): Answer | undefined {
     const resolvedPath = this.map.get(assetPath);
     return resolvedPath === undefined ? undefined : { resolvedPath, version: this.versions.get(assetPath)?.version ?? 0 };

@@ -174,12 +174,6 @@ export class PostgresStore extends ChangeKeepingStore implements MappingStore {
     void this.readChanges();
   }
 
-  resolve(assetPath: string): Promise<string | undefined> {
-    return this.query<{ resolved_path: string }>('SELECT resolved_path FROM ar_http_mappings WHERE asset_path = $1', [assetPath]).then(
-      (rows) => rows[0]?.resolved_path,
-    );
-  }
-
   async resolveVersioned(assetPath: string): Promise<Answer | undefined> {
     const rows = await this.query<MappingRow>('SELECT resolved_path, version FROM ar_http_mappings WHERE asset_path = $1', [assetPath]);
     return rows.length === 0 ? undefined : { resolvedPath: rows[0].resolved_path, version: Number(rows[0].version) };

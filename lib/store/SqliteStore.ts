@@ -84,7 +84,6 @@ export class SqliteStore extends ChangeKeepingStore implements MappingStore {
     }
     const db = this.db;
     this.statements = {
-      resolve: db.prepare<[string], { resolved_path: string }>('SELECT resolved_path FROM mappings WHERE asset_path = ?').pluck(),
       get: db.prepare<[string], Row>('SELECT * FROM mappings WHERE asset_path = ?'),
       list: db.prepare<[], Row>('SELECT * FROM mappings ORDER BY asset_path'),
       addChange: db.prepare<[string, string | null, string | null, string], ChangeRow>(
@@ -146,10 +145,6 @@ export class SqliteStore extends ChangeKeepingStore implements MappingStore {
     const number = snapshotNumber(id);
     const row = number === undefined ? undefined : this.statements.snapshot.get(number);
     return row === undefined ? undefined : snapshotOf(row);
-  }
-
-  resolve(assetPath: string): string | undefined {
-    return this.statements.resolve.get(assetPath) as string | undefined;
   }
 
   async get(assetPath: string): Promise<Mapping | undefined> {
