@@ -2,6 +2,7 @@ export { ArHttpError, ArHttpTypeError, ErrorCodes, type ErrorCode } from './erro
 export * from './client';
 export type { Backend, Resolution, ResolutionVia, ResolverChange, ResolverConfig, ResolverContext } from './native/binding';
 export { clearCache, config, reloadConfig } from './resolve/config';
+export { configure, type ConfigureOptions } from './resolve/configure';
 export {
   backend,
   createIdentifier,

@@ -118,11 +118,13 @@ describe('configuration from the environment', () => {
     ['http://host/base?x=1', 'no query'],
     ['http://ho st', 'space or control character'],
     ['http://[::1', 'unclosed'],
-  ])('server URL %j is refused and the default used', (url, why) => {
+  ])('server URL %j is refused, and no server is used: not the default either', (url, why) => {
     const settings = setResolverEnv({ AR_HTTP_SERVER_URL: url });
-    expect(settings.serverUrl).toBe('http://localhost:8000');
+    expect(settings.serverUrl).toBe('');
+    expect(settings.remoteRefusal).toBe('AR_HTTP_SERVER_URL is refused');
     expect(settings.warnings).toHaveLength(1);
     expect(settings.warnings[0]).toContain(why);
+    expect(settings.warnings[0]).toMatch(/^AR_HTTP_SERVER_URL .*: nothing resolves through a server$/);
   });
 
   test('a refused server URL with credentials is not echoed into config()', () => {

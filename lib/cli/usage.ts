@@ -1,18 +1,19 @@
-export const usage = `Usage: ar-http <command> [options]
-
-Commands:
-  serve [--store SPEC | --map FILE] [--host HOST] [--port PORT] [--token-file FILE] [--quiet]
+/** What each command takes and does, as `ar-http <command> --help` prints it. */
+export const commandUsage = {
+  serve: `  serve [--store SPEC | --map FILE] [--host HOST] [--port PORT] [--token-file FILE] [--quiet]
         Run the resolution server (default 127.0.0.1:8000, the sample map).
         --store sqlite:FILE or postgres://user@host/db keeps what the admin API
         writes, with its history; --map FILE (a JSON map) and the sample map
         are read-only.
         With a token (variable AR_HTTP_SERVER_TOKEN, or what --token-file FILE
         holds), requests must send "Authorization: Bearer TOKEN".
-  resolve [--anchor PATH] [--snapshot ID] <assetPath...>
+`,
+  resolve: `  resolve [--anchor PATH] [--snapshot ID] <assetPath...>
         Print each resolved path, one line per asset path (an empty line when
         unresolved); exit status 1 if any is unresolved. --snapshot asks the
         server as of that snapshot instead of its latest answers.
-  pin <stage...> [--out FILE] [--snapshot ID] [--server URL] [--strict]
+`,
+  pin: `  pin <stage...> [--out FILE] [--snapshot ID] [--server URL] [--strict]
         Freeze the resolution of the stages (layer files, or ids the server
         resolves) into a pin file for AR_HTTP_PIN_FILE: every asset path their
         layers name (usda, usdc, usdz; layers reached through the server's
@@ -23,14 +24,18 @@ Commands:
         lists the unresolved on stderr, and exits 1 for them only with
         --strict (the file is written either way). The server is --server,
         else AR_HTTP_SERVER_URL.
-  config
+`,
+  config: `  config
         Print the settings read from the environment, as JSON (secrets redacted).
-  plugin-path
+`,
+  'plugin-path': `  plugin-path
         Print the folder to put on PXR_PLUGINPATH_NAME for OpenUSD.
-  demo
+`,
+  demo: `  demo
         Start the sample server on a free port, resolve the sample ids against
         it with \`ar-http resolve\`, and stop.
-  mappings list|get|set|delete|history [--server URL] [--json]
+`,
+  mappings: `  mappings list|get|set|delete|history [--server URL] [--json]
         The server's mappings, through its admin API (with the AsyncClient):
           mappings list                            every mapping, one a line
           mappings get <assetPath>                 its resolved path
@@ -39,14 +44,33 @@ Commands:
           mappings history <assetPath>             its changes, newest first
         The server is --server, else AR_HTTP_SERVER_URL, else
         http://localhost:8000; AR_HTTP_SERVER_TOKEN is sent as a bearer token.
-  snapshot create [--label TEXT] | list | show <id> [--server URL] [--json]
+`,
+  snapshot: `  snapshot create [--label TEXT] | list | show <id> [--server URL] [--json]
         The server's snapshots (as mappings does): create names the current
         change and prints its id; resolve as of it with AR_HTTP_SNAPSHOT=<id>.
-  store import <map.json> --store SPEC
+`,
+  store: `  store import <map.json> --store SPEC
   store export --store SPEC [--out FILE]
         Copy a JSON map file's mappings into a store, or a store's out as one.
-  client-types <url-or-file> [--out FILE] [--import MODULE] [--header "N: v"]
+`,
+  'client-types': `  client-types <url-or-file> [--out FILE] [--import MODULE] [--header "N: v"]
         Write a TypeScript module holding an OpenAPI 3 description (as const)
         and Client, the AsyncClient typed by it. A URL ending in .json is the
         description; any other URL is a service serving /openapi.json.
-`;
+`,
+} satisfies Record<string, string>;
+
+export type CommandName = keyof typeof commandUsage;
+
+/** `ar-http --help`: every command. */
+export const usage = `Usage: ar-http <command> [options]
+  ar-http <command> --help   one command's usage
+  ar-http --version
+
+Commands:
+${Object.values(commandUsage).join('')}`;
+
+/** `ar-http <command> --help`. */
+export function usageOf(command: CommandName): string {
+  return `Usage: ar-http ${commandUsage[command].trimStart()}`;
+}

@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { ArHttpError, ArHttpTypeError, ErrorCodes } from '../errors';
 import { packagePath } from '../packageRoot';
 import { emitConfigWarnings } from './configWarnings';
+import { settingsEnvironment } from './settings';
 
-/** Effective settings, as read from the environment. Secret header values are redacted. */
+/** Effective settings, as read from the environment and `configure()`. Secret header values are redacted. */
 export interface ResolverConfig {
+  /** `''` when `AR_HTTP_SERVER_URL` (or `configure({ serverUrl })`) was refused: then no server is asked. */
   serverUrl: string;
   pathFormat: string;
   headers: Record<string, string>;
@@ -43,8 +45,8 @@ export interface ResolverConfig {
   /** `AR_HTTP_PATH_MAP`: prefix pairs applied to every answer not from the filesystem, longest `from` first. */
   pathMap: { from: string; to: string }[];
   /**
-   * Why nothing resolves through the server (`''`: it does): a refused `AR_HTTP_SNAPSHOT` or `AR_HTTP_PATH_MAP`
-   * fails closed, as a farm would rather render nothing than a wrong answer.
+   * Why nothing resolves through the server (`''`: it does): a refused `AR_HTTP_SERVER_URL`, `AR_HTTP_SNAPSHOT` or
+   * `AR_HTTP_PATH_MAP` fails closed, as a farm would rather render nothing than a wrong answer.
    */
   remoteRefusal: string;
   /** Settings that were refused and replaced by their default, one sentence each. */
@@ -246,17 +248,22 @@ function withCodes(addon: NativeBinding): NativeBinding {
 
 let loaded: NativeBinding | undefined;
 
+/** Whether a call has loaded the binding (and read the settings) yet. */
+export function isBindingLoaded(): boolean {
+  return loaded !== undefined;
+}
+
 /**
  * The binding, loaded on the first call that needs it (importing ar-http
  * loads no native code), as better-sqlite3 loads its own. Settings come from
  * `process.env` (Node's view of the environment, which test runners may
- * replace), read then and warned about then. A binding that does not load
+ * replace) and `configure()`, read then and warned about then. A binding that does not load
  * throws `ERR_AR_HTTP_BINDING_NOT_LOADED` naming the fix, at each call.
  */
 export function nativeBinding(): NativeBinding {
   if (loaded === undefined) {
     const addon = withCodes(load());
-    emitConfigWarnings(addon.reloadConfig(process.env));
+    emitConfigWarnings(addon.reloadConfig(settingsEnvironment()));
     loaded = addon;
   }
   return loaded;

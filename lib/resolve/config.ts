@@ -1,7 +1,11 @@
-import { nativeBinding, type ResolverConfig } from '../native/binding';
+import { isBindingLoaded, nativeBinding, type ResolverConfig } from '../native/binding';
 import { emitConfigWarnings } from '../native/configWarnings';
+import { settingsEnvironment } from '../native/settings';
 
-/** The settings in force, as read from `process.env` when the binding loaded (on the first call) or by {@link reloadConfig}. */
+/**
+ * The settings in force, as read from `process.env` and {@link configure} when the binding loaded (on the first
+ * call) or since.
+ */
 export function config(): ResolverConfig {
   return nativeBinding().config();
 }
@@ -13,8 +17,11 @@ export function clearCache(): void {
 
 /**
  * Reads `process.env` again (after a change to `AR_HTTP_*`) and returns the
- * new settings. Resolves already under way finish with the old ones.
+ * new settings; what {@link configure} set stays. Resolves already under way
+ * finish with the old ones.
  */
 export function reloadConfig(): ResolverConfig {
-  return emitConfigWarnings(nativeBinding().reloadConfig(process.env));
+  // The call that loads the binding reads the settings itself: reading them twice would warn twice.
+  if (!isBindingLoaded()) return config();
+  return emitConfigWarnings(nativeBinding().reloadConfig(settingsEnvironment()));
 }

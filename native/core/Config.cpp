@@ -40,12 +40,17 @@ long ReadBoundedInteger(const Environment& environment, const std::string& name,
     return value;
 }
 
-ServerUrl ReadServerUrl(const Environment& environment, std::vector<std::string>* warnings) {
+// A URL that is set but refused names no server (Config::serverRefusal):
+// falling back to the default would send every asset path to whatever
+// listens there, as `localhost:8000` (no scheme) once did.
+ServerUrl ReadServerUrl(const Environment& environment, std::string* refusal,
+                        std::vector<std::string>* warnings) {
     const std::string text = Lookup(environment, "AR_HTTP_SERVER_URL");
     std::string error;
     if (!text.empty()) {
         if (auto url = ServerUrl::Parse(text, &error)) return *url;
-        warnings->push_back("AR_HTTP_SERVER_URL " + error + ": using " + ServerUrl::kDefault);
+        *refusal = "AR_HTTP_SERVER_URL is refused";
+        warnings->push_back("AR_HTTP_SERVER_URL " + error + ": nothing resolves through a server");
     }
     return *ServerUrl::Parse(ServerUrl::kDefault, &error);
 }
@@ -186,7 +191,8 @@ Environment ProcessEnvironment() {
 
 Config Config::FromEnvironment(const Environment& environment) {
     std::vector<std::string> warnings;
-    ServerUrl server = ReadServerUrl(environment, &warnings);
+    std::string serverRefusal;
+    ServerUrl server = ReadServerUrl(environment, &serverRefusal, &warnings);
     PathFormat pathFormat = ReadPathFormat(environment, &warnings);
     HeaderList headers = HeadersFromEnvironment(environment, &warnings);
     SecretHeaderNames secretHeaders =
@@ -236,6 +242,7 @@ Config Config::FromEnvironment(const Environment& environment) {
                   std::move(pinFile),
                   pinFallbackServer,
                   std::move(pathMap),
+                  std::move(serverRefusal),
                   std::move(remoteRefusal),
                   std::move(warnings)};
 }

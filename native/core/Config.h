@@ -77,6 +77,10 @@ struct Config {
     bool pinFallbackServer = false;
     // AR_HTTP_PATH_MAP: applied to every answer not from the filesystem.
     PathMap pathMap;
+    // Set when AR_HTTP_SERVER_URL is set but refused: the environment names
+    // no server (`server` is only a placeholder), so nothing is asked of one;
+    // a context naming its own server, and a pin file, still answer.
+    std::string serverRefusal;
     // Set when a setting that decides which answers are right was refused
     // (AR_HTTP_SNAPSHOT, AR_HTTP_PATH_MAP): nothing resolves through the
     // server, as a farm would rather render nothing than a wrong answer.

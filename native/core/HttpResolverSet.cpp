@@ -10,9 +10,20 @@ HttpResolverSet::HttpResolverSet(const Config& base, std::shared_ptr<LogSink> lo
                                  ServerClientFactory make)
     : _base(base), _log(std::move(log)), _make(std::move(make)) {}
 
+namespace {
+
+// The server `config` names, or none when its URL was refused.
+std::shared_ptr<const ServerClient> ServerOf(const Config& config, const std::shared_ptr<LogSink>& log,
+                                             const ServerClientFactory& make) {
+    if (!config.serverRefusal.empty()) return std::make_shared<const ClosedClient>(config.serverRefusal);
+    return make(config, log);
+}
+
+}  // namespace
+
 std::shared_ptr<const ServerClient> HttpResolverSet::Make(const Config& config) const {
     if (!config.remoteRefusal.empty()) return std::make_shared<const ClosedClient>(config.remoteRefusal);
-    if (config.pinFile.empty()) return _make(config, _log);
+    if (config.pinFile.empty()) return ServerOf(config, _log, _make);
     PinnedClient::Fallback fallback;
     if (config.pinFallbackServer) {
         // Captured by value: the client may outlive this set in a resolve under way.
@@ -21,7 +32,7 @@ std::shared_ptr<const ServerClient> HttpResolverSet::Make(const Config& config) 
             server.pinFile.clear();
             // The pins' own snapshot keeps what they lack as reproducible as they are.
             if (server.snapshot.empty() && ServerContext::IsSnapshotId(pinSnapshot)) server.snapshot = pinSnapshot;
-            return make(server, log);
+            return ServerOf(server, log, make);
         };
     }
     return std::make_shared<const PinnedClient>(PinFile::Load(config.pinFile), std::move(fallback), _log);

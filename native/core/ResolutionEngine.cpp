@@ -342,7 +342,8 @@ void ResolutionEngine::Watch(ChangeWatcher::OnChanges listener) const {
     if (listener) _changeListeners.push_back(std::move(listener));
     if (_watcher) return;
     _watcher = std::make_unique<ChangeWatcher>(
-        _servers.For(ServerContext()), _config.server.Text(),
+        _servers.For(ServerContext()),
+        _config.serverRefusal.empty() ? _config.server.Text() : std::string("AR_HTTP_SERVER_URL"),
         [this](const std::vector<FeedEvent>& changes, bool everything) {
             // Answers as of a snapshot (_snapshots) stay: no change moves them.
             if (everything) {

@@ -163,7 +163,9 @@ Config ServerContext::ApplyTo(const Config& base) const {
     std::string unused;
     if (!_serverUrl.empty()) {
         config.server = *ServerUrl::Parse(_serverUrl, &unused);
-        if (config.server.Origin() != base.server.Origin() ||
+        config.serverRefusal.clear();
+        // The environment's headers are for its own server only, and a refused URL names none.
+        if (!base.serverRefusal.empty() || config.server.Origin() != base.server.Origin() ||
             config.server.BasePath() != base.server.BasePath()) {
             config.headers.clear();
         }

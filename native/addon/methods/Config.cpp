@@ -15,7 +15,8 @@ Napi::Object ConfigObject(Napi::Env env, const Config& config) {
         headers.Set(name, PrintableHeaderValue(name, value, config.secretHeaders));
     }
     Napi::Object object = Napi::Object::New(env);
-    object.Set("serverUrl", config.server.Text());
+    // A refused URL names no server: its placeholder must not read as the one asked.
+    object.Set("serverUrl", config.serverRefusal.empty() ? config.server.Text() : std::string());
     object.Set("pathFormat", config.pathFormat.Text());
     object.Set("headers", headers);
     object.Set("secretHeaders", StringArray(env, config.secretHeaders));
@@ -47,7 +48,8 @@ Napi::Object ConfigObject(Napi::Env env, const Config& config) {
         pathMap.Set(i, pair);
     }
     object.Set("pathMap", pathMap);
-    object.Set("remoteRefusal", config.remoteRefusal);
+    // Why no server is asked: a refused URL names none.
+    object.Set("remoteRefusal", config.remoteRefusal.empty() ? config.serverRefusal : config.remoteRefusal);
     object.Set("warnings", StringArray(env, config.warnings));
     return object;
 }
