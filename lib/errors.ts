@@ -17,7 +17,15 @@ export const ErrorCodes = {
   RESOLVE_FAILED: 'ERR_AR_HTTP_RESOLVE_FAILED',
   /** ar-http's own package folder cannot be found: it was bundled into another file (keep it external). */
   PACKAGE_NOT_FOUND: 'ERR_AR_HTTP_PACKAGE_NOT_FOUND',
-  /** A store that cannot be opened: an unknown `--store` form, a file or database that cannot be read or set up. */
+  /**
+   * A package a feature needs is not installed: fastify, a peer dependency, for the resolution
+   * server. The message names the `npm install` command that adds it (stores say so as BAD_STORE).
+   */
+  DEPENDENCY_MISSING: 'ERR_AR_HTTP_DEPENDENCY_MISSING',
+  /**
+   * A store that cannot be opened: an unknown `--store` form, a file or database that cannot be read
+   * or set up, a driver (pg, better-sqlite3) not installed or not built, named with the npm command.
+   */
   BAD_STORE: 'ERR_AR_HTTP_BAD_STORE',
   /** A write to a read-only store (a JSON map file): the admin API answers 405. */
   STORE_READ_ONLY: 'ERR_AR_HTTP_STORE_READ_ONLY',

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 import { type AssetMap, sampleMap } from './assetMap';
-import { ArHttpError, ErrorCodes } from '../errors';
+import { ArHttpError, ErrorCodes, messageOf } from '../errors';
+import { requireIfInstalled } from '../optionalDependency';
 import type { MappingStore } from '../store/MappingStore';
 import { MemoryStore } from '../store/MemoryStore';
 import { bearerSecurityScheme } from './auth';
@@ -39,6 +40,27 @@ export interface ResolutionServerOptions {
   timeouts?: ServerTimeouts;
 }
 
+/** The package of the interactive docs (`/docs`): serve's first line says where they are, or that they are off. */
+export const docsPackage = '@fastify/swagger-ui';
+
+/**
+ * The interactive docs at `/docs`, by @fastify/swagger-ui when it is installed. Without it the
+ * server works all the same; the log says once what to install, and so does `/docs` (501).
+ */
+async function serveDocs(app: FastifyInstance): Promise<void> {
+  const swaggerUi = requireIfInstalled<typeof import('@fastify/swagger-ui')>(docsPackage);
+  if (swaggerUi !== undefined) {
+    await app.register(swaggerUi.default, { routePrefix: ReservedRoutes.docs });
+    return;
+  }
+  const off = messageOf(
+    `${ReservedRoutes.docs} is off: it needs ${docsPackage}, an optional peer dependency that is not installed: ` +
+      `run \`npm install ${docsPackage}\``,
+  );
+  app.log.warn(off);
+  app.get(ReservedRoutes.docs, { schema: { hide: true } }, (_, reply) => reply.code(501).type('text/plain').send(`${off}\n`));
+}
+
 /**
  * The resolution server of the protocol: `GET /<asset path>` answers `200`
  * with the resolved path as text, or `404` with an empty body. Also serves
@@ -51,13 +73,16 @@ export async function createResolutionServer(
   options: ResolutionServerOptions = {},
 ): Promise<FastifyInstance> {
   const { resolve, token } = options;
-  // Loaded here, not when ar-http/server is imported.
-  const [{ default: Fastify }, { default: swagger }, { default: swaggerUi }] = await Promise.all([
-    import('fastify'),
-    import('@fastify/swagger'),
-    import('@fastify/swagger-ui'),
-  ]);
-  const app = Fastify({
+  // Loaded here, not when ar-http/server is imported: fastify is a peer dependency, the docs' package an optional one.
+  const fastify = requireIfInstalled<typeof import('fastify')>('fastify');
+  if (fastify === undefined) {
+    throw new ArHttpError(
+      ErrorCodes.DEPENDENCY_MISSING,
+      'the resolution server needs fastify 5, a peer dependency that is not installed: run `npm install fastify@5`',
+    );
+  }
+  const { default: swagger } = await import('@fastify/swagger');
+  const app = fastify.fastify({
     logger: options.logger ?? false,
     ...limitOptions(options.timeouts),
     frameworkErrors: replyToError,
@@ -74,7 +99,7 @@ export async function createResolutionServer(
       components: token === undefined ? {} : { securitySchemes: bearerSecurityScheme },
     },
   });
-  await app.register(swaggerUi, { routePrefix: ReservedRoutes.docs });
+  await serveDocs(app);
 
   // Public, as the docs are: only the plugins' routes require the token.
   app.get(ReservedRoutes.openApi, { schema: { hide: true } }, () => app.swagger());

@@ -1,6 +1,7 @@
 import type { Client, Notification, Pool, PoolClient } from 'pg';
 
 import { ArHttpError, ErrorCodes } from '../errors';
+import { requireIfInstalled } from '../optionalDependency';
 import { ChangeKeepingStore } from './ChangeKeepingStore';
 import {
   type Answer,
@@ -64,6 +65,18 @@ function describe(url: string): string {
   }
 }
 
+/** pg, required on first use: an optional peer dependency, which an app without PostgreSQL goes without. */
+function postgres(description: string): typeof import('pg') {
+  const pg = requireIfInstalled<typeof import('pg')>('pg');
+  if (pg === undefined) {
+    throw new ArHttpError(
+      ErrorCodes.BAD_STORE,
+      `${description}: PostgreSQL stores need pg, an optional peer dependency that is not installed: run \`npm install pg\``,
+    );
+  }
+  return pg;
+}
+
 function unavailable(description: string, cause: unknown): ArHttpError {
   if (cause instanceof ArHttpError) return cause;
   return new ArHttpError(ErrorCodes.STORE_UNAVAILABLE, `${description}: ${(cause as Error).message}`, { cause });
@@ -96,8 +109,8 @@ export class PostgresStore extends ChangeKeepingStore implements MappingStore {
 
   /** Connects, sets up the tables (once, whichever replica comes first) and starts listening. */
   static async open(url: string): Promise<PostgresStore> {
-    const pg = require('pg') as typeof import('pg');
-    const store = new PostgresStore(url, new pg.Pool({ connectionString: url, max: 10 }));
+    const { Pool } = postgres(describe(url));
+    const store = new PostgresStore(url, new Pool({ connectionString: url, max: 10 }));
     try {
       const client = await store.pool.connect();
       try {
@@ -126,8 +139,7 @@ export class PostgresStore extends ChangeKeepingStore implements MappingStore {
 
   /** A dedicated connection that LISTENs; when it breaks, forget all and try again, backing off. */
   private async listen(): Promise<void> {
-    const pg = require('pg') as typeof import('pg');
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new (postgres(this.description).Client)({ connectionString: this.url });
     const lost = (): void => {
       if (this.listener !== client) return;
       this.listener = undefined;

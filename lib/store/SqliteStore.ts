@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
 import { ArHttpError, ErrorCodes } from '../errors';
+import { requireIfInstalled } from '../optionalDependency';
 import { ChangeKeepingStore } from './ChangeKeepingStore';
 import {
   type Answer,
@@ -41,18 +42,34 @@ const schema = `
 /** How often a store looks for other processes' writes when nobody asks (it looks before every kept answer too). */
 const checkEveryMs = 250;
 
-/** better-sqlite3, required on first use: it is an optional dependency, built at install. */
+let driver: typeof BetterSqlite3 | undefined;
+
+/**
+ * better-sqlite3, required and tried on first use: an optional dependency whose native part is built
+ * by its install script, which may have failed, been skipped (`--ignore-scripts`) or not approved.
+ */
 function sqlite(): typeof BetterSqlite3 {
+  if (driver !== undefined) return driver;
+  const Database = requireIfInstalled<typeof BetterSqlite3>('better-sqlite3');
+  if (Database === undefined) {
+    throw new ArHttpError(
+      ErrorCodes.BAD_STORE,
+      'SQLite stores need better-sqlite3, an optional dependency that is not installed: run `npm install better-sqlite3`',
+    );
+  }
   try {
-    return require('better-sqlite3') as typeof BetterSqlite3;
+    // Its native part loads here, with no file involved: a failure is the driver's, not the store's.
+    new Database(':memory:').close();
   } catch (cause) {
     throw new ArHttpError(
       ErrorCodes.BAD_STORE,
-      `SQLite stores need better-sqlite3, which did not install or load (${(cause as Error).message.split('\n')[0]}); ` +
-        'run `npm install better-sqlite3` to see why',
+      `SQLite stores need better-sqlite3, whose native part did not build or load (${(cause as Error).message.split('\n')[0]}): ` +
+        'run `npm rebuild better-sqlite3`, after `npm install-scripts approve better-sqlite3` if npm skipped its install script',
       { cause },
     );
   }
+  driver = Database;
+  return driver;
 }
 
 /**

@@ -15,11 +15,16 @@ export interface ServeProcess {
 
 /**
  * `ar-http serve --port 0 ...args` in a child process, with `env` added to this process's
- * environment less its AR_HTTP_* settings; resolves once it prints its address.
+ * environment less its AR_HTTP_* settings; resolves once it prints its address. `cli`: another
+ * copy's `dist/lib/cli/main.js` (an installed one) instead of the repo's.
  */
-export async function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+export async function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+  cli: string = cliPath,
+): Promise<ServeProcess> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AR_HTTP_')));
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...args], {
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

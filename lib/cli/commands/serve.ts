@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { ArHttpError, ErrorCodes, messageOf } from '../../errors';
 import { sampleMap } from '../../server/assetMap';
 import { checkToken } from '../../server/auth';
-import { createResolutionServer } from '../../server/createResolutionServer';
+import { createResolutionServer, docsPackage } from '../../server/createResolutionServer';
 import { ReservedRoutes } from '../../server/routes';
 import { MemoryStore } from '../../store/MemoryStore';
 import { jsonMapStore, openStore } from '../../store/openStore';
@@ -70,8 +70,11 @@ export async function serve(args: string[]): Promise<number> {
     await store.close();
     throw error;
   }
+  const docs = app.hasPlugin(docsPackage)
+    ? `docs at ${address}${ReservedRoutes.docs}`
+    : `no docs: npm install ${docsPackage}`;
   process.stdout.write(
-    `${messageOf(`resolution server listening on ${address} (docs at ${address}${ReservedRoutes.docs}; store ${store.description}`)}` +
+    `${messageOf(`resolution server listening on ${address} (${docs}; store ${store.description}`)}` +
       `${token === undefined ? '' : '; bearer token required'})\n`,
   );
 
