@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { ArHttpError, ErrorCodes } from '../errors';
+import { keepNativeWarningsOnStderr } from '../native/warnings';
 import { usage } from './usage';
+
+// The CLI's warnings stay the lines usdcat prints too ("ar-http warning: …"), not Node process warnings.
+keepNativeWarningsOnStderr();
 
 type Command = (args: string[]) => number | Promise<number>;
 

@@ -1,5 +1,5 @@
 import { nativeBinding, type ResolverConfig } from '../native/binding';
-import { emitConfigWarnings } from '../native/configWarnings';
+import { emitConfigWarnings } from '../native/warnings';
 
 /** The settings in force, as read from `process.env` when the binding loaded (on the first call) or by {@link reloadConfig}. */
 export function config(): ResolverConfig {

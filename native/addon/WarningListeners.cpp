@@ -1,0 +1,77 @@
+#include "WarningListeners.h"
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+
+namespace arhttp::addon {
+
+namespace {
+
+struct Warning {
+    WarningCode code;
+    std::string message;
+};
+
+void CallJs(Napi::Env env, Napi::Function listener, void*, Warning* warning) {
+    std::unique_ptr<Warning> owned(warning);
+    if (!env || !listener) return;
+    listener.Call({Napi::String::New(env, WarningCodeName(owned->code)), Napi::String::New(env, owned->message)});
+}
+
+using Tsfn = Napi::TypedThreadSafeFunction<void, Warning, CallJs>;
+
+// Warnings waiting for a busy JavaScript thread, at most: past that, stderr.
+constexpr size_t kMaxQueued = 10000;
+
+struct Listener {
+    std::uint64_t id;
+    napi_env env;
+    Tsfn tsfn;
+};
+
+std::mutex gMutex;
+// Oldest first. An entry goes when its function is finalized (its thread
+// ending) or replaced, under the lock, so no call reaches a freed one.
+std::list<Listener> gListeners;
+std::uint64_t gNextId = 0;
+
+void Forget(std::uint64_t id) {
+    std::lock_guard<std::mutex> lock(gMutex);
+    gListeners.remove_if([id](const Listener& listener) { return listener.id == id; });
+}
+
+}  // namespace
+
+void ListenForWarnings(Napi::Env env, Napi::Function listener) {
+    std::lock_guard<std::mutex> lock(gMutex);
+    const std::uint64_t id = ++gNextId;
+    Tsfn tsfn = Tsfn::New(env, listener, "ar-http:warning", kMaxQueued, 1, nullptr,
+                          [id](Napi::Env, void*, void*) { Forget(id); });
+    // Warnings never keep the process alive.
+    tsfn.Unref(env);
+    for (Listener& known : gListeners) {
+        if (known.env == env) {
+            known.tsfn.Release();
+            known = Listener{id, env, std::move(tsfn)};
+            return;
+        }
+    }
+    gListeners.push_back(Listener{id, env, std::move(tsfn)});
+}
+
+bool DeliverWarning(WarningCode code, const std::string& message) {
+    std::lock_guard<std::mutex> lock(gMutex);
+    if (gListeners.empty()) return false;
+    auto* warning = new Warning{code, message};
+    if (gListeners.front().tsfn.NonBlockingCall(warning) == napi_ok) return true;
+    delete warning;
+    return false;
+}
+
+void NodeLogSink::Warn(WarningCode code, const std::string& message) {
+    if (!DeliverWarning(code, message)) StderrLogSink::Warn(code, message);
+}
+
+}  // namespace arhttp::addon
