@@ -75,7 +75,7 @@ export const WarningCodes = {
   PIN_FILE: 'AR_HTTP_PIN_FILE',
   /** The server's change feed is not followed, or is followed again. */
   CHANGE_FEED: 'AR_HTTP_CHANGE_FEED',
-  /** A resolve failed inside the native core (out of memory, …). */
+  /** A resolve failed inside the native core (out of memory, the USD plugin's HTTP transport not loadable, …). */
   RESOLVE_FAILED: 'AR_HTTP_RESOLVE_FAILED',
   /** The USD-linked binding did not load: the standalone one resolves instead. */
   BINDING: 'AR_HTTP_BINDING',

@@ -4,6 +4,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 namespace arhttp::addon {
 
@@ -14,10 +15,18 @@ struct Warning {
     std::string message;
 };
 
+void Call(Napi::Env env, const Napi::Function& listener, const Warning& warning) {
+    try {
+        listener.Call({Napi::String::New(env, WarningCodeName(warning.code)), Napi::String::New(env, warning.message)});
+    } catch (const Napi::Error&) {
+        // Warnings still queued as the thread ends cannot run JavaScript any
+        // more; nothing else may throw out of here.
+    }
+}
+
 void CallJs(Napi::Env env, Napi::Function listener, void*, Warning* warning) {
     std::unique_ptr<Warning> owned(warning);
-    if (!env || !listener) return;
-    listener.Call({Napi::String::New(env, WarningCodeName(owned->code)), Napi::String::New(env, owned->message)});
+    if (env && listener) Call(env, listener, *owned);
 }
 
 using Tsfn = Napi::TypedThreadSafeFunction<void, Warning, CallJs>;
@@ -29,6 +38,9 @@ struct Listener {
     std::uint64_t id;
     napi_env env;
     Tsfn tsfn;
+    // For warnings of a synchronous call on the listener's own thread.
+    std::thread::id thread;
+    Napi::FunctionReference direct;
 };
 
 std::mutex gMutex;
@@ -54,18 +66,30 @@ void ListenForWarnings(Napi::Env env, Napi::Function listener) {
     for (Listener& known : gListeners) {
         if (known.env == env) {
             known.tsfn.Release();
-            known = Listener{id, env, std::move(tsfn)};
+            known = Listener{id, env, std::move(tsfn), std::this_thread::get_id(), Napi::Persistent(listener)};
             return;
         }
     }
-    gListeners.push_back(Listener{id, env, std::move(tsfn)});
+    gListeners.push_back(Listener{id, env, std::move(tsfn), std::this_thread::get_id(), Napi::Persistent(listener)});
 }
 
 bool DeliverWarning(WarningCode code, const std::string& message) {
-    std::lock_guard<std::mutex> lock(gMutex);
+    std::unique_lock<std::mutex> lock(gMutex);
     if (gListeners.empty()) return false;
+    Listener& first = gListeners.front();
+    if (first.thread == std::this_thread::get_id()) {
+        // A synchronous call on the listener's own thread: called now, not
+        // when the loop turns, which a script ending at once never sees.
+        // Only this thread removes its entry, so it outlives the call.
+        const Napi::Env env(first.env);
+        const Napi::FunctionReference& direct = first.direct;
+        lock.unlock();
+        const Napi::HandleScope scope(env);
+        Call(env, direct.Value(), Warning{code, message});
+        return true;
+    }
     auto* warning = new Warning{code, message};
-    if (gListeners.front().tsfn.NonBlockingCall(warning) == napi_ok) return true;
+    if (first.tsfn.NonBlockingCall(warning) == napi_ok) return true;
     delete warning;
     return false;
 }

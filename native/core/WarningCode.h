@@ -17,7 +17,7 @@ enum class WarningCode : std::uint8_t {
     UnknownSnapshot,   // the server has no such snapshot
     PinFile,           // a pin file refused, or lacking an asset path
     ChangeFeed,        // the change feed is not followed, or followed again
-    ResolveFailed,     // a resolve failed inside (out of memory, ...)
+    ResolveFailed,     // a resolve failed inside (out of memory, the plugin's transport not loadable, ...)
 };
 
 // "AR_HTTP_CONFIG", "AR_HTTP_SERVER_FAILED", ...
