@@ -10,6 +10,7 @@ import { distLib, runCli } from './helpers/cli';
 import { setResolverEnv } from './helpers/env';
 import { startHostileServer } from './helpers/hostileServer';
 import { run } from './helpers/run';
+import { warningsFrom } from './helpers/warnings';
 import { startTestServer, type TestServer } from './helpers/testServer';
 
 const root = path.join(__dirname, '..');
@@ -31,11 +32,14 @@ test('WarningCodes names exactly the codes the native core gives, and the bindin
 });
 
 describe("process.on('warning') sees the core's warnings with their code", () => {
+  // Jest's sandbox has a process object of its own, which Node's 'warning' events do not reach: in this process
+  // emitWarning is watched; the child processes below listen with process.on('warning').
   test('a server that is down: one AR_HTTP_SERVER_FAILED warning, from resolve, resolveAsync and resolveMany alike', async () => {
     const url = await closedPort();
-    const seen: Error[] = [];
-    const listener = (warning: Error) => seen.push(warning);
-    process.on('warning', listener);
+    const seen: { message: string; type?: string; code?: string }[] = [];
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(((message: string, options: { type: string; code: string }) => {
+      seen.push({ message, ...options });
+    }) as typeof process.emitWarning);
     try {
       for (const call of [
         () => resolve('a'),
@@ -47,13 +51,13 @@ describe("process.on('warning') sees the core's warnings with their code", () =>
         await call();
         // Warnings cross from the core's threads when the event loop turns.
         for (let i = 0; i < 50 && seen.length === 0; i += 1) await new Promise((done) => setTimeout(done, 20));
-        const failed = seen.filter((warning) => (warning as { code?: string }).code === WarningCodes.SERVER_FAILED);
+        const failed = seen.filter((warning) => warning.code === WarningCodes.SERVER_FAILED);
         expect(failed).toHaveLength(1);
-        expect(failed[0].name).toBe('ArHttpWarning');
+        expect(failed[0].type).toBe('ArHttpWarning');
         expect(failed[0].message).toContain(`the resolution server at ${url} failed (connection refused`);
       }
     } finally {
-      process.off('warning', listener);
+      emitWarning.mockRestore();
     }
   });
 
@@ -106,7 +110,8 @@ describe("process.on('warning') sees the core's warnings with their code", () =>
     const url = await closedPort();
     const { status, stderr } = await runCli(['resolve', 'chair'], { AR_HTTP_SERVER_URL: url, AR_HTTP_RETRIES: '0' });
     expect(status).toBe(1);
-    expect(stderr).toMatch(new RegExp(`^ar-http warning: the resolution server at ${url} failed`, 'm'));
+    // "ar-http warning: …" from the standalone binding, TfWarn's line from the USD-linked one.
+    expect(warningsFrom(stderr, 'the resolution server at')).toEqual([expect.stringContaining(`${url} failed (connection refused`)]);
     expect(stderr).not.toContain('ArHttpWarning');
   });
 });
@@ -114,7 +119,7 @@ describe("process.on('warning') sees the core's warnings with their code", () =>
 describe('{ detailed: true } tells why an asset stayed unresolved', () => {
   let answering: TestServer;
   beforeAll(async () => {
-    answering = await startTestServer({ '/relative': { body: 'not/absolute' }, '/chair': { body: '/assets/chair.usda' } });
+    answering = await startTestServer({ '/hostile': { body: '/assets/\u0001\u001b[2Jchair.usda' }, '/chair': { body: '/assets/chair.usda' } });
   });
   afterAll(() => answering.close());
 
@@ -152,7 +157,7 @@ describe('{ detailed: true } tells why an asset stayed unresolved', () => {
 
     test('a hostile body, and no HTTP at all: bad-answer', async () => {
       setResolverEnv({ AR_HTTP_SERVER_URL: answering.url, AR_HTTP_BATCH_PATH: 'none' });
-      expect(await detailed('relative')).toEqual(unresolved('bad-answer'));
+      expect(await detailed('hostile')).toEqual(unresolved('bad-answer'));
       const garbage = await startHostileServer({ kind: 'garbage' });
       try {
         setResolverEnv({ AR_HTTP_SERVER_URL: garbage.url, AR_HTTP_TIMEOUT_MS: '2000' });
