@@ -61,6 +61,36 @@ export const ErrorCodes = {
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+/**
+ * The `code` of every process warning ar-http emits (`type` `'ArHttpWarning'`): `process.on('warning', (w) => …)`
+ * tells them apart by `w.code`. All but BINDING come from the native core (native/core/WarningCode.cpp names the
+ * same; a test checks), from whichever binding runs.
+ */
+export const WarningCodes = {
+  /** A setting (environment, `reloadConfig()`) or a bound context refused: replaced by its default, or failing closed. */
+  CONFIG: 'AR_HTTP_CONFIG',
+  /** The server timed out, could not be reached, or answered 502/503/504 after the retries: once per outage. */
+  SERVER_FAILED: 'AR_HTTP_SERVER_FAILED',
+  /** The server answers again after {@link WarningCodes.SERVER_FAILED}. */
+  SERVER_RECOVERED: 'AR_HTTP_SERVER_RECOVERED',
+  /** The server answered, but not usably: a hostile body, malformed HTTP, a redirect not followed, a short batch. */
+  ANSWER_REFUSED: 'AR_HTTP_ANSWER_REFUSED',
+  /** An asset path over the protocol's length limit: never sent. */
+  ASSET_PATH_REFUSED: 'AR_HTTP_ASSET_PATH_REFUSED',
+  /** The server has no such snapshot (`AR_HTTP_SNAPSHOT`, `context.snapshot`). */
+  UNKNOWN_SNAPSHOT: 'AR_HTTP_UNKNOWN_SNAPSHOT',
+  /** A pin file that is refused, or that lacks an asset path. */
+  PIN_FILE: 'AR_HTTP_PIN_FILE',
+  /** The server's change feed is not followed, or is followed again. */
+  CHANGE_FEED: 'AR_HTTP_CHANGE_FEED',
+  /** A resolve failed inside the native core (out of memory, the USD plugin's HTTP transport not loadable, …). */
+  RESOLVE_FAILED: 'AR_HTTP_RESOLVE_FAILED',
+  /** The USD-linked binding did not load: the standalone one resolves instead. */
+  BINDING: 'AR_HTTP_BINDING',
+} as const;
+
+export type WarningCode = (typeof WarningCodes)[keyof typeof WarningCodes];
+
 /** A message of ar-http's: `problem` after the prefix every one starts with, added here only. */
 export function messageOf(problem: string): string {
   return `ar-http: ${problem}`;

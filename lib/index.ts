@@ -1,6 +1,6 @@
-export { ArHttpError, ArHttpTypeError, ErrorCodes, type ErrorCode } from './errors';
+export { ArHttpError, ArHttpTypeError, ErrorCodes, type ErrorCode, WarningCodes, type WarningCode } from './errors';
 export * from './client';
-export type { Backend, Resolution, ResolutionVia, ResolverChange, ResolverConfig, ResolverContext } from './native/binding';
+export type { Backend, Resolution, ResolutionError, ResolutionVia, ResolverChange, ResolverConfig, ResolverContext } from './native/binding';
 export { clearCache, config, reloadConfig } from './resolve/config';
 export { configure, type ConfigureOptions } from './resolve/configure';
 export {

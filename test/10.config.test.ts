@@ -266,7 +266,7 @@ describe('configuration from the environment', () => {
       expect(emitWarning).toHaveBeenCalledTimes(1);
       expect(emitWarning).toHaveBeenCalledWith(
         expect.stringContaining('AR_HTTP_PATH_FORMAT "/nope" holds no %s'),
-        { type: 'ArHttpConfigWarning', code: 'AR_HTTP_CONFIG' },
+        { type: 'ArHttpWarning', code: 'AR_HTTP_CONFIG' },
       );
     } finally {
       emitWarning.mockRestore();

@@ -8,6 +8,7 @@ import { hostileCases, startHostileServer } from './helpers/hostileServer';
 import { withRssPeak } from './helpers/rssPeak';
 import { run } from './helpers/run';
 import { startTestServer } from './helpers/testServer';
+import { stderrLines } from './helpers/warnings';
 
 const TIMEOUT_MS = 2000;
 // Scheduling and a worker thread's start, beside the deadline itself.
@@ -92,7 +93,7 @@ describe(`an asset path over the protocol's ${Protocol.maxAssetPathBytes} bytes`
       });
       expect(status).toBe(0);
       expect(JSON.parse(stdout)).toEqual(['', '/after', '/first', '', '/last']);
-      const warnings = stderr.split('\n').filter(Boolean);
+      const warnings = stderrLines(stderr);
       expect(warnings.length).toBeGreaterThanOrEqual(2);
       for (const line of warnings) {
         expect(line).toMatch(new RegExp(`the asset path "x{190,200}\\.\\.\\." \\(10485760 bytes\\) is longer than ${Protocol.maxAssetPathBytes} bytes`));

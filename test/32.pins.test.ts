@@ -7,6 +7,7 @@ import { distLib } from './helpers/cli';
 import { setResolverEnv } from './helpers/env';
 import { run } from './helpers/run';
 import { startSnapshotServer, type SnapshotServer } from './helpers/snapshotServer';
+import { stderrLines } from './helpers/warnings';
 
 let server: SnapshotServer;
 let folder: string;
@@ -29,7 +30,7 @@ async function resolveInChild(ids: string[], env: Record<string, string>): Promi
   `;
   const { status, stdout, stderr } = await run(process.execPath, ['-e', script], { AR_HTTP_SERVER_URL: server.url, ...env });
   expect(status).toBe(0);
-  return { answers: JSON.parse(stdout) as string[], warnings: stderr.split('\n').filter(Boolean) };
+  return { answers: JSON.parse(stdout) as string[], warnings: stderrLines(stderr) };
 }
 
 beforeAll(async () => {

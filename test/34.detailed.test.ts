@@ -30,11 +30,11 @@ describe('{ detailed: true }: where an answer came from, and its revision', () =
     expect(resolve('chair', { detailed: true })).toEqual({ resolvedPath: '/v2/chair.usda', via: 'server', version: 1 });
     expect(resolve('chair', { detailed: true })).toEqual({ resolvedPath: '/v2/chair.usda', via: 'cache', version: 1 });
     expect(await resolveAsync('chair', { detailed: true })).toEqual({ resolvedPath: '/v2/chair.usda', via: 'cache', version: 1 });
-    expect(resolve('nothing', { detailed: true })).toEqual({ resolvedPath: '', via: 'server' });
+    expect(resolve('nothing', { detailed: true })).toEqual({ resolvedPath: '', via: 'server', error: 'not-found' });
     expect(await resolveMany(['table', 'chair', 'gone'], { detailed: true })).toEqual([
       { resolvedPath: '/v2/table.usda', via: 'server', version: 2 },
       { resolvedPath: '/v2/chair.usda', via: 'cache', version: 1 },
-      { resolvedPath: '', via: 'server' },
+      { resolvedPath: '', via: 'server', error: 'not-found' },
     ]);
     // Without the option, paths as ever.
     expect(resolve('chair')).toBe('/v2/chair.usda');

@@ -94,7 +94,7 @@ describe('the typed API', () => {
         env: { ...process.env, AR_HTTP_BACKEND: '' },
       });
       expect(result.stdout).toBe('standalone');
-      expect(result.stderr).toContain('ArHttpBindingWarning');
+      expect(result.stderr).toContain('[AR_HTTP_BINDING] ArHttpWarning');
       expect(result.stderr).toContain('ar_http_usd.node did not load');
       expect(result.stderr).toContain('resolving with the standalone binding');
 

@@ -99,7 +99,7 @@ describe('other commands', () => {
       warnings: [expect.stringContaining('AR_HTTP_TIMEOUT_MS "soon"')],
     });
     expect(result.stdout + result.stderr).not.toContain('hidden-value');
-    expect(result.stderr).toContain('ArHttpConfigWarning');
+    expect(result.stderr).toContain('[AR_HTTP_CONFIG] ArHttpWarning');
   });
 
   test('plugin-path prints a folder holding plugInfo.json, or says how to build it', async () => {

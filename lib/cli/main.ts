@@ -2,8 +2,12 @@
 import { ArHttpError, ErrorCodes } from '../errors';
 import { readFileSync } from 'node:fs';
 
+import { keepNativeWarningsOnStderr } from '../native/warnings';
 import { packagePath } from '../packageRoot';
 import { type CommandName, usage, usageOf } from './usage';
+
+// The CLI's warnings stay the lines usdcat prints too ("ar-http warning: …"), not Node process warnings.
+keepNativeWarningsOnStderr();
 
 type Command = (args: string[]) => number | Promise<number>;
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 
-import { ArHttpError, ArHttpTypeError, ErrorCodes } from '../errors';
+import { ArHttpError, ArHttpTypeError, ErrorCodes, type WarningCode, WarningCodes } from '../errors';
 import { packagePath } from '../packageRoot';
-import { emitConfigWarnings } from './configWarnings';
 import { settingsEnvironment } from './settings';
+import { emitArHttpWarning, emitConfigWarnings, routesNativeWarnings } from './warnings';
 
 /** Effective settings, as read from the environment and `configure()`. Secret header values are redacted. */
 export interface ResolverConfig {
@@ -73,6 +73,22 @@ export interface ResolverContext {
 /** Where a detailed resolve's answer came from. */
 export type ResolutionVia = 'filesystem' | 'cache' | 'server' | 'pin file';
 
+/**
+ * Why a detailed resolve stayed unresolved, told once by the native core:
+ * - `'not-found'`: the server, the pin file or the filesystem has no such asset: a 404 and every other status the
+ *   protocol reads as not found (4xx, 500, an unknown snapshot), an empty batch line, a pin file lacking the path.
+ * - `'timeout'`: no whole answer within `timeoutMs` (a silent or trickling server).
+ * - `'refused'`: nothing was asked, because settings fail closed (`remoteRefusal`: a refused `AR_HTTP_SNAPSHOT`,
+ *   `AR_HTTP_PATH_MAP` or server URL, a refused pin file, a refused `ArHttpContext` bound in USD) or the asset path
+ *   is over the protocol's length limit.
+ * - `'unreachable'`: no connection, a connection broken before a whole answer, or 502/503/504 after the retries.
+ * - `'fail-fast'`: not asked, as the server failed moments ago (`failFastMs`).
+ * - `'bad-answer'`: the server answered, but the answer was refused: a body that is no resolved path, malformed
+ *   HTTP, a head or body over its limit, a redirect that is not followed.
+ * A cached answer keeps its reason.
+ */
+export type ResolutionError = 'not-found' | 'timeout' | 'refused' | 'unreachable' | 'fail-fast' | 'bad-answer';
+
 /** A resolve with where its answer came from (`{ detailed: true }`). */
 export interface Resolution {
   /** `''` when unresolved. */
@@ -82,6 +98,8 @@ export interface Resolution {
   version?: number;
   /** The snapshot the answer is as of, when it is. */
   snapshot?: string;
+  /** Why `resolvedPath` is `''`; absent when it is not. */
+  error?: ResolutionError;
 }
 
 /** Which implementation resolves: the standalone core, or OpenUSD's Ar with ArHttpResolver. */
@@ -116,6 +134,11 @@ export interface NativeBinding {
   config(): ResolverConfig;
   reloadConfig(environment: NodeJS.ProcessEnv): ResolverConfig;
   watchChanges(listener: (changes: ResolverChange[], everything: boolean) => void): () => void;
+  /**
+   * The native core's warnings reach `listener` on this thread instead of `stderr` (the USD-linked binding's instead
+   * of TfWarn), from every thread of the core; the listener never keeps the process alive.
+   */
+  onWarning(listener: (code: WarningCode, message: string) => void): void;
 }
 
 /** The asset paths one layer of a layer file names. */
@@ -187,10 +210,7 @@ function load(): NativeBinding {
     } catch (cause) {
       const reason = `the USD-linked binding ${usdBinding} did not load: ${(cause as Error).message}`;
       if (wanted === 'usd') throw new ArHttpError(ErrorCodes.BINDING_NOT_LOADED, reason, { cause });
-      process.emitWarning(`${reason}; resolving with the standalone binding`, {
-        type: 'ArHttpBindingWarning',
-        code: 'AR_HTTP_BINDING',
-      });
+      emitArHttpWarning(WarningCodes.BINDING, `${reason}; resolving with the standalone binding`);
     }
   }
   return loadStandalone();
@@ -243,6 +263,7 @@ function withCodes(addon: NativeBinding): NativeBinding {
     config: addon.config,
     reloadConfig: speaking(addon.reloadConfig),
     watchChanges: addon.watchChanges,
+    onWarning: addon.onWarning,
   };
 }
 
@@ -263,6 +284,8 @@ export function isBindingLoaded(): boolean {
 export function nativeBinding(): NativeBinding {
   if (loaded === undefined) {
     const addon = withCodes(load());
+    // Before the settings are read, so that the engine they make warns this way from its start.
+    if (routesNativeWarnings()) addon.onWarning(emitArHttpWarning);
     emitConfigWarnings(addon.reloadConfig(settingsEnvironment()));
     loaded = addon;
   }

@@ -1,6 +1,6 @@
 import { isBindingLoaded, nativeBinding, type ResolverConfig } from '../native/binding';
-import { emitConfigWarnings } from '../native/configWarnings';
 import { settingsEnvironment } from '../native/settings';
+import { emitConfigWarnings } from '../native/warnings';
 
 /**
  * The settings in force, as read from `process.env` and {@link configure} when the binding loaded (on the first

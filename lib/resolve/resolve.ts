@@ -1,5 +1,5 @@
 import { ArHttpTypeError, ErrorCodes } from '../errors';
-import { type Backend, nativeBinding, type Resolution, type ResolverContext } from '../native/binding';
+import { type Backend, nativeBinding, type Resolution, type ResolutionError, type ResolverContext } from '../native/binding';
 
 export interface ResolveOptions {
   /**
@@ -15,9 +15,9 @@ export interface ResolveOptions {
    */
   context?: ResolverContext;
   /**
-   * Answer `{ resolvedPath, via, version?, snapshot? }` instead of the path: where the answer came from
+   * Answer `{ resolvedPath, via, version?, snapshot?, error? }` instead of the path: where the answer came from
    * (`'filesystem'`, `'cache'`, `'server'`, `'pin file'`), the number of the change that set a server's answer
-   * when the server said it, and the snapshot it is as of.
+   * when the server said it, the snapshot it is as of, and when unresolved why ({@link ResolutionError}).
    */
   detailed?: boolean;
 }

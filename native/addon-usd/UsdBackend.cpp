@@ -1,6 +1,7 @@
 // The backend of the USD-linked binding: resolution goes through OpenUSD's
 // own Ar (ArGetResolver), with ArHttpResolver registered for the process.
 #include "addon/Backend.h"
+#include "addon/WarningListeners.h"
 #include "plugin/ArHttpContext.h"
 #include "plugin/ArHttpResolver.h"
 
@@ -109,6 +110,11 @@ public:
 }  // namespace
 
 const char* const kBackendName = "usd";
+
+// ar-http's warnings to Node instead of TfWarn; USD's own keep printing.
+void RouteWarningsToNode() {
+    ArHttpResolver::SetWarningListener(DeliverWarning);
+}
 
 std::shared_ptr<const Backend> CurrentBackend() {
     RegisterPlugin();

@@ -18,6 +18,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("clearCache", Napi::Function::New(env, ClearCache, "clearCache"));
     exports.Set("config", Napi::Function::New(env, GetConfig, "config"));
     exports.Set("reloadConfig", Napi::Function::New(env, ReloadConfig, "reloadConfig"));
+    exports.Set("onWarning", Napi::Function::New(env, OnWarning, "onWarning"));
     exports.Set("watchChanges", Napi::Function::New(env, WatchChanges, "watchChanges"));
     return exports;
 }

@@ -9,6 +9,7 @@ Napi::Object ResolutionValue(Napi::Env env, const ResolutionEngine::Resolution& 
     // Change numbers only grow from 0; a double holds them exactly up to 2^53.
     if (resolution.version >= 0) object.Set("version", static_cast<double>(resolution.version));
     if (!resolution.snapshot.empty()) object.Set("snapshot", resolution.snapshot);
+    if (resolution.resolvedPath.empty()) object.Set("error", UnresolvedName(resolution.why));
     return object;
 }
 

@@ -8,8 +8,8 @@
 
 namespace arhttp::addon {
 
-// { resolvedPath, via, version?, snapshot? }: version when the server said
-// it, snapshot when the answer is as of one.
+// { resolvedPath, via, version?, snapshot?, error? }: version when the server
+// said it, snapshot when the answer is as of one, error when unresolved.
 Napi::Object ResolutionValue(Napi::Env env, const ResolutionEngine::Resolution& resolution);
 
 }  // namespace arhttp::addon

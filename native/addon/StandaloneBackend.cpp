@@ -1,5 +1,6 @@
 // The backend of the standalone binding: the native core alone, no OpenUSD.
 #include "Backend.h"
+#include "WarningListeners.h"
 
 #include "core/CountingLogSink.h"
 #include "core/FileSystemResolver.h"
@@ -45,7 +46,7 @@ public:
                                                uint64_t* warnings) const override {
         Config config = _engine.GetConfig();
         config.watch = false;
-        const auto log = std::make_shared<CountingLogSink>(std::make_shared<StderrLogSink>());
+        const auto log = std::make_shared<CountingLogSink>(std::make_shared<NodeLogSink>());
         const ResolutionEngine engine(std::move(config), _fileSystem, log, HttpResolver::Factory());
         std::vector<std::string> resolved = engine.ResolveMany(identifiers, context);
         *warnings = log->Warnings();
@@ -58,7 +59,7 @@ public:
 private:
     explicit StandaloneBackend(Config config)
         : _fileSystem(std::make_shared<const FileSystemResolver>(config.searchPaths)),
-          _engine(std::move(config), _fileSystem, std::make_shared<StderrLogSink>(),
+          _engine(std::move(config), _fileSystem, std::make_shared<NodeLogSink>(),
                   HttpResolver::Factory()) {}
 
     const std::shared_ptr<const FileSystemResolver> _fileSystem;
@@ -71,6 +72,9 @@ std::shared_ptr<const Backend> gBackend;
 }  // namespace
 
 const char* const kBackendName = "standalone";
+
+// NodeLogSink delivers already.
+void RouteWarningsToNode() {}
 
 std::shared_ptr<const Backend> CurrentBackend() {
     std::lock_guard<std::mutex> lock(gMutex);

@@ -50,7 +50,7 @@ ChangeWatcher::ChangeWatcher(std::shared_ptr<const ServerClient> client, std::st
     : _shared(std::make_shared<Shared>()) {
     _shared->onChanges = std::move(onChanges);
     if (pipe2(_shared->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
-        log->Warn("the change feed of " + server + " is not followed: no pipe for its thread");
+        log->Warn(WarningCode::ChangeFeed, "the change feed of " + server + " is not followed: no pipe for its thread");
         return;
     }
     // The thread holds what it uses: it may outlive this object (see kJoinWait).
@@ -67,7 +67,7 @@ ChangeWatcher::ChangeWatcher(std::shared_ptr<const ServerClient> client, std::st
             broken = false;
             // What happened meanwhile may be lost.
             shared->Deliver({}, true);
-            log->Warn("following the change feed of " + server + " again");
+            log->Warn(WarningCode::ChangeFeed, "following the change feed of " + server + " again");
         };
         while (shared->Alive()) {
             const auto started = std::chrono::steady_clock::now();
@@ -85,7 +85,7 @@ ChangeWatcher::ChangeWatcher(std::shared_ptr<const ServerClient> client, std::st
             // closes as soon as it opens is tried ever less often.
             if (end.received && std::chrono::steady_clock::now() - started > kSteadyStream) delay = kFirstDelay;
             if (!broken) {
-                log->Warn("the change feed of " + server +
+                log->Warn(WarningCode::ChangeFeed, "the change feed of " + server +
                           (connected ? " broke (" : " cannot be followed (") + end.why +
                           "); trying again, waiting up to " + std::to_string(kMaxDelay.count() / 1000) +
                           " s between attempts");

@@ -3,13 +3,13 @@
 namespace arhttp {
 
 ResolveCache::Answer ClosedClient::Lookup(const std::string&) const noexcept {
-    return {std::string(), true};
+    return {std::string(), true, -1, Unresolved::Refused};
 }
 
 std::optional<std::vector<ResolveCache::Answer>> ClosedClient::ResolveBatch(
     const std::vector<std::string>& assetPaths) const noexcept {
     try {
-        return std::vector<ResolveCache::Answer>(assetPaths.size(), {std::string(), true});
+        return std::vector<ResolveCache::Answer>(assetPaths.size(), {std::string(), true, -1, Unresolved::Refused});
     } catch (...) {
         return std::nullopt;
     }

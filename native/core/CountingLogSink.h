@@ -18,9 +18,9 @@ public:
     explicit CountingLogSink(std::shared_ptr<LogSink> inner) : _inner(std::move(inner)) {}
 
     void Debug(const std::string& line) override { _inner->Debug(line); }
-    void Warn(const std::string& message) override {
+    void Warn(WarningCode code, const std::string& message) override {
         _warnings.fetch_add(1, std::memory_order_relaxed);
-        _inner->Warn(message);
+        _inner->Warn(code, message);
     }
     uint64_t Warnings() const { return _warnings.load(std::memory_order_relaxed); }
 

@@ -140,6 +140,7 @@ struct HttpResolver::Exchange {
     bool versioned = false;  // the batch answer echoed protocol::kVersionsHeader
     std::string error;     // why no usable response came, if none did
     bool unreachable = false;
+    bool timedOut = false;  // no whole answer within the timeout
     bool failedFast = false;
     bool reported = false;  // a warning said why already
 };
@@ -184,6 +185,7 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
             deadline - Clock::now());
         if (remaining.count() <= 0) {
             exchange.error = "timed out";
+            exchange.timedOut = true;
             return exchange;
         }
         HttpConnectionPool::Lease lease = pooled ? _pool.Acquire(deadline)
@@ -198,6 +200,7 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
             elsewhere = GuardedClient::Make(server, headers, _tls);
         } else if (!lease) {
             exchange.error = "no free connection within the timeout";
+            exchange.timedOut = true;
             return exchange;
         }
         GuardedClient& guarded = pooled ? *lease : *elsewhere;
@@ -256,9 +259,12 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
             exchange.error = Describe(outcome);
             // A server that never finishes its answer is as good as down.
             exchange.unreachable = outcome.stop == GuardStop::Deadline;
+            exchange.timedOut = exchange.unreachable;
         } else {
             exchange.error = Describe(error);
             exchange.unreachable = IsConnectionError(error) || outcome.stop == GuardStop::Closed;
+            // Connecting is bounded by what is left of the timeout.
+            exchange.timedOut = error == httplib::Error::ConnectionTimeout;
         }
         exchange.body.clear();
         const bool stale = reused && outcome.received == 0 &&
@@ -317,7 +323,7 @@ HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::
         }
         if (!refusal.empty()) {
             if (!_redirectReported.exchange(true)) {
-                _log->Warn("the resolution server at " + _server.Text() +
+                _log->Warn(WarningCode::AnswerRefused, "the resolution server at " + _server.Text() +
                            " sent a redirect that is not followed, " + refusal +
                            ": the asset stays unresolved");
             }
@@ -341,7 +347,7 @@ void HttpResolver::NoteOutcome(const Exchange& exchange, const std::string& url)
                         IsTransientStatus(exchange.status);
     if (!failed) {
         if (exchange.status != 0 && _unreachable.exchange(false)) {
-            _log->Warn("the resolution server at " + _server.Text() + " answers again");
+            _log->Warn(WarningCode::ServerRecovered, "the resolution server at " + _server.Text() + " answers again");
         }
         return;
     }
@@ -351,7 +357,7 @@ void HttpResolver::NoteOutcome(const Exchange& exchange, const std::string& url)
     if (!_unreachable.exchange(true)) {
         const std::string why = exchange.status ? "answered " + std::to_string(exchange.status)
                                                 : exchange.error;
-        _log->Warn("the resolution server at " + _server.Text() + " failed (" + why + " for " + Printable(url) +
+        _log->Warn(WarningCode::ServerFailed, "the resolution server at " + _server.Text() + " failed (" + why + " for " + Printable(url) +
                    (_retries ? ", after " + std::to_string(_retries) + " retries" : std::string()) +
                    "); assets only it knows stay unresolved" +
                    (_failFast.count() ? ", and it is asked again after " +
@@ -360,9 +366,17 @@ void HttpResolver::NoteOutcome(const Exchange& exchange, const std::string& url)
     }
 }
 
+Unresolved HttpResolver::WhyUnresolved(const Exchange& exchange) {
+    if (exchange.failedFast) return Unresolved::FailFast;
+    if (exchange.timedOut) return Unresolved::Timeout;
+    if (exchange.status == 0) return exchange.unreachable ? Unresolved::Unreachable : Unresolved::BadAnswer;
+    // After the retries; any other status is the protocol's "not found".
+    return IsTransientStatus(exchange.status) ? Unresolved::Unreachable : Unresolved::NotFound;
+}
+
 bool HttpResolver::IsSendable(const std::string& assetPath) const {
     if (assetPath.size() <= protocol::kMaxAssetPathBytes) return true;
-    _log->Warn("the asset path " + Quoted(assetPath) + " (" + std::to_string(assetPath.size()) +
+    _log->Warn(WarningCode::AssetPathRefused, "the asset path " + Quoted(assetPath) + " (" + std::to_string(assetPath.size()) +
                " bytes) is longer than " + std::to_string(protocol::kMaxAssetPathBytes) +
                " bytes: it is not sent to the resolution server and stays unresolved");
     return false;
@@ -370,7 +384,7 @@ bool HttpResolver::IsSendable(const std::string& assetPath) const {
 
 ResolveCache::Answer HttpResolver::Lookup(const std::string& assetPath) const noexcept {
     try {
-        if (!IsSendable(assetPath)) return {std::string(), false};
+        if (!IsSendable(assetPath)) return {std::string(), false, -1, Unresolved::Refused};
         return _inFlight.GetOrResolve(assetPath, [&] { return Fetch(assetPath); });
     } catch (...) {
         // Only allocation fails here; Fetch reports its own failures.
@@ -383,7 +397,7 @@ bool HttpResolver::IsUnknownSnapshot(const Exchange& exchange) const {
         return false;
     }
     if (!_unknownSnapshotReported.exchange(true)) {
-        _log->Warn("the resolution server at " + _server.Text() + " has no snapshot " +
+        _log->Warn(WarningCode::UnknownSnapshot, "the resolution server at " + _server.Text() + " has no snapshot " +
                    Quoted(_snapshot) + ": assets the filesystem lacks stay unresolved");
     }
     return true;
@@ -394,7 +408,7 @@ std::optional<std::vector<ResolveCache::Answer>> HttpResolver::ResolveBatch(
     if (_batchPath.empty() || _noBatches.load() || assetPaths.empty()) return std::nullopt;
     try {
         // Paths never sent say nothing about the asset: not kept.
-        std::vector<ResolveCache::Answer> answers(assetPaths.size(), {std::string(), false});
+        std::vector<ResolveCache::Answer> answers(assetPaths.size(), {std::string(), false, -1, Unresolved::Refused});
         // Lines are percent-encoded here once, and batches cut where the
         // protocol's limits say.
         std::vector<size_t> sent;
@@ -457,11 +471,12 @@ std::optional<std::vector<ResolveCache::Answer>> HttpResolver::FetchBatch(const 
                 const std::int64_t version = exchange.versioned ? TakeChangeNumber(&line) : -1;
                 std::string why;
                 const auto path = line.empty() ? std::nullopt : ResolvedPathFromBody(line, &why);
-                answers->push_back({path ? *path : std::string(), true, path ? version : -1});
+                answers->push_back({path ? *path : std::string(), true, path ? version : -1,
+                                    line.empty() ? Unresolved::NotFound : Unresolved::BadAnswer});
             }
             outcome = ": " + std::to_string(lines.size()) + " answers";
         } else {
-            _log->Warn("the batch answer of " + Printable(url) + " holds " + std::to_string(lines.size()) +
+            _log->Warn(WarningCode::AnswerRefused, "the batch answer of " + Printable(url) + " holds " + std::to_string(lines.size()) +
                        " lines for " + std::to_string(lineCount) +
                        " asset paths: resolving one by one");
             outcome = ": unusable answer";
@@ -487,6 +502,7 @@ ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noe
         std::string resolved;
         std::string outcome;
         std::int64_t version = -1;
+        Unresolved unresolved = WhyUnresolved(exchange);
         if (IsUnknownSnapshot(exchange)) {
             outcome = ": unknown snapshot";
         } else if (exchange.status == 200) {
@@ -495,12 +511,15 @@ ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noe
                 resolved = *path;
                 version = ChangeNumberOf(exchange.etag);
             } else {
-                _log->Warn("the resolution server answered " + Printable(url) + " with 200 but an unusable "
-                           "body (" + why + "): treated as unresolved");
+                _log->Warn(WarningCode::AnswerRefused, "the resolution server answered " + Printable(url) +
+                                                           " with 200 but an unusable body (" + why +
+                                                           "): treated as unresolved");
                 outcome = ": refused (" + why + ")";
+                unresolved = Unresolved::BadAnswer;
             }
         } else if (exchange.status == 0 && !exchange.unreachable && !exchange.reported) {
-            _log->Warn("request " + Printable(url) + " failed: " + exchange.error);
+            _log->Warn(exchange.timedOut ? WarningCode::ServerFailed : WarningCode::AnswerRefused,
+                       "request " + Printable(url) + " failed: " + exchange.error);
         }
         NoteOutcome(exchange, url);
 
@@ -512,11 +531,11 @@ ResolveCache::Answer HttpResolver::Fetch(const std::string& assetPath) const noe
                         Milliseconds(Clock::now() - start) + outcome);
         }
         // Only an answer of the server itself says anything about the asset.
-        return {resolved, exchange.status != 0 && exchange.status < 500, version};
+        return {resolved, exchange.status != 0 && exchange.status < 500, version, unresolved};
     } catch (const std::exception& error) {
-        _log->Warn(std::string("resolving failed: ") + error.what());
+        _log->Warn(WarningCode::ResolveFailed, std::string("resolving failed: ") + error.what());
     } catch (...) {
-        _log->Warn("resolving failed with an unknown error");
+        _log->Warn(WarningCode::ResolveFailed, "resolving failed with an unknown error");
     }
     return {std::string(), false};
 }

@@ -68,6 +68,8 @@ private:
     bool IsSendable(const std::string& assetPath) const;
     // Whether resolves answer "" at once, the server having failed lately.
     bool FailingFast() const;
+    // Why `exchange` resolved nothing, by its transport alone (a 200's body is judged by the caller).
+    static Unresolved WhyUnresolved(const Exchange& exchange);
     // Notes how an exchange went, for failing fast and for the warnings.
     void NoteOutcome(const Exchange& exchange, const std::string& url) const;
     ResolveCache::Answer Fetch(const std::string& assetPath) const noexcept;

@@ -9,7 +9,7 @@ void StderrLogSink::Debug(const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());
 }
 
-void StderrLogSink::Warn(const std::string& message) {
+void StderrLogSink::Warn(WarningCode, const std::string& message) {
     std::fprintf(stderr, "ar-http warning: %s\n", message.c_str());
 }
 

@@ -1,7 +1,10 @@
 // Where the core's debug lines and warnings go: stderr by default; the USD
-// plugin routes them through TfDebug and TfWarn.
+// plugin routes them through TfDebug and TfWarn, the Node bindings warnings
+// to process.emitWarning with their code.
 #ifndef AR_HTTP_CORE_LOG_SINK_H
 #define AR_HTTP_CORE_LOG_SINK_H
+
+#include "WarningCode.h"
 
 #include <string>
 
@@ -12,13 +15,14 @@ public:
     virtual ~LogSink() = default;
     // Called from any thread; each call is one whole line without newline.
     virtual void Debug(const std::string& line) = 0;
-    virtual void Warn(const std::string& message) = 0;
+    virtual void Warn(WarningCode code, const std::string& message) = 0;
 };
 
 class StderrLogSink : public LogSink {
 public:
     void Debug(const std::string& line) override;
-    void Warn(const std::string& message) override;
+    // The line as ever, without the code: usdcat's and the CLI's users read it.
+    void Warn(WarningCode code, const std::string& message) override;
 };
 
 }  // namespace arhttp

@@ -23,7 +23,7 @@ PinnedClient::PinnedClient(std::shared_ptr<const PinFile> pins, Fallback fallbac
                            std::shared_ptr<LogSink> log)
     : _pins(std::move(pins)), _makeFallback(std::move(fallback)), _log(std::move(log)) {
     if (!_pins->Problem().empty() && FirstRefusal(_pins->Path())) {
-        _log->Warn("the pin file " + Quoted(_pins->Path()) + " " + _pins->Problem() +
+        _log->Warn(WarningCode::PinFile, "the pin file " + Quoted(_pins->Path()) + " " + _pins->Problem() +
                    ": every asset resolved through it stays unresolved");
     }
 }
@@ -35,11 +35,12 @@ const ServerClient* PinnedClient::FallbackClient() const {
 }
 
 std::optional<ResolveCache::Answer> PinnedClient::Pinned(const std::string& assetPath) const {
-    if (!_pins->Problem().empty()) return ResolveCache::Answer{std::string(), true};
+    // A refused pin file fails closed, as a refused setting does.
+    if (!_pins->Problem().empty()) return ResolveCache::Answer{std::string(), true, -1, Unresolved::Refused};
     if (const auto pinned = _pins->Find(assetPath)) return ResolveCache::Answer{std::string(*pinned), true};
     std::lock_guard<std::mutex> lock(_mutex);
     if (_named.size() < kMaxNamedMissing && _named.insert(assetPath).second) {
-        _log->Warn("the asset path " + Quoted(assetPath) + " is not in the pin file " + Quoted(_pins->Path()) +
+        _log->Warn(WarningCode::PinFile, "the asset path " + Quoted(assetPath) + " is not in the pin file " + Quoted(_pins->Path()) +
                    (_makeFallback ? ": the server is asked (AR_HTTP_PIN_FALLBACK=server)"
                                   : ": it stays unresolved") +
                    (_named.size() == kMaxNamedMissing ? "; further missing asset paths are not named" : ""));

@@ -61,7 +61,8 @@ ResolutionEngine::Resolution ResolutionEngine::Unreported(const ResolveCache::An
     Resolution resolution{answer.resolvedPath, pinned ? Via::PinFile : vias[static_cast<int>(way)], answer.version,
                           pinned                      ? std::string()
                           : context.Snapshot().empty() ? _config.snapshot
-                                                       : context.Snapshot()};
+                                                       : context.Snapshot(),
+                          answer.why};
     if (!answer.resolvedPath.empty() && !_config.pathMap.IsEmpty()) {
         resolution.resolvedPath = _config.pathMap.Apply(answer.resolvedPath);
     }
@@ -169,7 +170,8 @@ ResolutionEngine::Resolution ResolutionEngine::ResolveDetailed(
         std::string local = _local->Resolve(identifier);
         if (!local.empty()) return Local(identifier, std::move(local));
         const Where remote = where();
-        if (!remote.context) return Resolution();
+        // No context: the bound one was refused, and nothing is asked.
+        if (!remote.context) return Resolution{std::string(), Via::Filesystem, -1, std::string(), Unresolved::Refused};
         const Found found = ResolveRemotely(identifier, remote.context->KeyFor(identifier),
                                             *remote.context, remote.scope);
         return Remote(identifier, found.answer, found.way, *remote.context);

@@ -43,6 +43,8 @@ public:
         std::int64_t version = -1;
         // The snapshot a remote answer is as of; empty: the latest.
         std::string snapshot;
+        // Why resolvedPath is empty; nothing when it is not.
+        Unresolved why = Unresolved::NotFound;
     };
     static const char* ViaName(Via via);
 

@@ -3,6 +3,8 @@
 #ifndef AR_HTTP_CORE_RESOLVE_CACHE_H
 #define AR_HTTP_CORE_RESOLVE_CACHE_H
 
+#include "Unresolved.h"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -28,6 +30,8 @@ public:
         // The number of the change that set the answer, when the server said
         // it (a GET's ETag, a batch's versioned lines); -1 when it did not.
         std::int64_t version = -1;
+        // Why there is no resolved path; nothing when there is one.
+        Unresolved why = Unresolved::NotFound;
     };
 
     // A resolve of one key that its holder promised to finish: until it is

@@ -78,14 +78,17 @@ private:
     const ArHttpResolver* const _owner;
 };
 
-// Settings refused in the environment are reported once, when read.
+// Settings refused in the environment are reported once, when read (by the
+// Node binding from the config, when it listens).
 std::shared_ptr<const ResolutionEngine> ArHttpResolver::_MakeEngine(
     const Environment& environment) const {
     Config config = Config::FromEnvironment(environment);
     // TfDebug may also be switched on by code, not only by TF_DEBUG.
     config.debug = TfDebug::IsEnabled(AR_HTTP);
-    for (const std::string& warning : config.warnings) {
-        TF_WARN("ArHttpResolver: %s", warning.c_str());
+    if (!ArHttpTfLogSink::HasListener()) {
+        for (const std::string& warning : config.warnings) {
+            TF_WARN("ArHttpResolver: %s", warning.c_str());
+        }
     }
     auto engine = std::make_shared<const ResolutionEngine>(std::move(config), _local,
                                                            std::make_shared<ArHttpTfLogSink>(),
@@ -104,6 +107,10 @@ std::shared_ptr<const ResolutionEngine> ArHttpResolver::_MakeEngine(
         });
     }
     return engine;
+}
+
+void ArHttpResolver::SetWarningListener(std::function<bool(WarningCode, const std::string&)> listener) {
+    ArHttpTfLogSink::SetListener(std::move(listener));
 }
 
 void ArHttpResolver::Watch(ChangeWatcher::OnChanges listener) const {
@@ -159,9 +166,8 @@ const ServerContext* ArHttpResolver::_CurrentServerContext() const {
     if (bound->IsValid()) return &bound->GetServerContext();
     std::lock_guard<std::mutex> lock(_engineMutex);
     if (_refusedContexts.insert(bound->GetError()).second) {
-        TF_WARN("ArHttpResolver: the bound ArHttpContext is refused (%s): assets the "
-                "filesystem lacks stay unresolved while it is bound",
-                bound->GetError().c_str());
+        ArHttpTfLogSink().Warn(WarningCode::Config, "the bound ArHttpContext is refused (" + bound->GetError() +
+                                                        "): assets the filesystem lacks stay unresolved while it is bound");
     }
     return nullptr;
 }
@@ -186,7 +192,8 @@ ResolutionEngine::Resolution ArHttpResolver::ResolveDetailed(const std::string& 
             return ResolutionEngine::Where{_CurrentServerContext(), scope.get()};
         });
     } catch (const std::exception& error) {
-        TF_WARN("ArHttpResolver: resolving %s failed: %s", Quoted(assetPath).c_str(), error.what());
+        ArHttpTfLogSink().Warn(WarningCode::ResolveFailed,
+                               "resolving " + Quoted(assetPath) + " failed: " + error.what());
         return resolution;
     }
 }
@@ -269,8 +276,8 @@ ArResolverContext ArHttpResolver::_CreateContextFromString(const std::string& co
         std::lock_guard<std::mutex> lock(_engineMutex);
         // Said here, so not again when it is bound.
         if (_refusedContexts.insert(context.GetError()).second) {
-            TF_WARN("ArHttpResolver: %s: the context resolves nothing through HTTP",
-                    context.GetError().c_str());
+            ArHttpTfLogSink().Warn(WarningCode::Config,
+                                   context.GetError() + ": the context resolves nothing through HTTP");
         }
     }
     return ArResolverContext(context);
@@ -299,8 +306,9 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
         try {
             _AskAhead(resolvedPath, *asset);
         } catch (const std::exception& error) {
-            TF_WARN("ArHttpResolver: looking ahead in %s failed: %s",
-                    Quoted(resolvedPath.GetPathString()).c_str(), error.what());
+            ArHttpTfLogSink().Warn(WarningCode::ResolveFailed, "looking ahead in " +
+                                                                   Quoted(resolvedPath.GetPathString()) +
+                                                                   " failed: " + error.what());
         }
     }
     return asset;

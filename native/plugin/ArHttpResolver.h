@@ -15,6 +15,7 @@
 #include "pxr/usd/ar/defaultResolver.h"
 #include "pxr/usd/ar/threadLocalScopedCache.h"
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -50,6 +51,12 @@ public:
     std::vector<std::string> ResolveManyAfresh(const std::vector<std::string>& identifiers,
                                                const ServerContext& context,
                                                uint64_t* warnings) const;
+    // The warnings of ar-http (the engine's, refused settings and contexts)
+    // reach `listener` instead of TfWarn while it is set and takes them (the
+    // USD-linked Node binding hands them to process.emitWarning); settings
+    // refused are then left to the listener's owner, who reads them from
+    // GetHttpConfig(). USD's own warnings are not touched.
+    static void SetWarningListener(std::function<bool(WarningCode, const std::string&)> listener);
     // Adds `listener` to the engine's followers of the change feed (starting
     // it), for the Node binding's watch(). A later Reconfigure drops it.
     void Watch(ChangeWatcher::OnChanges listener) const;

@@ -1,6 +1,7 @@
 #include "ServerTransport.h"
 
 #include "ArHttpResolver.h"
+#include "TfLogSink.h"
 
 #include "pxr/base/arch/library.h"
 #include "pxr/base/plug/plugin.h"
@@ -44,10 +45,10 @@ MakeClient LoadMakeClient() {
         void* handle = ArchLibraryOpen(library, ARCH_LIBRARY_NOW | ARCH_LIBRARY_LOCAL);
         void* entry = handle ? ArchLibraryGetSymbolAddress(handle, "ArHttpMakeServerClient") : nullptr;
         if (!entry) {
-            TF_WARN("ArHttpResolver: its HTTP transport %s cannot be loaded (%s): assets the "
-                    "filesystem lacks stay unresolved. Rebuild the plugin (npm run build:usd) "
-                    "and keep arHttpTransport beside arHttp.",
-                    library.c_str(), ArchLibraryError().c_str());
+            ArHttpTfLogSink().Warn(WarningCode::ResolveFailed,
+                                   "its HTTP transport " + library + " cannot be loaded (" + ArchLibraryError() +
+                                       "): assets the filesystem lacks stay unresolved. Rebuild the plugin "
+                                       "(npm run build:usd) and keep arHttpTransport beside arHttp.");
             return nullptr;
         }
         return reinterpret_cast<MakeClient>(entry);

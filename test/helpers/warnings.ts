@@ -10,3 +10,8 @@ export function warningsFrom(stderr: string, start: string): string[] {
 export function otherLines(stderr: string, start: string): string[] {
   return stderr.split('\n').filter((line) => line && !line.includes(start) && !line.startsWith('(Use `node --trace-warnings'));
 }
+
+/** The lines of `stderr`, but for empty ones and Node's hint after its first process warning. */
+export function stderrLines(stderr: string): string[] {
+  return otherLines(stderr, '\0');
+}

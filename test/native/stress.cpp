@@ -27,7 +27,7 @@ constexpr int kSharedRounds = 5;
 class QuietSink : public arhttp::LogSink {
 public:
     void Debug(const std::string&) override {}
-    void Warn(const std::string&) override { ++warnings; }
+    void Warn(arhttp::WarningCode, const std::string&) override { ++warnings; }
     std::atomic<int> warnings{0};
 };
 

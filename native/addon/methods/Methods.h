@@ -7,7 +7,7 @@
 namespace arhttp::addon {
 
 // resolve(assetPath, anchor?, context?, detailed?) -> string, or with
-// `detailed` { resolvedPath, via, version?, snapshot? } (ResolutionValue)
+// `detailed` { resolvedPath, via, version?, snapshot?, error? } (ResolutionValue)
 Napi::Value Resolve(const Napi::CallbackInfo& info);
 // resolveAsync(assetPath, anchor?, context?, detailed?) -> Promise of the same
 Napi::Value ResolveAsync(const Napi::CallbackInfo& info);
@@ -26,6 +26,9 @@ Napi::Value CreateIdentifier(const Napi::CallbackInfo& info);
 // resolveManyAfresh(identifiers, context?) -> Promise<{ resolved: string[],
 // warnings: number }>: Backend::ResolveManyAfresh, an engine of their own
 Napi::Value ResolveManyAfresh(const Napi::CallbackInfo& info);
+// onWarning(listener(code, message)) -> undefined: the backend's warnings
+// reach `listener` on this thread (WarningListeners), no longer stderr
+Napi::Value OnWarning(const Napi::CallbackInfo& info);
 // clearCache() -> undefined
 Napi::Value ClearCache(const Napi::CallbackInfo& info);
 // config() -> object

@@ -30,7 +30,7 @@ using Clock = std::chrono::steady_clock;
 class QuietSink : public arhttp::LogSink {
 public:
     void Debug(const std::string&) override {}
-    void Warn(const std::string&) override {}
+    void Warn(arhttp::WarningCode, const std::string&) override {}
 };
 
 std::vector<arhttp::FeedEvent> Parse(const std::string& stream, bool* whole = nullptr) {

@@ -25,7 +25,7 @@ using std::chrono::milliseconds;
 class QuietSink : public arhttp::LogSink {
 public:
     void Debug(const std::string&) override {}
-    void Warn(const std::string&) override {}
+    void Warn(arhttp::WarningCode, const std::string&) override {}
 };
 
 // A resolution server on 127.0.0.1: `id<N>` -> `/store/id<N>.usda`, GET
