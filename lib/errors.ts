@@ -87,6 +87,11 @@ export const WarningCodes = {
   RESOLVE_FAILED: 'AR_HTTP_RESOLVE_FAILED',
   /** The USD-linked binding did not load: the standalone one resolves instead. */
   BINDING: 'AR_HTTP_BINDING',
+  /**
+   * A synchronous `resolve()` aimed at a resolution server listening in this same process, which cannot answer
+   * while the call blocks its thread: the filesystem alone answers (once per server).
+   */
+  SAME_PROCESS_SERVER: 'AR_HTTP_SAME_PROCESS_SERVER',
 } as const;
 
 export type WarningCode = (typeof WarningCodes)[keyof typeof WarningCodes];

@@ -63,6 +63,7 @@ describe.each([
       const settings = set(shape.replace('PORT', String(named.port)));
       expect(settings.serverUrl).toBe('');
       expect(await resolveEveryWay()).toEqual(['', '', '', '']);
+      expect(await resolveAsync('id0x05', { detailed: true })).toEqual({ resolvedPath: '', via: 'server', error: 'refused' });
       expect(await connections()).toBe(before);
       const warnings = arHttpWarnings();
       expect(warnings).toEqual([expect.stringMatching(/AR_HTTP_SERVER_URL .*: nothing resolves through a server$/)]);

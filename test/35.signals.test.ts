@@ -24,11 +24,12 @@ async function closedPort(): Promise<string> {
   return gone.url;
 }
 
-test('WarningCodes names exactly the codes the native core gives, and the binding warning', () => {
+test('WarningCodes names exactly the codes the native core gives, and those of the JavaScript side', () => {
   const source = readFileSync(path.join(root, 'native', 'core', 'WarningCode.cpp'), 'utf8');
   const native = [...source.matchAll(/"(AR_HTTP_[A-Z_]+)"/g)].map((match) => match[1]);
   expect(native.length).toBeGreaterThan(5);
-  expect([...native, WarningCodes.BINDING].sort()).toEqual(Object.values(WarningCodes).sort());
+  const javaScriptOnly = [WarningCodes.BINDING, WarningCodes.SAME_PROCESS_SERVER];
+  expect([...native, ...javaScriptOnly].sort()).toEqual(Object.values(WarningCodes).sort());
 });
 
 describe("process.on('warning') sees the core's warnings with their code", () => {

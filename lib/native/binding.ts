@@ -109,7 +109,10 @@ export type Backend = 'standalone' | 'usd';
 export interface NativeBinding {
   readonly backend: Backend;
   /** With `detailed`, a {@link Resolution}; else the resolved path. */
-  resolve(assetPath: string, anchor?: string, context?: ResolverContext, detailed?: boolean): string | Resolution;
+  /** With `localOnly`, the filesystem alone answers (the error of a detailed miss is `'refused'`). */
+  resolve(
+    assetPath: string, anchor?: string, context?: ResolverContext, detailed?: boolean, localOnly?: boolean,
+  ): string | Resolution;
   resolveAsync(
     assetPath: string, anchor?: string, context?: ResolverContext, detailed?: boolean,
   ): Promise<string | Resolution>;

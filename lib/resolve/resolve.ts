@@ -1,5 +1,14 @@
-import { ArHttpTypeError, ErrorCodes } from '../errors';
-import { type Backend, nativeBinding, type Resolution, type ResolutionError, type ResolverContext } from '../native/binding';
+import { ArHttpTypeError, ErrorCodes, WarningCodes } from '../errors';
+import {
+  type Backend,
+  type NativeBinding,
+  nativeBinding,
+  type Resolution,
+  type ResolutionError,
+  type ResolverContext,
+} from '../native/binding';
+import { emitArHttpWarning } from '../native/warnings';
+import { anyInProcessServer, inProcessServer } from './inProcessServers';
 
 export interface ResolveOptions {
   /**
@@ -37,17 +46,45 @@ function argumentsOf(
   return [options.anchor, options.context, options.detailed];
 }
 
+const warnedOf = new Set<string>();
+
+/**
+ * Whether the server a synchronous resolve would ask listens in this very process: it could not answer while the
+ * call blocks its thread, so the call would wait out its deadline and then trip fail-fast for every later resolve.
+ * Warns once per server.
+ */
+function waitsOnItself(binding: NativeBinding, context: ResolverContext | undefined): boolean {
+  // Nothing more to learn when no server of ar-http listens here, the usual case.
+  if (!anyInProcessServer()) return false;
+  const settings = binding.config();
+  const pinned = (context?.pins ?? settings.pinFile) !== '' && settings.pinFallback === 'none';
+  const address = pinned ? undefined : inProcessServer(context?.serverUrl ?? settings.serverUrl);
+  if (address === undefined) return false;
+  if (!warnedOf.has(address)) {
+    warnedOf.add(address);
+    emitArHttpWarning(
+      WarningCodes.SAME_PROCESS_SERVER,
+      `resolve() is synchronous, and the resolution server it would ask (${address}) listens in this process, ` +
+        'which cannot answer while the call blocks: only the filesystem answered; use resolveAsync() or resolveMany()',
+    );
+  }
+  return true;
+}
+
 /**
  * Resolves on the calling thread and returns the resolved path, or `''` when
  * neither the filesystem nor the server knows the asset.
  *
- * It blocks the event loop: against a server running in this same process it
- * can never be answered. Use {@link resolveAsync} there.
+ * It blocks the event loop, so a server running in this same process cannot
+ * answer it: that server is not asked (the filesystem alone answers) and one
+ * warning says so. Use {@link resolveAsync} there.
  */
 export function resolve(assetPath: string, options: DetailedResolveOptions): Resolution;
 export function resolve(assetPath: string, options?: ResolveOptions): string;
 export function resolve(assetPath: string, options?: ResolveOptions): string | Resolution {
-  return nativeBinding().resolve(assetPath, ...argumentsOf(options));
+  const binding = nativeBinding();
+  const [anchor, context, detailed] = argumentsOf(options);
+  return binding.resolve(assetPath, anchor, context, detailed, waitsOnItself(binding, context));
 }
 
 /** A promise-returning call whose argument errors, thrown at once, reject the promise instead. */

@@ -10,6 +10,7 @@ import { etagOf, type MappingStore, type Snapshot } from '../store/MappingStore'
 import { type PluginScopeOptions, setUpPluginScope } from './pluginScope';
 import { isReservedAssetPath, ReservedRoutes } from './routes';
 import { keptReads } from './storeReads';
+import { forgetListening, noteListening } from '../resolve/inProcessServers';
 
 /** A resolver prototyped in TypeScript: a path, or null/undefined for "not found". */
 export type ResolveFunction = (
@@ -267,6 +268,11 @@ export const resolutionRoutes = fastifyPlugin<ResolutionRoutesOptions>(
     setUpPluginScope(scope, options);
     registerResolveRoutes(scope, answering);
     if (answering.stop !== undefined) scope.addHook('onClose', async () => answering.stop?.());
+    // So that a synchronous resolve() of this process can tell it would wait on itself.
+    scope.addHook('onListen', async () =>
+      noteListening(scope, scope.addresses().filter((address) => typeof address === 'object')),
+    );
+    scope.addHook('onClose', async () => forgetListening(scope));
   },
   { name: 'ar-http-resolution-routes', fastify: '5.x', encapsulate: true },
 );
