@@ -155,7 +155,8 @@ function loadStandalone(): NativeBinding {
     const reason = (cause as Error).message.split('\n')[0];
     throw new ArHttpError(
       ErrorCodes.BINDING_NOT_LOADED,
-      `the native binding could not be loaded (${reason}); run \`npm rebuild ar-http\`, which names anything missing`,
+      `the native binding could not be loaded (${reason}); run \`npm rebuild ar-http\`, which builds it for this ` +
+        "platform and names anything missing (npm 11 runs ar-http's install script only after `npm install-scripts approve ar-http`)",
       { cause },
     );
   }
