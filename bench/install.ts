@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { format, type Row } from './table';
 
 const exec = promisify(execFile);
-const root = path.join(__dirname, '..');
+// Compiled to dist/bench: the package is two folders up.
+const root = path.join(__dirname, '..', '..');
 const platform = `${process.platform}-${process.arch}`;
 
 /** `npm install <tarball>` into an empty app: wall time in ms, and whether ar-http was compiled there. */
