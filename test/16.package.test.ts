@@ -120,6 +120,23 @@ describeOnLinuxX64('the packed package, installed with --ignore-scripts and no c
     expect((await server.stats()).requests.map((request) => request.url)).toContain('/asset-16.usda');
   });
 
+  // npm 11's script policy (allowScripts): an app that denies the install scripts, with --strict-allow-scripts so
+  // that none runs unreviewed. With no shell on the PATH, a script npm ran would fail the install.
+  const policyKnown = spawnSync('npm', ['help', 'install-scripts'], { stdio: 'ignore' }).status === 0;
+  (policyKnown ? test : test.skip)('install scripts denied, --strict-allow-scripts: the install passes and the prebuild resolves', async () => {
+    const denying = path.join(work, 'denying');
+    mkdirSync(denying);
+    const tarball = path.join(work, readdirSync(work).find((name) => name.endsWith('.tgz')) ?? '');
+    const allowScripts = { [`file:${tarball}`]: false, 'better-sqlite3': false };
+    writeFileSync(path.join(denying, 'package.json'), JSON.stringify({ name: 'denying', version: '1.0.0', private: true, allowScripts }));
+    const install = await run('npm', ['install', '--no-audit', '--no-fund', '--strict-allow-scripts', tarball], { PATH: bin }, { cwd: denying, timeoutMs: 10 * 60000 });
+    expect(install.stderr).not.toMatch(/npm error/);
+    expect(install.status).toBe(0);
+    const resolved = await run('node', ['-p', "require('ar-http').resolve('asset-16.usda')"], { PATH: bin, AR_HTTP_SERVER_URL: server.url }, { cwd: denying });
+    expect(resolved.stderr).toBe('');
+    expect(resolved.stdout.trim()).toBe('/layers/from-server.usda');
+  }, 10 * 60000);
+
   test('ESM: named imports from ar-http, ar-http/server and ar-http/client', async () => {
     writeFileSync(
       path.join(app, 'esm.mjs'),

@@ -156,7 +156,7 @@ function loadStandalone(): NativeBinding {
     throw new ArHttpError(
       ErrorCodes.BINDING_NOT_LOADED,
       `the native binding could not be loaded (${reason}); run \`npm rebuild ar-http\`, which builds it for this ` +
-        "platform and names anything missing (npm 11 runs ar-http's install script only after `npm install-scripts approve ar-http`)",
+        "platform and names anything missing (where npm's allowScripts denies ar-http's script, `npm install-scripts approve ar-http` first)",
       { cause },
     );
   }
