@@ -5,7 +5,7 @@
  * the user's, so dependencies come from the registry once.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -118,6 +118,22 @@ describeOnLinuxX64('the packed package, installed with --ignore-scripts and no c
       httplib: [path.join(installed, 'prebuilds', platform, 'libcpp-httplib.so.0.11')],
     });
     expect((await server.stats()).requests.map((request) => request.url)).toContain('/asset-16.usda');
+  });
+
+  // The machine has libcpp-httplib installed (it builds the addon); a mount namespace hides every system copy of
+  // what the prebuild carries, as on a machine without them. Needs the right to mount (root in a container).
+  const canHide = spawnSync('unshare', ['-m', 'mount', '--bind', '/dev/null', '/dev/null'], { stdio: 'ignore' }).status === 0;
+  if (!canHide) console.error('test/16: unshare -m cannot mount here; skipping the run with the system libraries hidden');
+  (canHide ? test : test.skip)('with the system copies of the carried libraries hidden: the prebuild still loads and resolves', async () => {
+    const folder = path.join(installed, 'prebuilds', platform);
+    const carried = dependencies(path.join(folder, 'ar-http.node')).filter(({ name }) => !system.test(name)).map(({ name }) => name);
+    const systemCopies = [...new Set(carried.flatMap((name) => ['/lib', '/usr/lib', '/lib64', '/usr/lib64'].flatMap((dir) =>
+      [path.join(dir, 'x86_64-linux-gnu', name), path.join(dir, name)])).filter((file) => existsSync(file)).map((file) => realpathSync(file)))];
+    const hide = systemCopies.map((file) => `mount --bind /dev/null '${file}'`);
+    const resolveIt = `PATH='${bin}' node -p "require('ar-http').resolve('asset-16.usda')"`;
+    const result = await run('unshare', ['-m', 'sh', '-c', [...hide, resolveIt].join(' && ')], { AR_HTTP_SERVER_URL: server.url }, { cwd: app });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('/layers/from-server.usda');
   });
 
   // npm 11's script policy (allowScripts): an app that denies the install scripts, with --strict-allow-scripts so
