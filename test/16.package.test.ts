@@ -29,9 +29,10 @@ let work: string;
 let app: string;
 let bin: string;
 let installed: string;
+let tarball: string;
 let server: TestServer;
 
-/** Runs `args` with node in the app, PATH holding node and npm only. */
+/** Runs `command` in the app, PATH holding node and npm only. */
 function inApp(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 120000): Promise<RunResult> {
   return run(command, args, { PATH: bin, ...env }, { cwd: app, timeoutMs });
 }
@@ -56,7 +57,7 @@ beforeAll(async () => {
   // dist/ is built already (npm test builds it first): --ignore-scripts keeps `prepare` from rewriting it under other suites.
   const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {}, { cwd: root });
   expect(packed.status).toBe(0);
-  const tarball = path.join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0].filename);
+  tarball = path.join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0].filename);
 
   bin = path.join(work, 'bin');
   mkdirSync(bin);
@@ -142,7 +143,6 @@ describeOnLinuxX64('the packed package, installed with --ignore-scripts and no c
   (policyKnown ? test : test.skip)('install scripts denied, --strict-allow-scripts: the install passes and the prebuild resolves', async () => {
     const denying = path.join(work, 'denying');
     mkdirSync(denying);
-    const tarball = path.join(work, readdirSync(work).find((name) => name.endsWith('.tgz')) ?? '');
     const allowScripts = { [`file:${tarball}`]: false, 'better-sqlite3': false };
     writeFileSync(path.join(denying, 'package.json'), JSON.stringify({ name: 'denying', version: '1.0.0', private: true, allowScripts }));
     const install = await run('npm', ['install', '--no-audit', '--no-fund', '--strict-allow-scripts', tarball], { PATH: bin }, { cwd: denying, timeoutMs: 10 * 60000 });
@@ -176,43 +176,46 @@ describeOnLinuxX64('the packed package, installed with --ignore-scripts and no c
   describe('TypeScript without esModuleInterop, skipLibCheck false', () => {
     const resolutions: [string, string][] = [['node16', 'node16'], ['nodenext', 'nodenext'], ['bundler', 'esnext'], ['node10', 'commonjs']];
 
-    /** tsc --noEmit on `file` under `moduleResolution`: its diagnostics, one a line. */
-    async function check(file: string, moduleResolution: string, module: string): Promise<string[]> {
-      const config = path.join(app, `tsconfig.${path.basename(file, '.ts')}.${moduleResolution}.json`);
+    /**
+     * tsc --noEmit on the consumer `name` under `moduleResolution`: its diagnostics, one a line. Under node16 and
+     * nodenext the consumer is checked both as CommonJS (.ts) and as an ES module (.mts).
+     */
+    async function check(name: string, moduleResolution: string, module: string): Promise<string[]> {
+      const config = path.join(app, `tsconfig.${name}.${moduleResolution}.json`);
+      const files = ['node16', 'nodenext'].includes(moduleResolution) ? [`${name}.ts`, `${name}.mts`] : [`${name}.ts`];
       const compilerOptions = {
         module, moduleResolution, target: 'es2022', strict: true, noEmit: true, types: ['node'],
         skipLibCheck: false, esModuleInterop: false, allowSyntheticDefaultImports: false,
       };
-      writeFileSync(config, JSON.stringify({ compilerOptions, files: [file] }));
+      writeFileSync(config, JSON.stringify({ compilerOptions, files }));
       const result = await inApp('node', [path.join('node_modules', 'typescript', 'bin', 'tsc'), '-p', config]);
       return result.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
     }
 
     beforeAll(() => {
-      writeFileSync(
-        path.join(app, 'consumer.ts'),
-        `import { resolve, resolveAsync, type ResolverConfig, type Resolution } from 'ar-http';
+      const consumers = {
+        consumer: `import { resolve, resolveAsync, type ResolverConfig, type Resolution } from 'ar-http';
         import { createResolutionServer, type ResolutionServerOptions } from 'ar-http/server';
         export const resolved: string = resolve('a.usda');
         export const later: Promise<string> = resolveAsync('a.usda');
         export type Used = [ResolverConfig, Resolution, ResolutionServerOptions, typeof createResolutionServer];`,
-      );
-      writeFileSync(
-        path.join(app, 'client.ts'),
-        `import { AsyncClient, ArHttpError } from 'ar-http/client';
+        client: `import { AsyncClient, ArHttpError } from 'ar-http/client';
         export const client: AsyncClient = new AsyncClient('http://127.0.0.1:9');
         export const failure: ArHttpError | undefined = undefined;`,
-      );
+      };
+      for (const [name, text] of Object.entries(consumers)) {
+        for (const extension of ['ts', 'mts']) writeFileSync(path.join(app, `${name}.${extension}`), text);
+      }
     });
 
     test.each(resolutions)('ar-http/client alone under %s: no error at all', async (moduleResolution, module) => {
-      expect(await check('client.ts', moduleResolution, module)).toEqual([]);
+      expect(await check('client', moduleResolution, module)).toEqual([]);
     });
 
     // Fastify's types reach pino's, whose `import ThreadStream from 'thread-stream'` (pino 10) needs
     // allowSyntheticDefaultImports: that error is pino's; none may come from ar-http's declarations.
     test.each(resolutions)('ar-http and ar-http/server under %s: no error in ar-http\'s declarations', async (moduleResolution, module) => {
-      const errors = await check('consumer.ts', moduleResolution, module);
+      const errors = await check('consumer', moduleResolution, module);
       expect(errors.filter((line) => !/^node_modules\/pino\/pino\.d\.ts\(\d+,\d+\): error TS1259: .*thread-stream/.test(line))).toEqual([]);
     });
   });
