@@ -24,7 +24,11 @@
         "<!@(pkg-config --cflags cpp-httplib)"
       ],
       "libraries": ["<!@(pkg-config --libs cpp-httplib)"],
+      # DT_RPATH $ORIGIN, not RUNPATH: it also serves the libraries cpp-httplib loads, so a prebuild finds
+      # all it carries beside it (native/prebuild.js); a build in build/Release has none there and uses the system's.
       "ldflags": [
+        "-Wl,--disable-new-dtags",
+        "-Wl,-rpath,'$$ORIGIN'",
         "-Wl,--exclude-libs,ALL",
         "-Wl,--version-script=<(module_root_dir)/native/addon/exports.map"
       ]

@@ -2,6 +2,7 @@ import os from 'node:os';
 
 import { backend } from '../lib';
 import { chessSetBenchmark } from './chessSet';
+import { installBenchmarks } from './install';
 import { nodeBenchmarks, standaloneNodeBenchmarks } from './nodeResolve';
 import { pinBenchmarks } from './pin';
 import { pinLoadBenchmark } from './pinLoad';
@@ -13,7 +14,7 @@ import { usdBenchmarks } from './usdStages';
 
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run;
- * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`, `pins`, `pin`, `pinned`) runs one part.
+ * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`, `pins`, `pin`, `pinned`, `install`) runs one part.
  */
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   if (runs('pins')) rows.push(...(await pinLoadBenchmark()));
   if (runs('pin')) rows.push(...(await pinBenchmarks()));
   if (runs('pinned')) rows.push(...(await pinnedStageBenchmarks()));
+  if (runs('install')) rows.push(...(await installBenchmarks()));
   printTable(rows);
 }
 

@@ -1,21 +1,25 @@
 #!/usr/bin/env node
-// `npm install`: the prebuild or build that loads here, else a build from source (node-gyp-build).
+// `npm install`: the prebuild (prebuilds/<platform>-<arch>, made by `npm run prebuild`) or build that loads
+// here is kept; a build from source (node-gyp-build) happens only otherwise. Installs that skip this script
+// (--ignore-scripts, npm 11's script approval) load the prebuild at run time all the same.
 // A build from source needs cpp-httplib and OpenSSL through pkg-config: when they are missing,
 // say which, and the one command that installs them, instead of a node-gyp stack trace.
 'use strict';
 
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const fromSource = /^(true|1)$/.test(process.env.npm_config_build_from_source || '');
 
-function loadsAlready() {
+/** '' when a prebuild or build loads here, else why not. */
+function loadFailure() {
   try {
     require('node-gyp-build')(root);
-    return true;
-  } catch {
-    return false;
+    return '';
+  } catch (error) {
+    return error.message.split('\n')[0];
   }
 }
 
@@ -27,7 +31,13 @@ function missingPackages() {
   );
 }
 
-if (!fromSource && loadsAlready()) process.exit(0);
+if (!fromSource) {
+  const failure = loadFailure();
+  if (!failure) process.exit(0);
+  // A prebuild that exists but does not load (an older glibc, say) is worth a line before the build replaces it.
+  const prebuilds = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+  if (fs.existsSync(prebuilds)) console.error(`ar-http: the prebuild in ${prebuilds} did not load (${failure}); building from source`);
+}
 const missing = missingPackages();
 if (missing.length > 0) {
   const why = fromSource ? 'building from source (npm_config_build_from_source)' : 'no prebuild fits this platform, and building from source';

@@ -140,6 +140,7 @@ describe('the typed API', () => {
         expect(error.message).toMatch(/^ar-http: the native binding could not be loaded \(/);
         expect(error.message).toMatch(reason);
         expect(error.message).toContain('run `npm rebuild ar-http`');
+        expect(error.message).toContain('`npm install-scripts approve ar-http`');
         expect(error.message).not.toContain('\n');
       }
     } finally {

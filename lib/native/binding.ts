@@ -183,7 +183,8 @@ function loadStandalone(): NativeBinding {
     const reason = (cause as Error).message.split('\n')[0];
     throw new ArHttpError(
       ErrorCodes.BINDING_NOT_LOADED,
-      `the native binding could not be loaded (${reason}); run \`npm rebuild ar-http\`, which names anything missing`,
+      `the native binding could not be loaded (${reason}); run \`npm rebuild ar-http\`, which builds it for this ` +
+        "platform and names anything missing (where npm's allowScripts denies ar-http's script, `npm install-scripts approve ar-http` first)",
       { cause },
     );
   }
