@@ -63,7 +63,7 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 /**
  * The `code` of every process warning ar-http emits (`type` `'ArHttpWarning'`): `process.on('warning', (w) => …)`
- * tells them apart by `w.code`. All but BINDING come from the native core (native/core/WarningCode.cpp names the
+ * tells them apart by `w.code`. All but BINDING come from the native core (native/core/log/WarningCode.cpp names the
  * same; a test checks), from whichever binding runs.
  */
 export const WarningCodes = {

@@ -25,7 +25,7 @@ async function closedPort(): Promise<string> {
 }
 
 test('WarningCodes names exactly the codes the native core gives, and those of the JavaScript side', () => {
-  const source = readFileSync(path.join(root, 'native', 'core', 'WarningCode.cpp'), 'utf8');
+  const source = readFileSync(path.join(root, 'native', 'core', 'log', 'WarningCode.cpp'), 'utf8');
   const native = [...source.matchAll(/"(AR_HTTP_[A-Z_]+)"/g)].map((match) => match[1]);
   expect(native.length).toBeGreaterThan(5);
   const javaScriptOnly = [WarningCodes.BINDING, WarningCodes.SAME_PROCESS_SERVER];

@@ -11,7 +11,7 @@ test('the response head parser, under AddressSanitizer and UBSan: known heads an
   const folder = mkdtempSync(path.join(os.tmpdir(), 'ar-http-head-'));
   try {
     const binary = path.join(folder, 'responseHead');
-    const sources = ['ResponseHead.cpp', 'RequestHeaders.cpp', 'PrintableText.cpp'].map((file) =>
+    const sources = ['transport/ResponseHead.cpp', 'settings/RequestHeaders.cpp', 'text/PrintableText.cpp'].map((file) =>
       path.join(root, 'native', 'core', file));
     // ArHttpProtocol.h, generated as the builds do: the head keeps the protocol's own headers.
     await exec('node', [path.join(root, 'native', 'buildInfo.js'), 'protocol', folder]);

@@ -4,10 +4,10 @@
 #ifndef AR_HTTP_ADDON_BACKEND_H
 #define AR_HTTP_ADDON_BACKEND_H
 
-#include "core/ChangeWatcher.h"
-#include "core/Config.h"
-#include "core/ResolutionEngine.h"
-#include "core/ServerContext.h"
+#include "core/changes/ChangeWatcher.h"
+#include "core/settings/Config.h"
+#include "core/engine/ResolutionEngine.h"
+#include "core/engine/ServerContext.h"
 
 #include <cstdint>
 #include <memory>

@@ -2,7 +2,7 @@
 #ifndef AR_HTTP_ADDON_RESOLUTION_VALUE_H
 #define AR_HTTP_ADDON_RESOLUTION_VALUE_H
 
-#include "core/ResolutionEngine.h"
+#include "core/engine/ResolutionEngine.h"
 
 #include <napi.h>
 

@@ -2,10 +2,10 @@
 #include "Backend.h"
 #include "WarningListeners.h"
 
-#include "core/CountingLogSink.h"
-#include "core/FileSystemResolver.h"
-#include "core/HttpResolver.h"
-#include "core/ResolutionEngine.h"
+#include "core/log/CountingLogSink.h"
+#include "core/engine/FileSystemResolver.h"
+#include "core/transport/HttpResolver.h"
+#include "core/engine/ResolutionEngine.h"
 
 #include <mutex>
 

@@ -4,7 +4,7 @@
 #ifndef AR_HTTP_ADDON_WARNING_LISTENERS_H
 #define AR_HTTP_ADDON_WARNING_LISTENERS_H
 
-#include "core/LogSink.h"
+#include "core/log/LogSink.h"
 
 #include <napi.h>
 

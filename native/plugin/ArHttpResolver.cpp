@@ -4,10 +4,10 @@
 #include "ServerTransport.h"
 #include "TfLogSink.h"
 
-#include "core/CountingLogSink.h"
-#include "core/DebugSwitch.h"
-#include "core/LayerScanner.h"
-#include "core/PrintableText.h"
+#include "core/log/CountingLogSink.h"
+#include "core/settings/DebugSwitch.h"
+#include "core/layers/LayerScanner.h"
+#include "core/text/PrintableText.h"
 
 #include "pxr/base/js/value.h"
 #include "pxr/base/plug/registry.h"

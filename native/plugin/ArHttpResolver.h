@@ -7,9 +7,9 @@
 #include "Api.h"
 #include "ArHttpContext.h"
 
-#include "core/Config.h"
-#include "core/LocalResolver.h"
-#include "core/ResolutionEngine.h"
+#include "core/settings/Config.h"
+#include "core/engine/LocalResolver.h"
+#include "core/engine/ResolutionEngine.h"
 
 #include "pxr/pxr.h"
 #include "pxr/usd/ar/defaultResolver.h"

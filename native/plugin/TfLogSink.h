@@ -4,7 +4,7 @@
 #ifndef AR_HTTP_PLUGIN_TF_LOG_SINK_H
 #define AR_HTTP_PLUGIN_TF_LOG_SINK_H
 
-#include "core/LogSink.h"
+#include "core/log/LogSink.h"
 
 #include <functional>
 

@@ -2,7 +2,7 @@
 // (HttpResolver, cpp-httplib, OpenSSL): the plugin loads it the first time a
 // server is asked (native/plugin/ServerTransport.cpp), so that USD sessions
 // that resolve only local paths never pay for loading it.
-#include "core/HttpResolver.h"
+#include "core/transport/HttpResolver.h"
 
 #if defined(_WIN32)
 #define AR_HTTP_TRANSPORT_ENTRY extern "C" __declspec(dllexport)

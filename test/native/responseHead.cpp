@@ -2,7 +2,7 @@
 // generated ones (pieces of real heads mixed with random bytes). Whatever
 // comes in, what goes out to cpp-httplib is a short, plain head.
 // Built and run under AddressSanitizer and UBSan by 82.responseHead.test.ts.
-#include "core/ResponseHead.h"
+#include "core/transport/ResponseHead.h"
 
 #include <cstdio>
 #include <random>

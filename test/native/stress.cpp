@@ -2,10 +2,10 @@
 // and concurrently identical paths, one at a time and in batches, against a
 // real loopback HTTP server.
 // Built and run under ThreadSanitizer and AddressSanitizer by 80.stress.test.ts.
-#include "core/Config.h"
-#include "core/FileSystemResolver.h"
-#include "core/HttpResolver.h"
-#include "core/ResolutionEngine.h"
+#include "core/settings/Config.h"
+#include "core/engine/FileSystemResolver.h"
+#include "core/transport/HttpResolver.h"
+#include "core/engine/ResolutionEngine.h"
 
 #include <httplib.h>
 

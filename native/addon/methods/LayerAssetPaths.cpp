@@ -2,9 +2,9 @@
 
 #include "addon/Arguments.h"
 #include "addon/ResolveWorker.h"
-#include "core/CrateScanner.h"
-#include "core/LayerScanner.h"
-#include "core/ZipArchive.h"
+#include "core/layers/CrateScanner.h"
+#include "core/layers/LayerScanner.h"
+#include "core/layers/ZipArchive.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

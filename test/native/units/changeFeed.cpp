@@ -4,12 +4,12 @@
 // away.
 #include "check.h"
 
-#include "core/ChangeWatcher.h"
-#include "core/FeedParser.h"
-#include "core/FileSystemResolver.h"
-#include "core/HttpResolver.h"
-#include "core/PercentEncoding.h"
-#include "core/ResolutionEngine.h"
+#include "core/changes/ChangeWatcher.h"
+#include "core/changes/FeedParser.h"
+#include "core/engine/FileSystemResolver.h"
+#include "core/transport/HttpResolver.h"
+#include "core/text/PercentEncoding.h"
+#include "core/engine/ResolutionEngine.h"
 
 #include <ArHttpProtocol.h>
 #include <httplib.h>

@@ -8,9 +8,9 @@
 // size so AddressSanitizer sees any read past their end.
 #include "check.h"
 
-#include "core/CrateIntegers.h"
-#include "core/CrateScanner.h"
-#include "core/FastDecompress.h"
+#include "core/layers/CrateIntegers.h"
+#include "core/layers/CrateScanner.h"
+#include "core/layers/FastDecompress.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -2,7 +2,7 @@
 // files in a temporary folder.
 #include "check.h"
 
-#include "core/FileSystemResolver.h"
+#include "core/engine/FileSystemResolver.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -3,7 +3,7 @@
 // after it, so AddressSanitizer sees any read past its end.
 #include "check.h"
 
-#include "core/LayerScanner.h"
+#include "core/layers/LayerScanner.h"
 
 #include <memory>
 

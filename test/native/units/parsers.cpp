@@ -3,14 +3,14 @@
 #include "check.h"
 
 #include "ArHttpProtocol.h"
-#include "core/Config.h"
-#include "core/DebugSwitch.h"
-#include "core/PathFormat.h"
-#include "core/PercentEncoding.h"
-#include "core/RequestHeaders.h"
-#include "core/ResponseBody.h"
-#include "core/ServerContext.h"
-#include "core/ServerUrl.h"
+#include "core/settings/Config.h"
+#include "core/settings/DebugSwitch.h"
+#include "core/settings/PathFormat.h"
+#include "core/text/PercentEncoding.h"
+#include "core/settings/RequestHeaders.h"
+#include "core/text/ResponseBody.h"
+#include "core/engine/ServerContext.h"
+#include "core/settings/ServerUrl.h"
 
 namespace units {
 

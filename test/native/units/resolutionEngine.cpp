@@ -4,9 +4,9 @@
 // under way waiting for them instead of asking again.
 #include "check.h"
 
-#include "core/FileSystemResolver.h"
-#include "core/HttpResolver.h"
-#include "core/ResolutionEngine.h"
+#include "core/engine/FileSystemResolver.h"
+#include "core/transport/HttpResolver.h"
+#include "core/engine/ResolutionEngine.h"
 
 #include <httplib.h>
 

@@ -2,7 +2,7 @@
 // Clear, single-flight, exceptions and claims.
 #include "check.h"
 
-#include "core/ResolveCache.h"
+#include "core/engine/ResolveCache.h"
 
 #include <atomic>
 #include <stdexcept>

@@ -6,8 +6,8 @@
 // their end.
 #include "check.h"
 
-#include "core/CrateScanner.h"
-#include "core/ZipArchive.h"
+#include "core/layers/CrateScanner.h"
+#include "core/layers/ZipArchive.h"
 
 #include <cstdint>
 #include <memory>
