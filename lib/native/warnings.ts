@@ -1,5 +1,4 @@
 import { type WarningCode, WarningCodes } from '../errors';
-import type { ResolverConfig } from './binding';
 
 /** The `type` of every process warning ar-http emits; its `code` is one of {@link WarningCodes}. */
 export const warningType = 'ArHttpWarning';
@@ -25,7 +24,7 @@ export function emitArHttpWarning(code: WarningCode, message: string): void {
 }
 
 /** Settings the native core refused become process warnings (`AR_HTTP_CONFIG`), once per (re)load. */
-export function emitConfigWarnings(config: ResolverConfig): ResolverConfig {
+export function emitConfigWarnings<Settings extends { warnings: readonly string[] }>(config: Settings): Settings {
   for (const warning of config.warnings) emitArHttpWarning(WarningCodes.CONFIG, warning);
   return config;
 }

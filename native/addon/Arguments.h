@@ -3,7 +3,7 @@
 #ifndef AR_HTTP_ADDON_ARGUMENTS_H
 #define AR_HTTP_ADDON_ARGUMENTS_H
 
-#include "core/engine/ServerContext.h"
+#include "core/settings/ServerContext.h"
 
 #include <napi.h>
 

@@ -4,10 +4,10 @@
 #ifndef AR_HTTP_ADDON_BACKEND_H
 #define AR_HTTP_ADDON_BACKEND_H
 
-#include "core/changes/ChangeWatcher.h"
+#include "core/engine/ChangeWatcher.h"
 #include "core/settings/Config.h"
 #include "core/engine/ResolutionEngine.h"
-#include "core/engine/ServerContext.h"
+#include "core/settings/ServerContext.h"
 
 #include <cstdint>
 #include <memory>

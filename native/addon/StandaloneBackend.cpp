@@ -3,7 +3,7 @@
 #include "WarningListeners.h"
 
 #include "core/log/CountingLogSink.h"
-#include "core/engine/FileSystemResolver.h"
+#include "core/local/FileSystemResolver.h"
 #include "core/transport/HttpResolver.h"
 #include "core/engine/ResolutionEngine.h"
 

@@ -11,7 +11,7 @@
 
 #include "Api.h"
 
-#include "core/engine/ServerContext.h"
+#include "core/settings/ServerContext.h"
 
 #include "pxr/pxr.h"
 #include "pxr/usd/ar/defineResolverContext.h"

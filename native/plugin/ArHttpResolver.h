@@ -8,7 +8,7 @@
 #include "ArHttpContext.h"
 
 #include "core/settings/Config.h"
-#include "core/engine/LocalResolver.h"
+#include "core/local/LocalResolver.h"
 #include "core/engine/ResolutionEngine.h"
 
 #include "pxr/pxr.h"

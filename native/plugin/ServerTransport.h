@@ -3,7 +3,7 @@
 #ifndef AR_HTTP_PLUGIN_SERVER_TRANSPORT_H
 #define AR_HTTP_PLUGIN_SERVER_TRANSPORT_H
 
-#include "core/engine/ServerClient.h"
+#include "core/client/ServerClient.h"
 
 namespace arhttp {
 

@@ -3,7 +3,7 @@
 // real loopback HTTP server.
 // Built and run under ThreadSanitizer and AddressSanitizer by 80.stress.test.ts.
 #include "core/settings/Config.h"
-#include "core/engine/FileSystemResolver.h"
+#include "core/local/FileSystemResolver.h"
 #include "core/transport/HttpResolver.h"
 #include "core/engine/ResolutionEngine.h"
 

@@ -1,8 +1,8 @@
 #include "core/engine/HttpResolverSet.h"
 
-#include "core/engine/ClosedClient.h"
+#include "core/client/ClosedClient.h"
 #include "core/pins/PinnedClient.h"
-#include "core/engine/ServerContext.h"
+#include "core/settings/ServerContext.h"
 
 namespace arhttp {
 

@@ -5,8 +5,8 @@
 
 #include "core/settings/Config.h"
 #include "core/log/LogSink.h"
-#include "core/engine/ServerClient.h"
-#include "core/engine/ServerContext.h"
+#include "core/client/ServerClient.h"
+#include "core/settings/ServerContext.h"
 
 #include <list>
 #include <memory>

@@ -7,13 +7,13 @@
 #define AR_HTTP_CORE_RESOLUTION_ENGINE_H
 
 #include "core/engine/BackgroundTasks.h"
-#include "core/changes/ChangeWatcher.h"
+#include "core/engine/ChangeWatcher.h"
 #include "core/settings/Config.h"
 #include "core/engine/HttpResolverSet.h"
-#include "core/engine/LocalResolver.h"
+#include "core/local/LocalResolver.h"
 #include "core/log/LogSink.h"
-#include "core/engine/ResolveCache.h"
-#include "core/engine/ServerContext.h"
+#include "core/client/ResolveCache.h"
+#include "core/settings/ServerContext.h"
 
 #include <cstdint>
 #include <functional>

@@ -8,7 +8,7 @@
 
 #include "core/log/LogSink.h"
 #include "core/pins/PinFile.h"
-#include "core/engine/ServerClient.h"
+#include "core/client/ServerClient.h"
 
 #include <functional>
 #include <memory>

@@ -3,9 +3,9 @@
 #include "ArHttpProtocol.h"
 
 #include "core/settings/DebugSwitch.h"
-#include "core/engine/FileSystemResolver.h"
+#include "core/local/FileSystemResolver.h"
 #include "core/text/PrintableText.h"
-#include "core/engine/ServerContext.h"
+#include "core/settings/ServerContext.h"
 
 #include <cctype>
 

@@ -3,7 +3,7 @@
 #define AR_HTTP_CORE_CONFIG_H
 
 #include "core/settings/PathFormat.h"
-#include "core/engine/PathMap.h"
+#include "core/settings/PathMap.h"
 #include "core/settings/RequestHeaders.h"
 #include "core/settings/ServerUrl.h"
 

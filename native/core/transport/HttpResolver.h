@@ -6,8 +6,8 @@
 #include "core/settings/Config.h"
 #include "core/transport/HttpConnectionPool.h"
 #include "core/log/LogSink.h"
-#include "core/engine/ResolveCache.h"
-#include "core/engine/ServerClient.h"
+#include "core/client/ResolveCache.h"
+#include "core/client/ServerClient.h"
 
 #include <atomic>
 #include <memory>

@@ -4,9 +4,9 @@
 // away.
 #include "check.h"
 
-#include "core/changes/ChangeWatcher.h"
-#include "core/changes/FeedParser.h"
-#include "core/engine/FileSystemResolver.h"
+#include "core/engine/ChangeWatcher.h"
+#include "core/feed/FeedParser.h"
+#include "core/local/FileSystemResolver.h"
 #include "core/transport/HttpResolver.h"
 #include "core/text/PercentEncoding.h"
 #include "core/engine/ResolutionEngine.h"

@@ -2,7 +2,7 @@
 // files in a temporary folder.
 #include "check.h"
 
-#include "core/engine/FileSystemResolver.h"
+#include "core/local/FileSystemResolver.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -9,7 +9,7 @@
 #include "core/text/PercentEncoding.h"
 #include "core/settings/RequestHeaders.h"
 #include "core/text/ResponseBody.h"
-#include "core/engine/ServerContext.h"
+#include "core/settings/ServerContext.h"
 #include "core/settings/ServerUrl.h"
 
 namespace units {

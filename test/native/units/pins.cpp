@@ -2,10 +2,10 @@
 // map, snapshot ids and the query of a snapshot request.
 #include "check.h"
 
-#include "core/engine/PathMap.h"
+#include "core/settings/PathMap.h"
 #include "core/text/PercentEncoding.h"
 #include "core/pins/PinFile.h"
-#include "core/engine/ServerContext.h"
+#include "core/settings/ServerContext.h"
 
 #include <cstdio>
 #include <fcntl.h>

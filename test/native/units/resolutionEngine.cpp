@@ -4,7 +4,7 @@
 // under way waiting for them instead of asking again.
 #include "check.h"
 
-#include "core/engine/FileSystemResolver.h"
+#include "core/local/FileSystemResolver.h"
 #include "core/transport/HttpResolver.h"
 #include "core/engine/ResolutionEngine.h"
 

@@ -2,7 +2,7 @@
 // Clear, single-flight, exceptions and claims.
 #include "check.h"
 
-#include "core/engine/ResolveCache.h"
+#include "core/client/ResolveCache.h"
 
 #include <atomic>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "core/engine/ClosedClient.h"
+#include "core/client/ClosedClient.h"
 
 namespace arhttp {
 

@@ -1,4 +1,4 @@
-#include "core/engine/ServerContext.h"
+#include "core/settings/ServerContext.h"
 
 #include "ArHttpProtocol.h"
 #include "core/settings/PathFormat.h"

@@ -1,4 +1,4 @@
-#include "core/engine/Unresolved.h"
+#include "core/client/Unresolved.h"
 
 namespace arhttp {
 

@@ -1,4 +1,4 @@
-#include "core/engine/FileSystemResolver.h"
+#include "core/local/FileSystemResolver.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

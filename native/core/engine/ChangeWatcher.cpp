@@ -1,4 +1,4 @@
-#include "core/changes/ChangeWatcher.h"
+#include "core/engine/ChangeWatcher.h"
 
 #include <chrono>
 #include <condition_variable>

@@ -3,7 +3,7 @@
 #ifndef AR_HTTP_CORE_FILE_SYSTEM_RESOLVER_H
 #define AR_HTTP_CORE_FILE_SYSTEM_RESOLVER_H
 
-#include "core/engine/LocalResolver.h"
+#include "core/local/LocalResolver.h"
 
 #include <string>
 #include <vector>

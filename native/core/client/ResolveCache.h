@@ -3,7 +3,7 @@
 #ifndef AR_HTTP_CORE_RESOLVE_CACHE_H
 #define AR_HTTP_CORE_RESOLVE_CACHE_H
 
-#include "core/engine/Unresolved.h"
+#include "core/client/Unresolved.h"
 
 #include <chrono>
 #include <cstdint>

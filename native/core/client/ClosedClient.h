@@ -4,7 +4,7 @@
 #ifndef AR_HTTP_CORE_CLOSED_CLIENT_H
 #define AR_HTTP_CORE_CLOSED_CLIENT_H
 
-#include "core/engine/ServerClient.h"
+#include "core/client/ServerClient.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "core/engine/ResolveCache.h"
+#include "core/client/ResolveCache.h"
 
 namespace arhttp {
 

@@ -5,9 +5,9 @@
 #ifndef AR_HTTP_CORE_CHANGE_WATCHER_H
 #define AR_HTTP_CORE_CHANGE_WATCHER_H
 
-#include "core/changes/FeedParser.h"
+#include "core/feed/FeedParser.h"
 #include "core/log/LogSink.h"
-#include "core/engine/ServerClient.h"
+#include "core/client/ServerClient.h"
 
 #include <functional>
 #include <memory>

@@ -6,9 +6,9 @@
 #define AR_HTTP_CORE_SERVER_CLIENT_H
 
 #include "core/settings/Config.h"
-#include "core/changes/FeedParser.h"
+#include "core/feed/FeedParser.h"
 #include "core/log/LogSink.h"
-#include "core/engine/ResolveCache.h"
+#include "core/client/ResolveCache.h"
 
 #include <functional>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "core/engine/PathMap.h"
+#include "core/settings/PathMap.h"
 
 #include "core/text/PrintableText.h"
 

@@ -1,4 +1,4 @@
-#include "core/changes/FeedParser.h"
+#include "core/feed/FeedParser.h"
 
 #include "core/text/PercentEncoding.h"
 
