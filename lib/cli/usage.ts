@@ -1,10 +1,15 @@
 /** What each command takes and does, as `ar-http <command> --help` prints it. */
 export const commandUsage = {
-  serve: `  serve [--store SPEC | --map FILE] [--host HOST] [--port PORT] [--token-file FILE] [--quiet]
+  serve: `  serve [--store SPEC | --map FILE] [--host HOST] [--port PORT] [--token-file FILE]
+        [--content DIR [--content-immutable]] [--quiet]
         Run the resolution server (default 127.0.0.1:8000, the sample map).
         --store sqlite:FILE or postgres://user@host/db keeps what the admin API
         writes, with its history; --map FILE (a JSON map) and the sample map
         are read-only.
+        --content DIR also serves DIR's files at /_ar/content/<path> (GET,
+        HEAD; strong ETags, If-None-Match, Range; Cache-Control: no-cache, or
+        immutable with --content-immutable when files never change once
+        written). Never a folder listing, a dot-file or a path out of DIR.
         With a token (variable AR_HTTP_SERVER_TOKEN, or what --token-file FILE
         holds), requests must send "Authorization: Bearer TOKEN".
 `,
