@@ -54,9 +54,13 @@ export const commandUsage = {
         The server's snapshots (as mappings does): create names the current
         change and prints its id; resolve as of it with AR_HTTP_SNAPSHOT=<id>.
 `,
-  store: `  store import <map.json> --store SPEC
+  store: `  store import <map.json> --store SPEC [--content-url URL --content-root DIR]
   store export --store SPEC [--out FILE]
         Copy a JSON map file's mappings into a store, or a store's out as one.
+        --content-url URL --content-root DIR: each resolved path under DIR is
+        written as URL followed by its path under DIR, percent-encoded name by
+        name (URL as served by serve --content DIR, e.g.
+        http://host:8000/_ar/content/, or any static server); others as they are.
 `,
   'client-types': `  client-types <url-or-file> [--out FILE] [--import MODULE] [--header "N: v"]
         Write a TypeScript module holding an OpenAPI 3 description (as const)
