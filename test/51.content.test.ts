@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,7 +182,7 @@ describe('createResolutionServer({ content })', () => {
   });
 });
 
-test('a large file is streamed: memory grows far less than its size', async () => {
+test('a large file is streamed: memory grows far less than its size; a client leaving mid-body leaves no file open', async () => {
   const size = 256 * 1024 * 1024;
   const big = path.join(root, 'big.usdc');
   // Sparse: costs no disk, reads as zeros.
@@ -210,6 +210,23 @@ test('a large file is streamed: memory grows far less than its size', async () =
     expect(result).toEqual({ received: size, length: String(size), etag: `"${zeros.digest('hex')}"` });
     // Hashed and sent in chunks: a whole copy would be 256 MiB.
     expect(peakGrowth).toBeLessThan(64 * 1024 * 1024);
+
+    // Clients that go away mid-body: each file is closed with its stream.
+    const openFiles = () => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    for (let i = 0; i < 10; i += 1) {
+      await new Promise<void>((done) => {
+        const request = http.get(`${address}${Protocol.contentPath}/big.usdc`, (response) =>
+          response.once('data', () => {
+            request.destroy();
+            done();
+          }),
+        );
+        request.on('error', () => undefined);
+      });
+    }
+    await new Promise((done) => setTimeout(done, 500));
+    expect(openFiles()).toBeLessThanOrEqual(before + 2);
   } finally {
     await app.close();
     rmSync(big);
