@@ -1,10 +1,15 @@
 /** What each command takes and does, as `ar-http <command> --help` prints it. */
 export const commandUsage = {
-  serve: `  serve [--store SPEC | --map FILE] [--host HOST] [--port PORT] [--token-file FILE] [--quiet]
+  serve: `  serve [--store SPEC | --map FILE] [--host HOST] [--port PORT] [--token-file FILE]
+        [--content DIR [--content-immutable]] [--quiet]
         Run the resolution server (default 127.0.0.1:8000, the sample map).
         --store sqlite:FILE or postgres://user@host/db keeps what the admin API
         writes, with its history; --map FILE (a JSON map) and the sample map
         are read-only.
+        --content DIR also serves DIR's files at /_ar/content/<path> (GET,
+        HEAD; strong ETags, If-None-Match, Range; Cache-Control: no-cache, or
+        immutable with --content-immutable when files never change once
+        written). Never a folder listing, a dot-file or a path out of DIR.
         With a token (variable AR_HTTP_SERVER_TOKEN, or what --token-file FILE
         holds), requests must send "Authorization: Bearer TOKEN".
 `,
@@ -49,9 +54,13 @@ export const commandUsage = {
         The server's snapshots (as mappings does): create names the current
         change and prints its id; resolve as of it with AR_HTTP_SNAPSHOT=<id>.
 `,
-  store: `  store import <map.json> --store SPEC
+  store: `  store import <map.json> --store SPEC [--content-url URL --content-root DIR]
   store export --store SPEC [--out FILE]
         Copy a JSON map file's mappings into a store, or a store's out as one.
+        --content-url URL --content-root DIR: each resolved path under DIR is
+        written as URL followed by its path under DIR, percent-encoded name by
+        name (URL as served by serve --content DIR, e.g.
+        http://host:8000/_ar/content/, or any static server); others as they are.
 `,
   'client-types': `  client-types <url-or-file> [--out FILE] [--import MODULE] [--header "N: v"]
         Write a TypeScript module holding an OpenAPI 3 description (as const)

@@ -33,6 +33,8 @@ export const Protocol = {
   unknownSnapshotProblem: protocol.unknownSnapshotProblem,
   /** Sent as `1` with a batch to get each answer's change number; echoed by a server that gives them. */
   versionsHeader: protocol.versionsHeader,
+  /** `GET`/`HEAD` under it: the files of a server's content folder (`ar-http serve --content DIR`). */
+  contentPath: protocol.contentPath,
 } as const;
 
 const snapshotIdRegExp = new RegExp(`^[A-Za-z0-9._-]{1,${protocol.maxSnapshotIdBytes}}$`);

@@ -17,9 +17,13 @@ export function sampleMap(): AssetMap {
   ]);
 }
 
+// scheme://…, as RFC 3986 spells a scheme; two letters at least, so C:\ stays a path.
+const urlRegExp = /^[A-Za-z][A-Za-z0-9+.-]+:\/\//;
+
 /**
  * Reads a JSON object of asset path -> resolved path. Relative resolved paths
- * are taken relative to the map file's folder, so a map travels with its layers.
+ * are taken relative to the map file's folder, so a map travels with its layers;
+ * URLs (https://cdn/chair.usd, s3://bucket/chair.usd) are kept as written.
  */
 export function loadMapFile(file: string): AssetMap {
   const fail = (why: string, cause?: unknown): never => {
@@ -39,7 +43,7 @@ export function loadMapFile(file: string): AssetMap {
   for (const [assetPath, resolved] of Object.entries(parsed)) {
     if (typeof resolved !== 'string') fail(`the entry for "${assetPath}" must be a string`);
     if (assetPath === '') fail('an asset path must not be empty');
-    const resolvedPath = path.isAbsolute(resolved) ? resolved : path.join(folder, resolved);
+    const resolvedPath = path.isAbsolute(resolved) || urlRegExp.test(resolved) ? resolved : path.join(folder, resolved);
     // As written (an empty one would name the folder), then as served.
     const problem = resolvedPathProblem(resolved) ?? resolvedPathProblem(resolvedPath);
     if (problem !== null) fail(`the entry for ${JSON.stringify(assetPath)}: ${problem}`);

@@ -7,6 +7,7 @@ import type { MappingStore } from '../store/MappingStore';
 import { MemoryStore } from '../store/MemoryStore';
 import { bearerSecurityScheme } from './auth';
 import { changeFeed } from './changeFeed';
+import { contentFiles } from './contentFiles';
 import { installErrorReplies, replyToError } from './errorReplies';
 import { limitOptions, type ServerTimeouts } from './limits';
 import { mappingAdmin } from './mappingAdmin';
@@ -38,6 +39,11 @@ export interface ResolutionServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** How long a client may take to send a request (defaults: 10 s of headers, 30 s in all). */
   timeouts?: ServerTimeouts;
+  /**
+   * Serve this folder's files under `/_ar/content/` (see {@link contentFiles}), so that resolved
+   * paths can be their URLs. `immutable`: the files never change once written (Cache-Control).
+   */
+  content?: { root: string; immutable?: boolean };
 }
 
 /** The package of the interactive docs (`/docs`): serve's first line says where they are, or that they are off. */
@@ -115,6 +121,7 @@ export async function createResolutionServer(
     () => ({ status: 'ok' }),
   );
 
+  if (options.content !== undefined) await app.register(contentFiles, { ...options.content, token });
   if (resolve !== undefined) {
     await app.register(resolutionRoutes, { resolve, map: options.map, store: options.store, token });
     refuseSnapshots(app);

@@ -9,6 +9,7 @@ export {
 export type { ServerTimeouts } from './limits';
 export { bearerSecurityScheme } from './auth';
 export { changeFeed, type ChangeFeedOptions } from './changeFeed';
+export { contentFiles, type ContentFilesOptions } from './contentFiles';
 export { mappingAdmin, type MappingAdminOptions } from './mappingAdmin';
 export type { PluginScopeOptions } from './pluginScope';
 export { resolutionRoutes, type ResolutionRoutesOptions } from './resolutionRoutes';

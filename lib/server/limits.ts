@@ -16,6 +16,10 @@ export const Limits = {
   bodyBytes: 64 * 1024,
   /** A `POST /_ar/resolve` body: bigger is 413 (the protocol's limit). */
   batchBodyBytes: Protocol.maxBatchBodyBytes,
+  /** A content file's path under the content folder, in UTF-8 bytes once percent-decoded: longer is 414 (Linux's PATH_MAX). */
+  contentPathBytes: 4096,
+  /** One name in that path, in UTF-8 bytes: longer is 414 (NAME_MAX of common filesystems). */
+  contentNameBytes: 255,
 } as const;
 
 /** How long a client may take: a client trickling its request holds no connection for long. */

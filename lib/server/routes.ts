@@ -18,6 +18,8 @@ export const ReservedRoutes = {
   snapshots: Protocol.snapshotsPath,
   /** `GET`: the change feed (Server-Sent Events). */
   events: Protocol.eventsPath,
+  /** `GET`/`HEAD` `/<file path>`: the content folder's files, when the server has one. */
+  content: Protocol.contentPath,
 } as const;
 
 // As asset paths: without the leading slash of the URL path.

@@ -45,6 +45,8 @@ export async function serve(args: string[]): Promise<number> {
       port: { type: 'string', default: '8000' },
       'token-file': { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      content: { type: 'string' },
+      'content-immutable': { type: 'boolean', default: false },
     },
   });
   const port = parsePort(values.port);
@@ -52,6 +54,10 @@ export async function serve(args: string[]): Promise<number> {
   if (values.map !== undefined && values.store !== undefined) {
     throw new ArHttpError(ErrorCodes.USAGE, 'give --map FILE or --store SPEC, not both');
   }
+  if (values['content-immutable'] && values.content === undefined) {
+    throw new ArHttpError(ErrorCodes.USAGE, '--content-immutable goes with --content DIR');
+  }
+  const content = values.content === undefined ? undefined : { root: values.content, immutable: values['content-immutable'] };
   // A map file, or the sample map, is served read-only: what the admin API acknowledges must
   // survive a restart, and only a store keeps it.
   const store =
@@ -63,7 +69,7 @@ export async function serve(args: string[]): Promise<number> {
   let app: FastifyInstance;
   let address: string;
   try {
-    app = await createResolutionServer({ store, token, logger: values.quiet ? false : { level: 'info' } });
+    app = await createResolutionServer({ store, token, content, logger: values.quiet ? false : { level: 'info' } });
     app.addHook('onClose', () => store.close());
     address = await app.listen({ host: values.host, port });
   } catch (error) {
@@ -75,6 +81,7 @@ export async function serve(args: string[]): Promise<number> {
     : `no docs: npm install ${docsPackage}`;
   process.stdout.write(
     `${messageOf(`resolution server listening on ${address} (${docs}; store ${store.description}`)}` +
+      `${content === undefined ? '' : `; files of ${content.root} at ${address}${ReservedRoutes.content}/`}` +
       `${token === undefined ? '' : '; bearer token required'})\n`,
   );
 
