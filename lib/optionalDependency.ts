@@ -1,3 +1,5 @@
+import { ArHttpError, type ErrorCode } from './errors';
+
 /**
  * `require(name)` of a package ar-http uses only for some features (a peer or optional dependency:
  * fastify, pg, @fastify/swagger-ui, better-sqlite3): `undefined` when it is not installed, so that
@@ -13,4 +15,22 @@ export function requireIfInstalled<T>(name: string): T | undefined {
     if (code === 'MODULE_NOT_FOUND' && message.split('\n')[0].includes(`'${name}'`)) return undefined;
     throw error;
   }
+}
+
+/** A package's kind of dependency, as the sentence naming it when missing says. */
+export type DependencyKind = 'a peer dependency' | 'an optional peer dependency' | 'an optional dependency';
+
+/**
+ * The one sentence naming a package that is not installed: `<needs> <what>, <kind> that is not installed: run
+ * `npm install <install>``, where `needs` is who needs it ("SQLite stores need").
+ */
+export function notInstalled(needs: string, what: string, kind: DependencyKind, install = what): string {
+  return `${needs} ${what}, ${kind} that is not installed: run \`npm install ${install}\``;
+}
+
+/** {@link requireIfInstalled}, throwing `code` with `problem` (made by {@link notInstalled}) when it is not installed. */
+export function requireInstalled<T>(name: string, code: ErrorCode, problem: string): T {
+  const loaded = requireIfInstalled<T>(name);
+  if (loaded === undefined) throw new ArHttpError(code, problem);
+  return loaded;
 }

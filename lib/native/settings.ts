@@ -4,18 +4,18 @@
  * reload read the same.
  */
 let configured: Readonly<Record<string, string>> = {};
-/** Variables a `configure()` call owns wholly (`headers` owns every `AR_HTTP_HEADER_*`): the environment's are left out. */
-let configuredFamilies: readonly RegExp[] = [];
+/** Whether that call gave `headers`, which stand for every `AR_HTTP_HEADER_*`: the environment's are then left out. */
+let ownsHeaders = false;
 
-export function useConfigured(variables: Record<string, string>, families: readonly RegExp[]): void {
+export function useConfigured(variables: Record<string, string>, headers: boolean): void {
   configured = { ...variables };
-  configuredFamilies = families;
+  ownsHeaders = headers;
 }
 
 export function settingsEnvironment(): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!configuredFamilies.some((family) => family.test(name))) environment[name] = value;
+    if (!(ownsHeaders && name.startsWith('AR_HTTP_HEADER_'))) environment[name] = value;
   }
   return Object.assign(environment, configured);
 }

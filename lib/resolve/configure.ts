@@ -159,6 +159,6 @@ export function configure(options: ConfigureOptions): ResolverConfig {
     }
     if (value !== undefined) Object.assign(variables, asVariables[name](value));
   }
-  useConfigured(variables, options.headers === undefined ? [] : [/^AR_HTTP_HEADER_/]);
+  useConfigured(variables, options.headers !== undefined);
   return reloadConfig();
 }

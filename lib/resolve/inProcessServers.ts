@@ -20,7 +20,7 @@ export function anyInProcessServer(): boolean {
   return registry.size > 0;
 }
 
-const loopback = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const loopback = new Set(['localhost', '127.0.0.1', '::1']);
 const anyAddress = new Set(['0.0.0.0', '::']);
 
 /** The address of a server of this process that `serverUrl` names (by a loopback name or its own), if any. */
@@ -32,11 +32,12 @@ export function inProcessServer(serverUrl: string): string | undefined {
     return undefined;
   }
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  // An IPv6 host without its brackets, as a listening address is written.
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const local = loopback.has(host);
   for (const addresses of registry.values()) {
     for (const listening of addresses) {
       if (listening.port !== port) continue;
-      const local = loopback.has(host) || loopback.has(url.hostname);
       if (host === listening.address || (local && (loopback.has(listening.address) || anyAddress.has(listening.address)))) {
         return `${listening.address.includes(':') ? `[${listening.address}]` : listening.address}:${port}`;
       }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 import { type AssetMap, sampleMap } from './assetMap';
 import { ArHttpError, ErrorCodes, messageOf } from '../errors';
-import { requireIfInstalled } from '../optionalDependency';
+import { notInstalled, requireIfInstalled, requireInstalled } from '../optionalDependency';
 import type { MappingStore } from '../store/MappingStore';
 import { MemoryStore } from '../store/MemoryStore';
 import { bearerSecurityScheme } from './auth';
@@ -59,10 +59,7 @@ async function serveDocs(app: FastifyInstance): Promise<void> {
     await app.register(swaggerUi.default, { routePrefix: ReservedRoutes.docs });
     return;
   }
-  const off = messageOf(
-    `${ReservedRoutes.docs} is off: it needs ${docsPackage}, an optional peer dependency that is not installed: ` +
-      `run \`npm install ${docsPackage}\``,
-  );
+  const off = messageOf(notInstalled(`${ReservedRoutes.docs} is off: it needs`, docsPackage, 'an optional peer dependency'));
   app.log.warn(off);
   app.get(ReservedRoutes.docs, { schema: { hide: true } }, (_, reply) => reply.code(501).type('text/plain').send(`${off}\n`));
 }
@@ -80,13 +77,11 @@ export async function createResolutionServer(
 ): Promise<FastifyInstance> {
   const { resolve, token } = options;
   // Loaded here, not when ar-http/server is imported: fastify is a peer dependency, the docs' package an optional one.
-  const fastify = requireIfInstalled<typeof import('fastify')>('fastify');
-  if (fastify === undefined) {
-    throw new ArHttpError(
-      ErrorCodes.DEPENDENCY_MISSING,
-      'the resolution server needs fastify 5, a peer dependency that is not installed: run `npm install fastify@5`',
-    );
-  }
+  const fastify = requireInstalled<typeof import('fastify')>(
+    'fastify',
+    ErrorCodes.DEPENDENCY_MISSING,
+    notInstalled('the resolution server needs', 'fastify 5', 'a peer dependency', 'fastify@5'),
+  );
   const { default: swagger } = await import('@fastify/swagger');
   const app = fastify.fastify({
     logger: options.logger ?? false,

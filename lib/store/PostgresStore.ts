@@ -1,7 +1,7 @@
 import type { Client, Notification, Pool, PoolClient } from 'pg';
 
 import { ArHttpError, ErrorCodes } from '../errors';
-import { requireIfInstalled } from '../optionalDependency';
+import { notInstalled, requireInstalled } from '../optionalDependency';
 import { ChangeKeepingStore } from './ChangeKeepingStore';
 import {
   type Answer,
@@ -67,14 +67,11 @@ function describe(url: string): string {
 
 /** pg, required on first use: an optional peer dependency, which an app without PostgreSQL goes without. */
 function postgres(description: string): typeof import('pg') {
-  const pg = requireIfInstalled<typeof import('pg')>('pg');
-  if (pg === undefined) {
-    throw new ArHttpError(
-      ErrorCodes.BAD_STORE,
-      `${description}: PostgreSQL stores need pg, an optional peer dependency that is not installed: run \`npm install pg\``,
-    );
-  }
-  return pg;
+  return requireInstalled<typeof import('pg')>(
+    'pg',
+    ErrorCodes.BAD_STORE,
+    notInstalled(`${description}: PostgreSQL stores need`, 'pg', 'an optional peer dependency'),
+  );
 }
 
 function unavailable(description: string, cause: unknown): ArHttpError {

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
 import { ArHttpError, ErrorCodes } from '../errors';
-import { requireIfInstalled } from '../optionalDependency';
+import { notInstalled, requireInstalled } from '../optionalDependency';
 import { ChangeKeepingStore } from './ChangeKeepingStore';
 import {
   type Answer,
@@ -50,13 +50,11 @@ let driver: typeof BetterSqlite3 | undefined;
  */
 function sqlite(): typeof BetterSqlite3 {
   if (driver !== undefined) return driver;
-  const Database = requireIfInstalled<typeof BetterSqlite3>('better-sqlite3');
-  if (Database === undefined) {
-    throw new ArHttpError(
-      ErrorCodes.BAD_STORE,
-      'SQLite stores need better-sqlite3, an optional dependency that is not installed: run `npm install better-sqlite3`',
-    );
-  }
+  const Database = requireInstalled<typeof BetterSqlite3>(
+    'better-sqlite3',
+    ErrorCodes.BAD_STORE,
+    notInstalled('SQLite stores need', 'better-sqlite3', 'an optional dependency'),
+  );
   try {
     // Its native part loads here, with no file involved: a failure is the driver's, not the store's.
     new Database(':memory:').close();
