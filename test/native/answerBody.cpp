@@ -79,7 +79,7 @@ void Whole(const std::string& answer, const std::string& body, bool reusable) {
 void Refused(const std::string& answer, GuardStop stop) {
     const Read read = ReadAnswer(answer, true);
     Check(read.head && !read.whole && !read.reusable, "a refused body", answer);
-    Check(read.stop == stop, "the stop expected", answer);
+    Check(read.stop == stop, "the stop expected, not " + std::to_string(static_cast<int>(read.stop)) + " " + read.detail, answer);
     Check(stop != GuardStop::BadBody || !read.detail.empty(), "a reason", answer);
 }
 
@@ -103,6 +103,7 @@ int main() {
     Whole(ok + "Content-Length: 2\r\n\r\nhi and more", "hi", false);
     Whole("HTTP/1.1 304 Not Modified\r\n\r\nstray", "", false);
     Whole("HTTP/1.1 101 Switching Protocols\r\n\r\n", "", false);
+    Whole(ok + "Transfer-Encoding: chunked\r\nContent-Length: 9\r\n\r\n2\r\nhi\r\n0\r\n\r\n", "hi", false);
 
     Refused(ok + "Content-Encoding: gzip\r\nContent-Length: 2\r\n\r\nhi", GuardStop::BadBody);
     Refused(ok + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", GuardStop::BadBody);
@@ -114,6 +115,11 @@ int main() {
             GuardStop::BadBody);
     Refused(ok + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", GuardStop::BadBody);
     Refused(ok + "Transfer-Encoding: chunked\r\n\r\n1\r\nhello\r\n0\r\n\r\n", GuardStop::BadBody);
+    {
+        std::string trailers;
+        while (trailers.size() < 70 * 1024) trailers += "X-Trailer: " + std::string(1000, 't') + "\r\n";
+        Refused(ok + "Transfer-Encoding: chunked\r\n\r\n0\r\n" + trailers + "\r\n", GuardStop::HeadTooLarge);
+    }
     {
         // Cut short: the connection's end, not a refusal of the server's bytes.
         const Read read = ReadAnswer(ok + "Content-Length: 5\r\n\r\nhel");

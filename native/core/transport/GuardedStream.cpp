@@ -270,9 +270,10 @@ bool GuardedStream::ReadChunked(size_t maxBytes, std::string* body) {
     }
     // Trailer fields, never used: bounded as a head is.
     for (size_t trailers = 0;;) {
-        if (!ReadLine(&line, kMaxResponseHeadBytes - trailers)) return false;
+        if (!ReadLine(&line, kMaxResponseHeadBytes)) return false;
         if (line.empty()) return true;
-        trailers += line.size();
+        trailers += line.size() + 1;
+        if (trailers >= kMaxResponseHeadBytes) return Stop(GuardStop::HeadTooLarge);
     }
 }
 
@@ -293,6 +294,8 @@ bool GuardedStream::ReadBody(size_t maxBytes, std::string* body, bool* reusable)
     }
     const std::string transfer = LowerCaseName(std::string(_final.Header("transfer-encoding")));
     const std::string_view length = _final.Header("content-length");
+    // Both say the server may be confused about where the answer ends: nothing follows it.
+    const bool ambiguous = !transfer.empty() && !length.empty();
     bool whole;
     if (!transfer.empty()) {
         if (transfer != "chunked") return Stop(GuardStop::BadBody, "a Transfer-Encoding other than chunked");
@@ -314,7 +317,7 @@ bool GuardedStream::ReadBody(size_t maxBytes, std::string* body, bool* reusable)
             if (body) body->append(bytes, static_cast<size_t>(got));
         }
     }
-    *reusable = whole && !closes && _pendingSize == 0;
+    *reusable = whole && !closes && !ambiguous && _pendingSize == 0;
     return whole;
 }
 
