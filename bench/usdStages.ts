@@ -148,7 +148,7 @@ export async function usdBenchmarks(): Promise<Row[]> {
         const extraUs = byId.map((byIdRun, i) => ((byIdRun.cpuMs - local[i].cpuMs) * 1000) / stages.map.size);
         rows.push({
           benchmark: `3. usdcat --flatten, ${name} by id, ${serverKind}: CPU per id`,
-          figure: `${format(median(extraUs))} us/id more (user+sys; pairs ${Math.round(Math.min(...extraUs))} to ${Math.round(Math.max(...extraUs))})`,
+          figure: `${Math.round(median(extraUs))} us/id more (user+sys; pairs ${Math.round(Math.min(...extraUs))} to ${Math.round(Math.max(...extraUs))})`,
           baseline: `${format(median(local.map(({ cpuMs }) => cpuMs)))} ms CPU local paths`,
           ratio: '-',
           target: '<= 50 us',
