@@ -1,0 +1,34 @@
+// http(s) URLs as resolved paths and as anchors: what remote content is, and
+// how a relative asset path in a remote layer finds its URL (RFC 3986).
+#ifndef AR_HTTP_CORE_URL_REFERENCE_H
+#define AR_HTTP_CORE_URL_REFERENCE_H
+
+#include <string>
+#include <string_view>
+
+namespace arhttp {
+
+// Whether `path` is an absolute http:// or https:// URL with a host: remote
+// content, which ar-http downloads. The scheme is matched without case.
+bool IsContentUrl(std::string_view path);
+
+// Whether `path` starts with a URI scheme ("s3:", "ftp:"), as RFC 3986 spells
+// one; a single letter is a Windows drive ("C:"), not a scheme.
+bool HasUriScheme(std::string_view path);
+
+// `reference` resolved against the content URL `base` (RFC 3986 section 5.2,
+// dot segments removed): "./geom.usd" in "https://cdn/chair/chair.usd" is
+// "https://cdn/chair/geom.usd", "/x.usd" is "https://cdn/x.usd",
+// "//other/x.usd" is "https://other/x.usd"; a reference with a scheme is
+// itself (dot segments removed). The base's query and fragment never carry
+// over but to an empty reference.
+std::string ResolveUrlReference(std::string_view base, std::string_view reference);
+
+// "scheme://host[:port]" of a content URL, the scheme and host lower-cased,
+// a default port dropped:
+// what decides which headers a request may carry.
+std::string UrlOrigin(std::string_view url);
+
+}  // namespace arhttp
+
+#endif
