@@ -211,6 +211,8 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
                              ? "a transfer slower than " + std::to_string(kMinContentBytesPerSecond / 1024) +
                                    " KiB/s past the timeout (AR_HTTP_TIMEOUT_MS)"
                              : "no answer within the timeout (AR_HTTP_TIMEOUT_MS)";
+        } else if (outcome.stop == GuardStop::Silence) {
+            answer.why = "nothing received within the timeout (AR_HTTP_TIMEOUT_MS)";
         } else if (outcome.stop != GuardStop::None) {
             answer.why = Describe(outcome);
         } else if (response.status == 200) {
