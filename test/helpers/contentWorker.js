@@ -3,16 +3,13 @@
 // or in the broken or hostile way each file's `kind` says. Plain JS: workers
 // do not run TS.
 const crypto = require('node:crypto');
-const net = require('node:net');
 const zlib = require('node:zlib');
 const { parentPort, workerData } = require('node:worker_threads');
 
+const { listenRaw, stream } = require('./rawServer');
+
 const files = new Map(Object.entries(workerData.files));
 const requests = [];
-const sockets = new Set();
-// No answer writes more than this to one connection, nor for longer.
-const MAX_BYTES = 512 * 1024 * 1024;
-const MAX_MS = 60000;
 
 function bodyOf(file) {
   return Buffer.from(file.body ?? '', 'base64');
@@ -26,23 +23,6 @@ function sha256(bytes) {
   return crypto.createHash('sha256').update(bytes).digest('base64');
 }
 
-/** Writes what next() gives (a Buffer, or null to stop) every intervalMs (0: as fast as the socket takes it). */
-function stream(socket, next, intervalMs = 0) {
-  let written = 0;
-  const started = Date.now();
-  const go = () => {
-    while (!socket.destroyed && written < MAX_BYTES && Date.now() - started < MAX_MS) {
-      const chunk = next();
-      if (chunk === null) return void socket.end();
-      written += chunk.length;
-      const more = socket.write(chunk);
-      if (intervalMs > 0) return void setTimeout(go, intervalMs);
-      if (!more) return void socket.once('drain', go);
-    }
-    socket.destroy();
-  };
-  go();
-}
 
 let gzipBomb;
 function makeGzipBomb(inflatedBytes) {
@@ -161,44 +141,19 @@ function answer(socket, request) {
 function main() {
   // Made before the first request: it takes a while.
   if ([...files.values()].some((file) => file.kind === 'gzipBomb')) gzipBomb = makeGzipBomb(300 * 1024 * 1024);
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let received = Buffer.alloc(0);
-    const onData = (data) => {
-      received = Buffer.concat([received, data]);
-      for (;;) {
-        const end = received.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const lines = received.subarray(0, end).toString('latin1').split('\r\n');
-        received = received.subarray(end + 4);
-        const [method, target] = lines[0].split(' ');
-        const headers = {};
-        for (const line of lines.slice(1)) {
-          const colon = line.indexOf(':');
-          headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
-        }
-        if (!answer(socket, { method, path: target, headers })) {
-          socket.off('data', onData);
-          return;
-        }
+  listenRaw(
+    answer,
+    (message) => message.type === 'close',
+    (message) => {
+      if (message.type === 'stats') {
+        parentPort.postMessage({ requests });
+      } else if (message.type === 'set') {
+        files.set(message.path, message.file);
+        parentPort.postMessage({ done: true });
       }
-    };
-    socket.on('data', onData);
-  });
-  parentPort.on('message', (message) => {
-    if (message.type === 'stats') {
-      parentPort.postMessage({ requests });
-    } else if (message.type === 'set') {
-      files.set(message.path, message.file);
-      parentPort.postMessage({ done: true });
-    } else if (message.type === 'close') {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => parentPort.close());
-    }
-  });
-  server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+    },
+    parentPort,
+  );
 }
 
 main();
