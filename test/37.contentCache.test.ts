@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { ArHttpError, ErrorCodes, fetchAsset, fetchAssetAsync, WarningCodes } from '../lib';
+import { makeCertificates } from './helpers/certificates';
 import { distLib } from './helpers/cli';
 import { type ContentFile, type ContentServer, startContentServer } from './helpers/contentServer';
 import { setResolverEnv } from './helpers/env';
 import { run } from './helpers/run';
+import { startTestServer } from './helpers/testServer';
 
 // The content cache through fetchAsset and fetchAssetAsync, against real loopback servers: what is downloaded when,
 // shared by processes, bounded, and every hostile answer refused with a warning naming the URL, no partial file kept.
@@ -356,6 +358,73 @@ describe('fetchAsset: hostile content servers', () => {
     setResolverEnv({ AR_HTTP_CONTENT_CACHE_DIR: newCacheDir(), AR_HTTP_MAX_CONTENT_BYTES: String(maxContentBytes) });
     const fetched = await fetchAssetAsync(`${server.url}${name}`);
     expect(readFileSync(fetched)).toEqual(file.kind === 'redirect' ? good : Buffer.from(file.body ?? ''));
+  });
+});
+
+describe('fetchAsset: credentials and TLS', () => {
+  test('AR_HTTP_CONTENT_HEADER_* go to the content origin, secret ones not on to another origin; AR_HTTP_HEADER_* secrets never', async () => {
+    const elsewhere = await startContentServer({ '/moved/chair.usda': { body: usda('chair') } });
+    const cdn = await startContentServer({
+      '/chair.usda': { kind: 'redirect', location: `${elsewhere.url}/moved/chair.usda` },
+      '/table.usda': { body: usda('table') },
+    });
+    try {
+      setResolverEnv({
+        AR_HTTP_CONTENT_CACHE_DIR: newCacheDir(),
+        AR_HTTP_CONTENT_HEADER_Authorization: 'Bearer cdn-token',
+        AR_HTTP_CONTENT_HEADER_X_Studio: 'north',
+        AR_HTTP_HEADER_X_Api_Key: 'resolver-key',
+        AR_HTTP_HEADER_X_Resolver_Note: 'public',
+      });
+      expect(readFileSync(fetchAsset(`${cdn.url}/table.usda`), 'utf8')).toContain('# table');
+      expect(readFileSync(fetchAsset(`${cdn.url}/chair.usda`), 'utf8')).toContain('# chair');
+      for (const request of await cdn.requests()) {
+        expect(request.headers).toMatchObject({ authorization: 'Bearer cdn-token', 'x-studio': 'north' });
+        expect(request.headers['x-api-key']).toBeUndefined();
+        expect(request.headers['x-resolver-note']).toBeUndefined();
+      }
+      const [moved] = await elsewhere.requests();
+      expect(moved.headers['x-studio']).toBe('north');
+      expect(moved.headers.authorization).toBeUndefined();
+      expect(moved.headers['x-api-key']).toBeUndefined();
+    } finally {
+      await Promise.all([cdn.close(), elsewhere.close()]);
+    }
+  });
+
+  test('AR_HTTP_HEADER_* go to content on the resolution server\'s own origin', async () => {
+    const own = await startContentServer({ '/_ar/content/chair.usda': { body: usda('own') } });
+    try {
+      setResolverEnv({ AR_HTTP_CONTENT_CACHE_DIR: newCacheDir(), AR_HTTP_SERVER_URL: own.url, AR_HTTP_HEADER_X_Api_Key: 'resolver-key' });
+      fetchAsset(`${own.url}/_ar/content/chair.usda`);
+      expect((await own.requests())[0].headers['x-api-key']).toBe('resolver-key');
+    } finally {
+      await own.close();
+    }
+  });
+
+  test('https content is verified against AR_HTTP_CA_FILE; an untrusted server and a step down to http are refused', async () => {
+    const certificates = makeCertificates();
+    const plain = await startContentServer({ '/x.usda': { body: usda('plain') } });
+    const secure = await startTestServer(
+      {
+        '/x.usda': { body: '#usda 1.0\n# secure\n' },
+        '/down.usda': { status: 302, headers: { location: `${plain.url}/x.usda` } },
+      },
+      undefined,
+      certificates.server,
+    );
+    try {
+      setResolverEnv({ AR_HTTP_CONTENT_CACHE_DIR: newCacheDir(), AR_HTTP_CA_FILE: certificates.caFile });
+      expect(readFileSync(fetchAsset(`${secure.url}/x.usda`), 'utf8')).toContain('# secure');
+      await expect(fetchAssetAsync(`${secure.url}/down.usda`)).rejects.toThrow('a redirect from https to http, which is never followed');
+      expect(await plain.requests()).toEqual([]);
+      setResolverEnv({ AR_HTTP_CONTENT_CACHE_DIR: newCacheDir() });
+      await expect(fetchAssetAsync(`${secure.url}/x.usda`)).rejects.toMatchObject({ code: ErrorCodes.CONTENT_UNAVAILABLE });
+    } finally {
+      await Promise.all([secure.close(), plain.close()]);
+      certificates.remove();
+    }
   });
 });
 
