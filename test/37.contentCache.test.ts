@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { ArHttpError, ErrorCodes, fetchAsset, fetchAssetAsync, WarningCodes } from '../lib';
+import { ArHttpError, createResolutionServer, ErrorCodes, fetchAsset, fetchAssetAsync, WarningCodes } from '../lib';
+import { Protocol } from '../lib/protocol';
 import { makeCertificates } from './helpers/certificates';
 import { distLib } from './helpers/cli';
 import { type ContentFile, type ContentServer, startContentServer } from './helpers/contentServer';
@@ -424,6 +425,33 @@ describe('fetchAsset: credentials and TLS', () => {
     } finally {
       await Promise.all([secure.close(), plain.close()]);
       certificates.remove();
+    }
+  });
+});
+
+describe('fetchAsset: the sample server\'s content (ar-http serve --content)', () => {
+  test('fetchAssetAsync downloads once (its Repr-Digest checked), then 304s; fetchAsset will not wait on a server of its own process', async () => {
+    const root = path.join(scratch, 'served');
+    const chair = usda('served chair', 50_000);
+    mkdirSync(root, { recursive: true });
+    writeFileSync(path.join(root, 'chair.usda'), chair);
+    const app = await createResolutionServer({ content: { root } });
+    const statuses: number[] = [];
+    app.addHook('onResponse', async (_request, reply) => {
+      statuses.push(reply.statusCode);
+    });
+    try {
+      const address = await app.listen({ host: '127.0.0.1', port: 0 });
+      const url = `${address}${Protocol.contentPath}/chair.usda`;
+      setResolverEnv({ AR_HTTP_CONTENT_CACHE_DIR: newCacheDir() });
+      const first = await fetchAssetAsync(url, { detailed: true });
+      expect(readFileSync(first.localPath).equals(chair)).toBe(true);
+      expect(first.etag).not.toBe('');
+      expect(await fetchAssetAsync(url, { detailed: true })).toEqual(first);
+      expect(statuses).toEqual([200, 304]);
+      expect(() => fetchAsset(url)).toThrow(`listens in this process, which cannot answer while the call blocks; use fetchAssetAsync()`);
+    } finally {
+      await app.close();
     }
   });
 });
