@@ -10,6 +10,7 @@ import { makeCertificates } from './helpers/certificates';
 import { distLib } from './helpers/cli';
 import { type ContentFile, type ContentServer, startContentServer } from './helpers/contentServer';
 import { setResolverEnv } from './helpers/env';
+import { withRssPeak } from './helpers/rssPeak';
 import { run } from './helpers/run';
 import { startTestServer } from './helpers/testServer';
 
@@ -266,6 +267,19 @@ describe('fetchAsset: one cache for every process', () => {
       await server.close();
     }
   });
+
+  test('a 200 MB body streams to disk: the process grows by far less than the file', async () => {
+    const size = 200 * 1024 * 1024;
+    const server = await startContentServer({ '/big/layer.usda': { kind: 'large', size } });
+    try {
+      setResolverEnv({ AR_HTTP_CONTENT_CACHE_DIR: newCacheDir(), AR_HTTP_TIMEOUT_MS: '20000' });
+      const { result, peakGrowth } = await withRssPeak(() => fetchAssetAsync(`${server.url}/big/layer.usda`));
+      expect(statSync(result).size).toBe(size);
+      expect(peakGrowth).toBeLessThan(48 * 1024 * 1024);
+    } finally {
+      await server.close();
+    }
+  }, 60000);
 
   test('kill -9 in the middle of a download: no partial file used, the next run gets the right bytes', async () => {
     const body = usda('killed', 3_000_000);

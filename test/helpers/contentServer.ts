@@ -19,10 +19,13 @@ export interface ContentFile {
     | 'endless'
     | 'gzipBomb'
     | 'gzip'
+    | 'large'
     | 'redirect'
     | 'html';
   /** `Cache-Control: immutable`. */
   immutable?: boolean;
+  /** For `large`: the body's size. */
+  size?: number;
   /** For `redirect`. */
   location?: string;
   /** For `trickle`, `slow` and `trickleHead`. */

@@ -116,6 +116,21 @@ function answer(socket, request) {
       socket.write(head(200, { ...validators, 'Content-Encoding': 'gzip', 'Content-Length': gzipBomb.length }));
       socket.end(gzipBomb);
       return false;
+    case 'large': {
+      // A text layer of `size` bytes, made as it is sent: the server holds none of it.
+      const piece = Buffer.alloc(64 * 1024, 0x20);
+      let left = file.size;
+      socket.write(head(200, { ...validators, 'Content-Length': left }));
+      socket.write('#usda 1.0\n');
+      left -= 10;
+      stream(socket, () => {
+        if (left <= 0) return null;
+        const chunk = piece.subarray(0, Math.min(left, piece.length));
+        left -= chunk.length;
+        return chunk;
+      });
+      return false;
+    }
     case 'gzip': {
       // Compressed although identity was asked for: decoded, and kept whole.
       const packed = zlib.gzipSync(body);
