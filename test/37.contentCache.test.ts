@@ -281,9 +281,12 @@ describe('fetchAsset: one cache for every process', () => {
     }
   }, 60000);
 
-  test('kill -9 in the middle of a download: no partial file used, the next run gets the right bytes', async () => {
+  test('kill -9 in the middle of a download: no partial file used, what it left cleared, the next run gets the right bytes', async () => {
     const body = usda('killed', 3_000_000);
-    const server = await startContentServer({ '/k/big.usda': { body, kind: 'slow', intervalMs: 20 } });
+    const server = await startContentServer({
+      '/k/big.usda': { body, kind: 'slow', intervalMs: 20 },
+      '/k/other.usda': { body: usda('other') },
+    });
     try {
       const dir = newCacheDir();
       const url = `${server.url}/k/big.usda`;
@@ -301,6 +304,10 @@ describe('fetchAsset: one cache for every process', () => {
 
       await server.set('/k/big.usda', { body });
       setResolverEnv({ AR_HTTP_CONTENT_CACHE_DIR: dir });
+      // The first download of a process clears what killed ones left, whatever URL it is for.
+      expect(folderFiles(dir).download).toHaveLength(1);
+      fetchAsset(`${server.url}/k/other.usda`);
+      expect(folderFiles(dir).download).toBeUndefined();
       const fetched = fetchAsset(url);
       expect(sha(readFileSync(fetched))).toBe(sha(body));
       expect(folderFiles(dir).download).toBeUndefined();
