@@ -446,13 +446,12 @@ ContentFile ContentCache::Download(const std::string& url, const Paths& paths,
     };
     const bool downloaded = finish();
     close(fd);
-    if (!downloaded) {
-        unlink(paths.download.c_str());
-        unlink(paths.metaNew.c_str());
-    } else {
+    if (downloaded) {
         Trim(paths.data, written);
         return FileOf(paths, *made);
     }
+    unlink(paths.download.c_str());
+    unlink(paths.metaNew.c_str());
     if (answer.status == 304 && cached) {
         ContentEntry entry = *cached;
         entry.validatedAtMs = NowMs();
