@@ -8,6 +8,7 @@
 #include "core/settings/DebugSwitch.h"
 #include "core/layers/LayerScanner.h"
 #include "core/text/PrintableText.h"
+#include "core/text/UrlReference.h"
 
 #include "pxr/base/js/value.h"
 #include "pxr/base/plug/registry.h"
@@ -60,9 +61,9 @@ bool IsFileFormatExtension(const std::string& word) {
     return extensions.count(TfStringToLower(word)) != 0;
 }
 
-// The files whose asset paths are looked at when opened: layers, not images.
-bool IsLayerFileExtension(const std::string& extension) {
-    return extension == "usda" || extension == "usdc" || extension == "usd" || extension == "usdz";
+// A URL's extension is its path's: a query or fragment is no part of it.
+std::string ExtensionOf(const std::string& path) {
+    return IsContentUrl(path) ? UrlPathExtension(path) : TfGetExtension(path);
 }
 
 }  // namespace
@@ -146,6 +147,10 @@ Config ArHttpResolver::Reconfigure(const Environment& environment) {
 
 std::string ArHttpResolver::_CreateIdentifier(const std::string& assetPath,
                                               const ArResolvedPath& anchorAssetPath) const {
+    // A URL, or a file next to a remote layer: anchored as on the web, with
+    // no probe (a request per asset path).
+    std::string url = UrlIdentifier(assetPath, anchorAssetPath.GetPathString());
+    if (!url.empty()) return url;
     const bool outer = tLocalOnly;
     tLocalOnly = true;
     std::string identifier;
@@ -284,17 +289,19 @@ ArResolverContext ArHttpResolver::_CreateContextFromString(const std::string& co
 }
 
 bool ArHttpResolver::_IsContextDependentPath(const std::string& assetPath) const {
+    // A URL names the same content whatever the context.
+    if (IsContentUrl(assetPath)) return false;
     if (ArDefaultResolver::_IsContextDependentPath(assetPath)) return true;
     return !assetPath.empty() && !ArDefaultResolver::_Resolve(assetPath);
 }
 
 std::string ArHttpResolver::_GetExtension(const std::string& assetPath) const {
-    std::string extension = TfGetExtension(assetPath);
+    std::string extension = ExtensionOf(assetPath);
     // A layer named by an id ("id0x01") takes its format from what it resolves to.
     if (extension.empty() && !assetPath.empty() && !IsFileFormatExtension(assetPath)) {
         const ArResolvedPath resolved = _Resolve(assetPath);
         if (resolved && resolved.GetPathString() != assetPath) {
-            extension = TfGetExtension(resolved.GetPathString());
+            extension = ExtensionOf(resolved.GetPathString());
         }
     }
     return extension;

@@ -1,6 +1,7 @@
 #include "core/engine/ResolutionEngine.h"
 
 #include "core/text/PrintableText.h"
+#include "core/text/UrlReference.h"
 
 #include <algorithm>
 #include <atomic>
@@ -13,8 +14,8 @@ namespace arhttp {
 namespace {
 
 const char* WayName(int way) {
-    static const char* const names[] = {"filesystem",  "scope cache", "asked ahead",
-                                        "process cache", "GET",        "batch", "pin file"};
+    static const char* const names[] = {"filesystem",    "scope cache", "asked ahead", "process cache",
+                                        "GET",           "batch",       "pin file",    "url"};
     return names[way];
 }
 
@@ -41,7 +42,7 @@ void ResolutionEngine::Report(const std::string& identifier, const std::string& 
 }
 
 const char* ResolutionEngine::ViaName(Via via) {
-    static const char* const names[] = {"filesystem", "cache", "server", "pin file"};
+    static const char* const names[] = {"filesystem", "cache", "server", "pin file", "url"};
     return names[static_cast<int>(via)];
 }
 
@@ -49,6 +50,11 @@ ResolutionEngine::Resolution ResolutionEngine::Local(const std::string& identifi
                                                      std::string resolved) const {
     Report(identifier, resolved, Way::Local);
     return Resolution{std::move(resolved), Via::Filesystem, -1, std::string()};
+}
+
+ResolutionEngine::Resolution ResolutionEngine::Itself(const std::string& url) const {
+    Report(url, url, Way::Url);
+    return Resolution{url, Via::Url, -1, std::string()};
 }
 
 ResolutionEngine::Resolution ResolutionEngine::Unreported(const ResolveCache::Answer& answer, Way way,
@@ -91,6 +97,7 @@ std::optional<ResolutionEngine::Resolution> ResolutionEngine::Recall(const std::
                                                                      const ServerContext& context,
                                                                      ResolveCache* scope) const noexcept {
     try {
+        if (IsContentUrl(identifier)) return Resolution{identifier, Via::Url, -1, std::string()};
         if (const auto found = FindKept(context.KeyFor(identifier), scope, KeptFor(context), false)) {
             return Unreported(found->answer, found->way, context);
         }
@@ -167,6 +174,8 @@ ResolutionEngine::Resolution ResolutionEngine::ResolveDetailed(
     const std::string& identifier, const std::function<Where()>& where) const noexcept {
     if (identifier.empty()) return Resolution();
     try {
+        // A URL names its content: no file nor server could say otherwise.
+        if (IsContentUrl(identifier)) return Itself(identifier);
         std::string local = _local->Resolve(identifier);
         if (!local.empty()) return Local(identifier, std::move(local));
         const Where remote = where();
@@ -221,6 +230,10 @@ std::vector<ResolutionEngine::Resolution> ResolutionEngine::ResolveManyDetailed(
         for (size_t i = 0; i < identifiers.size(); ++i) {
             const std::string& identifier = identifiers[i];
             if (identifier.empty()) continue;
+            if (IsContentUrl(identifier)) {
+                resolved[i] = Itself(identifier);
+                continue;
+            }
             std::string local = _local->Resolve(identifier);
             if (!local.empty()) {
                 resolved[i] = Local(identifier, std::move(local));
@@ -276,7 +289,7 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
         std::unordered_set<std::string> seen;
         ResolveCache* const kept = KeptFor(context);
         for (const std::string& identifier : identifiers) {
-            if (identifier.empty() || !seen.insert(identifier).second) continue;
+            if (identifier.empty() || IsContentUrl(identifier) || !seen.insert(identifier).second) continue;
             std::string key = context.KeyFor(identifier);
             if (FindKept(key, scope, kept, false)) continue;
             if (!_local->Resolve(identifier).empty()) continue;

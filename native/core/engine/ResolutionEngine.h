@@ -33,8 +33,10 @@ public:
         ScopeCache() : ResolveCache(kForever, SIZE_MAX) {}
     };
 
-    // Where an answer came from, as a detailed resolve names it.
-    enum class Via : std::uint8_t { Filesystem, Cache, Server, PinFile };
+    // Where an answer came from, as a detailed resolve names it. Url: the
+    // identifier is a content URL (IsContentUrl), which resolves to itself
+    // with no question to the server.
+    enum class Via : std::uint8_t { Filesystem, Cache, Server, PinFile, Url };
     // One resolve, with where its answer came from. Unresolved: an empty path.
     struct Resolution {
         std::string resolvedPath;
@@ -55,7 +57,8 @@ public:
     const Config& GetConfig() const { return _config; }
 
     // The resolved path, or "" when neither the local side nor the server
-    // `context` names (the environment's when empty) knows `identifier`.
+    // `context` names (the environment's when empty) knows `identifier`; a
+    // content URL is its own resolved path, asking neither.
     // `scope`, when given, is the caller's cache scope. Never throws.
     std::string Resolve(const std::string& identifier, const ServerContext& context = ServerContext(),
                         ResolveCache* scope = nullptr) const noexcept;
@@ -116,7 +119,7 @@ public:
 
 private:
     // How an answer came, as TF_DEBUG=AR_HTTP says it.
-    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch, Pinned };
+    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch, Pinned, Url };
     struct Found {
         ResolveCache::Answer answer;
         Way way;
@@ -147,6 +150,8 @@ private:
     Resolution Unreported(const ResolveCache::Answer& answer, Way way, const ServerContext& context) const;
     // A filesystem answer, reported.
     Resolution Local(const std::string& identifier, std::string resolved) const;
+    // A content URL as its own answer, reported.
+    Resolution Itself(const std::string& url) const;
 
     const Config _config;
     const std::shared_ptr<const LocalResolver> _local;
