@@ -1,0 +1,264 @@
+/**
+ * Remote content through usdcat: layers answered (or written) as http URLs, served by a plain static
+ * server (bench/staticServer.ts, no ar-http code) from a folder the resolving process never reads,
+ * downloaded into the content cache (AR_HTTP_CONTENT_CACHE_DIR) and opened there.
+ *
+ * The OpenChessSet of usd-wg/assets (AR_HTTP_CHESS_SET names its full_assets/OpenChessSet folder):
+ * its root layer names its seven assets by id, the id server answers them as URLs, and the set's own
+ * relative references stay as authored. Flattened, it is the local set (asset paths aside); every
+ * file is downloaded once cold, nothing warm, once by four usdcat at once, within a cache bounded
+ * below the set's size, and after a usdcat killed mid-download.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { type StaticServer, staticServer } from '../bench/staticServer';
+import { countingServer } from '../bench/usdTools';
+import { run, type RunResult } from './helpers/run';
+import { describeWithUsd, usd } from './helpers/usd';
+import { writeUsdz } from './helpers/usdz';
+
+const chessSet = process.env.AR_HTTP_CHESS_SET;
+const haveSet = chessSet !== undefined && existsSync(path.join(chessSet, 'chess_set.usda'));
+if (usd && !haveSet) {
+  process.stderr.write('\n*** SKIPPING the OpenChessSet tests of 71.usdRemote: set AR_HTTP_CHESS_SET to the full_assets/OpenChessSet folder of usd-wg/assets ***\n\n');
+}
+const describeWithSet = usd && haveSet ? describe : describe.skip;
+
+const PIECES = ['Chessboard', 'King', 'Queen', 'Bishop', 'Knight', 'Rook', 'Pawn'];
+const LONG = 300_000;
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'ar-http-remote-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A new, empty content cache folder. */
+let caches = 0;
+const newCache = (): string => path.join(work, `cache${(caches += 1)}`);
+
+/** Every file under `folder`, with its size. */
+function filesUnder(folder: string): { file: string; size: number }[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .map((name) => path.join(folder, name))
+    .filter((file) => statSync(file).isFile())
+    .map((file) => ({ file, size: statSync(file).size }));
+}
+
+/** usdcat (`--flatten root` unless `args` say otherwise) with the plugin, the id server and a content cache. */
+function usdcat(root: string, env: Record<string, string>, args = ['--flatten', root]): Promise<RunResult> {
+  return run(usd!.usdcat, args, { PXR_PLUGINPATH_NAME: usd!.pluginPath, ...env }, { timeoutMs: LONG });
+}
+
+function flattened(result: RunResult): string {
+  if (result.status !== 0) throw new Error(`usdcat failed (${result.status ?? result.signal}): ${result.stderr}`);
+  return result.stdout;
+}
+
+describeWithSet('the OpenChessSet by URL, from a plain static server', () => {
+  let served: string;
+  let rootFolder: string;
+  let localFolder: string;
+  let content: StaticServer;
+  let ids: Awaited<ReturnType<typeof countingServer>>;
+  let expected: string;
+  // The layers a flatten reads: every .usd of the set but its root, and the MaterialX documents.
+  let layers: string[];
+
+  /** Asset paths aside: the served set, the local copy and the root's folder all become SET/. */
+  const normalized = (output: string): string =>
+    output.split(content.url).join('SET/').split(`${localFolder}/`).join('SET/').split(`${rootFolder}/`).join('SET/');
+  const env = (cache: string, more: Record<string, string> = {}) => ({
+    AR_HTTP_SERVER_URL: ids.url,
+    AR_HTTP_CONTENT_CACHE_DIR: cache,
+    ...more,
+  });
+  const rootLayer = () => path.join(rootFolder, 'chess_set.usda');
+
+  beforeAll(async () => {
+    served = path.join(work, 'served');
+    localFolder = path.join(work, 'local');
+    rootFolder = path.join(work, 'root');
+    cpSync(chessSet!, served, { recursive: true });
+    cpSync(chessSet!, localFolder, { recursive: true });
+    mkdirSync(rootFolder);
+    // The root alone, its seven assets named by id; nothing else of the set is in its folder.
+    const text = readFileSync(path.join(chessSet!, 'chess_set.usda'), 'utf8');
+    writeFileSync(rootLayer(), text.replace(/@\.\/assets\/(\w+)\/\1\.usd@/g, '@chess/$1@'));
+    content = await staticServer(served);
+    const map = new Map(PIECES.map((piece) => [`chess/${piece}`, content.urlOf(`assets/${piece}/${piece}.usd`)]));
+    ids = await countingServer((assetPath) => map.get(assetPath));
+    layers = filesUnder(path.join(served, 'assets'))
+      .map(({ file }) => path.relative(served, file).split(path.sep).join('/'))
+      .filter((file) => /\.(usd|mtlx)$/.test(file));
+    const local = await run(usd!.usdcat, ['--flatten', path.join(localFolder, 'chess_set.usda')], { PXR_PLUGINPATH_NAME: '' }, { timeoutMs: LONG });
+    expected = normalized(flattened(local));
+  }, LONG);
+  afterAll(async () => {
+    await content?.close();
+    await ids?.close();
+  });
+  beforeEach(() => {
+    content.downloads.clear();
+    content.revalidations.clear();
+    ids.requests.clear();
+  });
+
+  test('cold: the same flattened stage as the local set, every file downloaded once; warm: nothing downloaded', async () => {
+    const cache = newCache();
+    expect(normalized(flattened(await usdcat(rootLayer(), env(cache))))).toBe(expected);
+    expect(Object.fromEntries(content.downloads)).toEqual(Object.fromEntries(
+      [...content.downloads.keys()].map((file) => [file, 1])));
+    // Each piece's four .usd layers at least (the .mtlx only where USD reads MaterialX).
+    const usdLayers = layers.filter((file) => file.endsWith('.usd'));
+    expect(usdLayers).toHaveLength(4 * PIECES.length);
+    expect([...content.downloads.keys()]).toEqual(expect.arrayContaining(usdLayers));
+    expect([...content.downloads.keys()].every((file) => layers.includes(file))).toBe(true);
+    expect(Object.fromEntries(ids.requests)).toEqual(Object.fromEntries(PIECES.map((piece) => [`chess/${piece}`, 1])));
+
+    content.downloads.clear();
+    expect(normalized(flattened(await usdcat(rootLayer(), env(cache))))).toBe(expected);
+    expect(content.downloads.size).toBe(0);
+  }, LONG);
+
+  test('four usdcat at once on one cold cache: right answers, each file downloaded once', async () => {
+    const cache = newCache();
+    const outputs = await Promise.all(Array.from({ length: 4 }, () => usdcat(rootLayer(), env(cache))));
+    for (const output of outputs) expect(normalized(flattened(output))).toBe(expected);
+    expect(content.downloads.size).toBeGreaterThanOrEqual(4 * PIECES.length);
+    expect([...content.downloads.values()].every((count) => count === 1)).toBe(true);
+  }, LONG);
+
+  test('a cache bounded below the set\'s size: right answers, the cache within its bound afterwards', async () => {
+    const cache = newCache();
+    const setBytes = layers.reduce((sum, file) => sum + statSync(path.join(served, file)).size, 0);
+    const bound = Math.floor(setBytes / 2);
+    const output = await usdcat(rootLayer(), env(cache, { AR_HTTP_CONTENT_CACHE_MAX_BYTES: String(bound) }));
+    expect(normalized(flattened(output))).toBe(expected);
+    const held = filesUnder(cache).reduce((sum, { size }) => sum + size, 0);
+    expect(held).toBeLessThanOrEqual(bound);
+  }, LONG);
+
+  test('kill -9 of a usdcat mid-download, then a new run: right answers', async () => {
+    const cache = newCache();
+    // The largest layer, trickled: the process dies while it comes.
+    const largest = layers
+      .map((file) => ({ file, size: statSync(path.join(served, file)).size }))
+      .sort((a, b) => b.size - a.size)[0];
+    content.trickle = Math.max(1024, Math.floor(largest.size / 100));
+    const started = new Promise<void>((began) => {
+      content.onBody = (file) => {
+        if (file === largest.file) began();
+      };
+    });
+    try {
+      const child = spawn(usd!.usdcat, ['--flatten', rootLayer()], {
+        env: { ...process.env, PXR_PLUGINPATH_NAME: usd!.pluginPath, ...env(cache) },
+        stdio: 'ignore',
+      });
+      const ended = new Promise((done) => child.on('close', done));
+      await Promise.race([started, ended]);
+      await new Promise((later) => setTimeout(later, 500));
+      expect(child.exitCode).toBeNull();
+      child.kill('SIGKILL');
+      await ended;
+    } finally {
+      content.trickle = undefined;
+      content.onBody = undefined;
+    }
+    expect(content.downloads.get(largest.file)).toBe(1);
+    expect(normalized(flattened(await usdcat(rootLayer(), env(cache))))).toBe(expected);
+  }, LONG);
+});
+
+describeWithUsd('remote layers through usdcat', () => {
+  let served: string;
+  let content: StaticServer;
+  let ids: Awaited<ReturnType<typeof countingServer>>;
+  const answers = new Map<string, string>();
+  const layer = (name: string, body: string) => `#usda 1.0\n\ndef "${name}"\n{\n${body}}\n`;
+  const marker = (value: string) => `    custom string from = "${value}"\n`;
+  const write = (file: string, text: string | Buffer): void => {
+    mkdirSync(path.dirname(path.join(served, file)), { recursive: true });
+    writeFileSync(path.join(served, file), text);
+  };
+  const env = (more: Record<string, string> = {}) => ({
+    AR_HTTP_SERVER_URL: ids.url,
+    AR_HTTP_CONTENT_CACHE_DIR: newCache(),
+    ...more,
+  });
+  const rootOf = (name: string, references: string[]): string => {
+    const file = path.join(work, `${name}.usda`);
+    writeFileSync(file, `#usda 1.0\n\n${references.map((reference, i) =>
+      `def "R${i}" (\n    references = @${reference}@\n)\n{\n}\n`).join('\n')}`);
+    return file;
+  };
+
+  beforeAll(async () => {
+    served = path.join(work, 'layers');
+    content = await staticServer(served);
+    ids = await countingServer((assetPath) => answers.get(assetPath));
+  });
+  afterAll(async () => {
+    await content?.close();
+    await ids?.close();
+  });
+  beforeEach(() => {
+    content.downloads.clear();
+    ids.requests.clear();
+  });
+
+  test('relative asset paths in a remote layer anchor to its URL (RFC 3986); an absolute URL asks no id server', async () => {
+    write('a/b/layer.usda', `#usda 1.0\n\ndef "Layer" (\n    references = [@./near.usda@, @../c/far.usda@, @geom.usda@, @chess/thing@]\n)\n{\n}\n`);
+    write('a/b/near.usda', layer('Near', marker('near')));
+    write('a/c/far.usda', layer('Far', marker('far')));
+    write('a/b/geom.usda', layer('Geom', marker('geom next to the layer')));
+    write('things/thing.usda', layer('Thing', marker('thing by id')));
+    // An id written in a remote layer is still the id server's; its answer a URL too.
+    answers.set('chess/thing', content.urlOf('things/thing.usda'));
+    const root = rootOf('anchoring', [content.urlOf('a/b/layer.usda')]);
+    const output = flattened(await usdcat(root, env()));
+    for (const value of ['near', 'far', 'geom next to the layer', 'thing by id']) expect(output).toContain(`"${value}"`);
+    expect(Object.fromEntries(ids.requests)).toEqual({ 'chess/thing': 1 });
+    expect(Object.fromEntries(content.downloads)).toEqual({
+      'a/b/layer.usda': 1, 'a/b/near.usda': 1, 'a/c/far.usda': 1, 'a/b/geom.usda': 1, 'things/thing.usda': 1,
+    });
+
+    // TF_DEBUG=AR_HTTP says how the URL resolved: by itself.
+    const debug = await usdcat(root, env({ TF_DEBUG: 'AR_HTTP' }), [root]);
+    expect(debug.stdout + debug.stderr).toContain(`"${content.urlOf('a/b/layer.usda')}" -> "${content.urlOf('a/b/layer.usda')}" (url)`);
+  }, LONG);
+
+  test('a .usdz by URL: its packaged layers read from the cached package, package-relative paths inside it', async () => {
+    const geom = Buffer.from(layer('Geom', marker('packaged geometry')));
+    const look = Buffer.from(layer('Look', marker('packaged look')));
+    const chair = Buffer.from(`#usda 1.0\n(\n    defaultPrim = "Chair"\n)\n\ndef "Chair" (\n    references = [@./parts/geom.usda@</Geom>, @parts/look.usda@</Look>]\n)\n{\n    asset texture = @./tex/wood.png@\n}\n`);
+    writeUsdz(path.join(served, 'chair.usdz'), [
+      { name: 'chair.usda', data: chair },
+      { name: 'parts/geom.usda', data: geom },
+      { name: 'parts/look.usda', data: look },
+      { name: 'tex/wood.png', data: Buffer.from('not really a png') },
+    ]);
+    answers.set('chair', content.urlOf('chair.usdz'));
+    const root = rootOf('package', ['chair', content.urlOf('chair.usdz')]);
+    const output = flattened(await usdcat(root, env()));
+    expect(output.match(/"packaged geometry"/g)).toHaveLength(2);
+    expect(output.match(/"packaged look"/g)).toHaveLength(2);
+    expect(output).toContain(`${content.urlOf('chair.usdz')}[tex/wood.png]`);
+    expect(Object.fromEntries(content.downloads)).toEqual({ 'chair.usdz': 1 });
+  }, LONG);
+
+  test('unavailable content: the layer is reported missing, naming the URL, and usdcat goes on', async () => {
+    write('present.usda', layer('Present', marker('present')));
+    const missing = content.urlOf('missing/nowhere.usda');
+    const root = rootOf('unavailable', [missing, content.urlOf('present.usda')]);
+    const result = await usdcat(root, env());
+    expect(result.signal).toBeNull();
+    expect(result.stdout).toContain('"present"');
+    expect(result.stderr).toContain(missing);
+  }, LONG);
+});
