@@ -10,10 +10,11 @@
  * below the set's size, and after a usdcat killed mid-download.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { type RemoteChessSet, serveChessSetByUrl } from '../bench/remoteContent';
 import { type StaticServer, staticServer } from '../bench/staticServer';
 import { countingServer } from '../bench/usdTools';
 import { run, type RunResult } from './helpers/run';
@@ -27,7 +28,8 @@ if (usd && !haveSet) {
 }
 const describeWithSet = usd && haveSet ? describe : describe.skip;
 
-const PIECES = ['Chessboard', 'King', 'Queen', 'Bishop', 'Knight', 'Rook', 'Pawn'];
+// The set's seven assets, four .usd layers each.
+const PIECES = 7;
 const LONG = 300_000;
 
 let work: string;
@@ -60,94 +62,70 @@ function flattened(result: RunResult): string {
 }
 
 describeWithSet('the OpenChessSet by URL, from a plain static server', () => {
-  let served: string;
-  let rootFolder: string;
-  let localFolder: string;
-  let content: StaticServer;
-  let ids: Awaited<ReturnType<typeof countingServer>>;
+  let set: RemoteChessSet;
   let expected: string;
-  // The layers a flatten reads: every .usd of the set but its root, and the MaterialX documents.
-  let layers: string[];
 
-  /** Asset paths aside: the served set, the local copy and the root's folder all become SET/. */
-  const normalized = (output: string): string =>
-    output.split(content.url).join('SET/').split(`${localFolder}/`).join('SET/').split(`${rootFolder}/`).join('SET/');
   const env = (cache: string, more: Record<string, string> = {}) => ({
-    AR_HTTP_SERVER_URL: ids.url,
+    AR_HTTP_SERVER_URL: set.ids.url,
     AR_HTTP_CONTENT_CACHE_DIR: cache,
     ...more,
   });
-  const rootLayer = () => path.join(rootFolder, 'chess_set.usda');
+  const remote = async (cache: string, more: Record<string, string> = {}) =>
+    set.normalized(flattened(await usdcat(set.root, env(cache, more))));
 
   beforeAll(async () => {
-    served = path.join(work, 'served');
-    localFolder = path.join(work, 'local');
-    rootFolder = path.join(work, 'root');
-    cpSync(chessSet!, served, { recursive: true });
-    cpSync(chessSet!, localFolder, { recursive: true });
-    mkdirSync(rootFolder);
-    // The root alone, its seven assets named by id; nothing else of the set is in its folder.
-    const text = readFileSync(path.join(chessSet!, 'chess_set.usda'), 'utf8');
-    writeFileSync(rootLayer(), text.replace(/@\.\/assets\/(\w+)\/\1\.usd@/g, '@chess/$1@'));
-    content = await staticServer(served);
-    const map = new Map(PIECES.map((piece) => [`chess/${piece}`, content.urlOf(`assets/${piece}/${piece}.usd`)]));
-    ids = await countingServer((assetPath) => map.get(assetPath));
-    layers = filesUnder(path.join(served, 'assets'))
-      .map(({ file }) => path.relative(served, file).split(path.sep).join('/'))
-      .filter((file) => /\.(usd|mtlx)$/.test(file));
-    const local = await run(usd!.usdcat, ['--flatten', path.join(localFolder, 'chess_set.usda')], { PXR_PLUGINPATH_NAME: '' }, { timeoutMs: LONG });
-    expected = normalized(flattened(local));
+    set = await serveChessSetByUrl(chessSet!, path.join(work, 'chess'));
+    const local = await run(usd!.usdcat, ['--flatten', path.join(set.local, 'chess_set.usda')], { PXR_PLUGINPATH_NAME: '' }, { timeoutMs: LONG });
+    expected = set.normalized(flattened(local));
   }, LONG);
-  afterAll(async () => {
-    await content?.close();
-    await ids?.close();
-  });
+  afterAll(() => set?.close());
   beforeEach(() => {
-    content.downloads.clear();
-    content.revalidations.clear();
-    ids.requests.clear();
+    set.content.downloads.clear();
+    set.content.revalidations.clear();
+    set.ids.requests.clear();
   });
 
   test('cold: the same flattened stage as the local set, every file downloaded once; warm: nothing downloaded', async () => {
+    const { content, ids, layers } = set;
     const cache = newCache();
-    expect(normalized(flattened(await usdcat(rootLayer(), env(cache))))).toBe(expected);
+    expect(await remote(cache)).toBe(expected);
     expect(Object.fromEntries(content.downloads)).toEqual(Object.fromEntries(
       [...content.downloads.keys()].map((file) => [file, 1])));
     // Each piece's four .usd layers at least (the .mtlx only where USD reads MaterialX).
     const usdLayers = layers.filter((file) => file.endsWith('.usd'));
-    expect(usdLayers).toHaveLength(4 * PIECES.length);
+    expect(usdLayers).toHaveLength(4 * PIECES);
     expect([...content.downloads.keys()]).toEqual(expect.arrayContaining(usdLayers));
     expect([...content.downloads.keys()].every((file) => layers.includes(file))).toBe(true);
-    expect(Object.fromEntries(ids.requests)).toEqual(Object.fromEntries(PIECES.map((piece) => [`chess/${piece}`, 1])));
+    expect([...ids.requests.values()]).toEqual(Array(PIECES).fill(1));
 
     content.downloads.clear();
-    expect(normalized(flattened(await usdcat(rootLayer(), env(cache))))).toBe(expected);
+    expect(await remote(cache)).toBe(expected);
     expect(content.downloads.size).toBe(0);
   }, LONG);
 
   test('four usdcat at once on one cold cache: right answers, each file downloaded once', async () => {
     const cache = newCache();
-    const outputs = await Promise.all(Array.from({ length: 4 }, () => usdcat(rootLayer(), env(cache))));
-    for (const output of outputs) expect(normalized(flattened(output))).toBe(expected);
-    expect(content.downloads.size).toBeGreaterThanOrEqual(4 * PIECES.length);
-    expect([...content.downloads.values()].every((count) => count === 1)).toBe(true);
+    const outputs = await Promise.all(Array.from({ length: 4 }, () => remote(cache)));
+    for (const output of outputs) expect(output).toBe(expected);
+    expect(set.content.downloads.size).toBeGreaterThanOrEqual(4 * PIECES);
+    expect([...set.content.downloads.values()].every((count) => count === 1)).toBe(true);
   }, LONG);
 
   test('a cache bounded below the set\'s size: right answers, the cache within its bound afterwards', async () => {
     const cache = newCache();
-    const setBytes = layers.reduce((sum, file) => sum + statSync(path.join(served, file)).size, 0);
+    const setBytes = set.layers.reduce((sum, file) => sum + statSync(path.join(set.served, file)).size, 0);
     const bound = Math.floor(setBytes / 2);
-    const output = await usdcat(rootLayer(), env(cache, { AR_HTTP_CONTENT_CACHE_MAX_BYTES: String(bound) }));
-    expect(normalized(flattened(output))).toBe(expected);
+    expect(await remote(cache, { AR_HTTP_CONTENT_CACHE_MAX_BYTES: String(bound) })).toBe(expected);
     const held = filesUnder(cache).reduce((sum, { size }) => sum + size, 0);
     expect(held).toBeLessThanOrEqual(bound);
   }, LONG);
 
   test('kill -9 of a usdcat mid-download, then a new run: right answers', async () => {
+    const { content } = set;
     const cache = newCache();
     // The largest layer, trickled: the process dies while it comes.
-    const largest = layers
-      .map((file) => ({ file, size: statSync(path.join(served, file)).size }))
+    const largest = set.layers
+      .map((file) => ({ file, size: statSync(path.join(set.served, file)).size }))
       .sort((a, b) => b.size - a.size)[0];
     content.trickle = Math.max(1024, Math.floor(largest.size / 100));
     const started = new Promise<void>((began) => {
@@ -156,7 +134,7 @@ describeWithSet('the OpenChessSet by URL, from a plain static server', () => {
       };
     });
     try {
-      const child = spawn(usd!.usdcat, ['--flatten', rootLayer()], {
+      const child = spawn(usd!.usdcat, ['--flatten', set.root], {
         env: { ...process.env, PXR_PLUGINPATH_NAME: usd!.pluginPath, ...env(cache) },
         stdio: 'ignore',
       });
@@ -171,7 +149,7 @@ describeWithSet('the OpenChessSet by URL, from a plain static server', () => {
       content.onBody = undefined;
     }
     expect(content.downloads.get(largest.file)).toBe(1);
-    expect(normalized(flattened(await usdcat(rootLayer(), env(cache))))).toBe(expected);
+    expect(await remote(cache)).toBe(expected);
   }, LONG);
 });
 
