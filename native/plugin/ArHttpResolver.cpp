@@ -18,6 +18,7 @@
 #include "pxr/base/tf/type.h"
 #include "pxr/base/vt/dictionary.h"
 #include "pxr/usd/ar/asset.h"
+#include "pxr/usd/ar/filesystemAsset.h"
 #include "pxr/usd/ar/assetInfo.h"
 #include "pxr/usd/ar/defineResolver.h"
 #include "pxr/usd/ar/notice.h"
@@ -247,14 +248,14 @@ ArAssetInfo ArHttpResolver::_GetAssetInfo(const std::string& assetPath,
     ArAssetInfo info = ArDefaultResolver::_GetAssetInfo(assetPath, resolvedPath);
     const ServerContext* context = tLocalOnly || assetPath.empty() ? nullptr : _CurrentServerContext();
     if (!context) return info;
+    const std::shared_ptr<const ResolutionEngine> engine = _GetEngine();
+    const std::string& resolved = resolvedPath.GetPathString();
     // What the caches hold of the answer (a stage's scope always does while it
-    // composes; snapshots' for ever): asset info never costs a request.
+    // composes; snapshots' for ever) and of its content: asset info never
+    // costs a request.
     const auto scope = _scopes.GetCurrentCache();
-    const std::optional<ResolutionEngine::Resolution> recalled =
-        _GetEngine()->Recall(assetPath, *context, scope.get());
-    if (!recalled || recalled->resolvedPath.empty() || recalled->resolvedPath != resolvedPath.GetPathString()) {
-        return info;
-    }
+    const std::optional<ResolutionEngine::Resolution> recalled = engine->Recall(assetPath, *context, scope.get());
+    if (!recalled || recalled->resolvedPath.empty() || recalled->resolvedPath != resolved) return info;
     const ResolutionEngine::Resolution& resolution = *recalled;
     VtDictionary resolverInfo;
     resolverInfo["via"] = VtValue(std::string(ResolutionEngine::ViaName(resolution.via)));
@@ -263,12 +264,31 @@ ArAssetInfo ArHttpResolver::_GetAssetInfo(const std::string& assetPath,
         resolverInfo["version"] = VtValue(static_cast<int64_t>(resolution.version));
     }
     if (!resolution.snapshot.empty()) resolverInfo["snapshot"] = VtValue(resolution.snapshot);
+    if (IsContentUrl(resolved)) {
+        if (const std::optional<ContentFile> content = engine->RecallContent(resolved)) {
+            // The bytes' own version: the mapping's change says which URL, the ETag which content.
+            if (!content->etag.empty()) info.version = content->etag;
+            resolverInfo["url"] = VtValue(resolved);
+            resolverInfo["etag"] = VtValue(content->etag);
+            resolverInfo["lastModified"] = VtValue(content->lastModified);
+            resolverInfo["localPath"] = VtValue(content->localPath);
+        }
+    }
     info.resolverInfo = VtValue(resolverInfo);
     TF_DEBUG(AR_HTTP).Msg("ArHttpResolver: asset info of %s: %s, version %s%s\n", Quoted(assetPath).c_str(),
                           ResolutionEngine::ViaName(resolution.via),
                           info.version.empty() ? "unknown" : info.version.c_str(),
                           resolution.snapshot.empty() ? "" : (", snapshot " + resolution.snapshot).c_str());
     return info;
+}
+
+ArTimestamp ArHttpResolver::_GetModificationTimestamp(const std::string& assetPath,
+                                                      const ArResolvedPath& resolvedPath) const {
+    const std::string& resolved = resolvedPath.GetPathString();
+    if (!IsContentUrl(resolved)) return ArDefaultResolver::_GetModificationTimestamp(assetPath, resolvedPath);
+    // Fresh content costs no request: revalidated once per AR_HTTP_CACHE_TTL_MS.
+    const ContentFile content = _GetEngine()->FetchContent(resolved);
+    return content.localPath.empty() ? ArTimestamp() : ArTimestamp(content.timestamp);
 }
 
 ArResolverContext ArHttpResolver::_CreateContextFromString(const std::string& contextStr) const {
@@ -308,8 +328,10 @@ std::string ArHttpResolver::_GetExtension(const std::string& assetPath) const {
 }
 
 std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolvedPath) const {
-    std::shared_ptr<ArAsset> asset = ArDefaultResolver::_OpenAsset(resolvedPath);
-    if (asset && IsLayerFileExtension(TfGetExtension(resolvedPath.GetPathString()))) {
+    const std::string& path = resolvedPath.GetPathString();
+    const std::shared_ptr<ArAsset> asset =
+        IsContentUrl(path) ? _OpenContent(path) : ArDefaultResolver::_OpenAsset(resolvedPath);
+    if (asset && IsLayerFileExtension(ExtensionOf(path))) {
         try {
             _AskAhead(resolvedPath, *asset);
         } catch (const std::exception& error) {
@@ -319,6 +341,20 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
         }
     }
     return asset;
+}
+
+std::shared_ptr<ArAsset> ArHttpResolver::_OpenContent(const std::string& url) const {
+    const std::shared_ptr<const ResolutionEngine> engine = _GetEngine();
+    // A real file, so that GetFileUnsafe, mmap and every reader needing a path work.
+    // Another process may evict it between download and open: fetched again once.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const ContentFile content = engine->FetchContent(url);
+        // The engine warned, naming the URL: USD reports the layer missing.
+        if (content.localPath.empty()) return nullptr;
+        if (std::shared_ptr<ArAsset> asset = ArFilesystemAsset::Open(ArResolvedPath(content.localPath))) return asset;
+    }
+    ArHttpTfLogSink().Warn(WarningCode::ResolveFailed, "the cached content of " + Quoted(url) + " could not be opened");
+    return nullptr;
 }
 
 // Composition will soon resolve, one by one and from several threads, the
@@ -342,11 +378,16 @@ void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& l
     }
     if (!bytes) return;
     std::vector<std::string> identifiers;
+    const std::string& path = layerPath.GetPathString();
     for (const LayerAssetPaths& named : AssetPathsInLayerFile(bytes.get(), size)) {
-        std::vector<std::string> anchorParts{layerPath.GetPathString()};
+        std::vector<std::string> anchorParts{path};
         anchorParts.insert(anchorParts.end(), named.packagedPath.begin(), named.packagedPath.end());
         const ArResolvedPath anchor(ArJoinPackageRelativePath(anchorParts));
+        // In a remote package, what a relative path names is in the package
+        // (Sdf anchors it there): nothing to download nor ask.
+        const bool remotePackage = !named.packagedPath.empty() && IsContentUrl(path);
         for (const std::string& assetPath : named.assetPaths) {
+            if (remotePackage && !IsContentUrl(assetPath) && !UrlIdentifier(assetPath, path).empty()) continue;
             std::string identifier = _CreateIdentifier(assetPath, anchor);
             // Inside a package: the package is what may need resolving.
             if (ArIsPackageRelativePath(identifier)) {

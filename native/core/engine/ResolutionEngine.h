@@ -103,6 +103,9 @@ public:
     // those resolves wait for answers still under way. Returns once the
     // paths are claimed: the requests run on the engine's own threads.
     // Nothing for a client answering without requests (a pin file alone).
+    // Layers to be read from URLs (the content URLs among `identifiers`, and
+    // the answers that are ones, once in) are downloaded ahead, in parallel
+    // (FetchContentAhead), while the caller reads the layer it opened.
     void AskAhead(const std::vector<std::string>& identifiers, const ServerContext& context,
                   ResolveCache* scope) const noexcept;
 
@@ -146,6 +149,8 @@ private:
     // caches keep raw answers), reported before and after.
     Resolution Remote(const std::string& identifier, const ResolveCache::Answer& answer, Way way,
                       const ServerContext& context) const;
+    // A raw answer of the server as the caller gets it: through AR_HTTP_PATH_MAP.
+    std::string Mapped(const std::string& resolvedPath) const;
     // The same, unreported.
     Resolution Unreported(const ResolveCache::Answer& answer, Way way, const ServerContext& context) const;
     // A filesystem answer, reported.
