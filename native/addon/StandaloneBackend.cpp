@@ -4,6 +4,7 @@
 
 #include "core/log/CountingLogSink.h"
 #include "core/local/FileSystemResolver.h"
+#include "core/transport/HttpContentSource.h"
 #include "core/transport/HttpResolver.h"
 #include "core/engine/ResolutionEngine.h"
 #include "core/text/UrlReference.h"
@@ -54,6 +55,7 @@ public:
         *warnings = log->Warnings();
         return resolved;
     }
+    ContentFile FetchContent(const std::string& url) const override { return _engine.FetchContent(url); }
     Config GetConfig() const override { return _engine.GetConfig(); }
     void ClearCache() const override { _engine.ClearCache(); }
     void Watch(ChangeWatcher::OnChanges listener) const override { _engine.Watch(std::move(listener)); }
@@ -62,7 +64,7 @@ private:
     explicit StandaloneBackend(Config config)
         : _fileSystem(std::make_shared<const FileSystemResolver>(config.searchPaths)),
           _engine(std::move(config), _fileSystem, std::make_shared<NodeLogSink>(),
-                  HttpResolver::Factory()) {}
+                  HttpResolver::Factory(), HttpContentSource::Factory()) {}
 
     const std::shared_ptr<const FileSystemResolver> _fileSystem;
     const ResolutionEngine _engine;

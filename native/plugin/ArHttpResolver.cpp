@@ -94,7 +94,7 @@ std::shared_ptr<const ResolutionEngine> ArHttpResolver::_MakeEngine(
     }
     auto engine = std::make_shared<const ResolutionEngine>(std::move(config), _local,
                                                            std::make_shared<ArHttpTfLogSink>(),
-                                                           LoadedTransport());
+                                                           LoadedTransport(), LoadedContentTransport());
     if (engine->GetConfig().watch) {
         // Sent on the watcher's thread, once the changed answers are dropped:
         // stages bound to the environment's server re-resolve and recompose
@@ -132,6 +132,10 @@ std::shared_ptr<const ResolutionEngine> ArHttpResolver::_GetEngine() const {
 
 Config ArHttpResolver::GetHttpConfig() const {
     return _GetEngine()->GetConfig();
+}
+
+ContentFile ArHttpResolver::FetchContent(const std::string& url) const {
+    return _GetEngine()->FetchContent(url);
 }
 
 Config ArHttpResolver::Reconfigure(const Environment& environment) {

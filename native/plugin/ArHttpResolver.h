@@ -31,6 +31,9 @@ public:
 
     // The HTTP settings in force (for the Node binding's config()).
     Config GetHttpConfig() const;
+    // The local file of content URL `url`, from the engine's content cache
+    // (ResolutionEngine::FetchContent): for the Node binding's fetchAsset().
+    ContentFile FetchContent(const std::string& url) const;
     // Rebuilds the engine from `environment` (for reloadConfig()).
     Config Reconfigure(const Environment& environment);
     // Resolves many identifiers through the bound context at once

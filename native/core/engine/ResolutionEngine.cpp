@@ -29,13 +29,16 @@ bool IsLayerUrl(const std::string& resolvedPath) {
 }  // namespace
 
 ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<const LocalResolver> local,
-                                   std::shared_ptr<LogSink> log, ServerClientFactory servers)
+                                   std::shared_ptr<LogSink> log, ServerClientFactory servers,
+                                   ContentSourceFactory content)
     : _config(std::move(config)),
       _local(std::move(local)),
       _log(std::move(log)),
       _servers(_config, _log, std::move(servers)),
       _kept(_config.cacheTimeToLive, _config.cacheMaxEntries),
       _snapshots(ResolveCache::kForever, _config.cacheMaxEntries),
+      _content(_config, _log, std::move(content)),
+      _downloads(_config.maxConnections),
       _background(_config.maxConnections) {
     if (_config.watch) Watch(nullptr);
 }
@@ -372,6 +375,26 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
         // Only allocation can throw here; unsettled claims settle as unknown,
         // and resolves to come ask for themselves.
     }
+}
+
+ContentFile ResolutionEngine::FetchContent(const std::string& url) const noexcept {
+    return _content.Fetch(url);
+}
+
+void ResolutionEngine::FetchContentAhead(const std::vector<std::string>& urls) const noexcept {
+    try {
+        std::unordered_set<std::string> seen;
+        for (const std::string& url : urls) {
+            if (!seen.insert(url).second) continue;
+            _downloads.Run([this, url]() noexcept { _content.FetchAhead(url); });
+        }
+    } catch (...) {
+        // Only allocation can throw: what was not started is fetched when needed.
+    }
+}
+
+std::optional<ContentFile> ResolutionEngine::RecallContent(const std::string& url) const noexcept {
+    return _content.Recall(url);
 }
 
 void ResolutionEngine::ClearCache() const {

@@ -6,6 +6,9 @@
 #ifndef AR_HTTP_CORE_RESOLUTION_ENGINE_H
 #define AR_HTTP_CORE_RESOLUTION_ENGINE_H
 
+#include "core/content/ContentCache.h"
+#include "core/content/ContentFile.h"
+#include "core/content/ContentSource.h"
 #include "core/engine/BackgroundTasks.h"
 #include "core/engine/ChangeWatcher.h"
 #include "core/settings/Config.h"
@@ -50,9 +53,12 @@ public:
     };
     static const char* ViaName(Via via);
 
-    // `servers` makes the client of each server asked (HttpResolver::Factory()).
+    // `servers` makes the client of each server asked (HttpResolver::Factory()),
+    // `content` the source of content downloads (HttpContentSource::Factory();
+    // none: content URLs are unavailable).
     ResolutionEngine(Config config, std::shared_ptr<const LocalResolver> local,
-                     std::shared_ptr<LogSink> log, ServerClientFactory servers);
+                     std::shared_ptr<LogSink> log, ServerClientFactory servers,
+                     ContentSourceFactory content = nullptr);
 
     const Config& GetConfig() const { return _config; }
 
@@ -108,6 +114,20 @@ public:
     // (FetchContentAhead), while the caller reads the layer it opened.
     void AskAhead(const std::vector<std::string>& identifiers, const ServerContext& context,
                   ResolveCache* scope) const noexcept;
+
+    // The local file of content URL `url`: from the cache (revalidated with
+    // If-None-Match at most once per AR_HTTP_CACHE_TTL_MS, never when it
+    // came with Cache-Control: immutable), else downloaded — at most one
+    // download per URL at a time across threads and processes. Blocks until
+    // done or the deadline (ContentCache::Fetch).
+    ContentFile FetchContent(const std::string& url) const noexcept;
+    // Starts downloading `urls` on the engine's threads,
+    // AR_HTTP_MAX_CONNECTIONS at a time, and returns at once; a FetchContent
+    // of one of them meanwhile waits for that download instead of starting
+    // another, and one soon after takes its result.
+    void FetchContentAhead(const std::vector<std::string>& urls) const noexcept;
+    // What the cache holds of `url`, never asking the network (for asset info).
+    std::optional<ContentFile> RecallContent(const std::string& url) const noexcept;
 
     // Forgets every answer kept of the server (scopes are their owner's),
     // those of snapshots too.
@@ -170,6 +190,10 @@ private:
     // Answers as of a snapshot never change: kept whatever the time to live
     // says (AR_HTTP_CACHE_MAX_ENTRIES of them), and left be by the change feed.
     mutable ResolveCache _snapshots;
+    // The local files of content URLs (AR_HTTP_CONTENT_CACHE_DIR).
+    const ContentCache _content;
+    // The downloads of FetchContentAhead; joined before the content cache goes.
+    mutable BackgroundTasks _downloads;
     // The requests of asking ahead; joined before the caches go.
     mutable BackgroundTasks _background;
     // Last, so stopped first: it drops kept answers and calls the listeners.

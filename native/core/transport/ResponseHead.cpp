@@ -16,7 +16,10 @@ bool IsKeptHeader(const std::string& lowerName) {
     return lowerName == "content-length" || lowerName == "transfer-encoding" ||
            lowerName == "content-encoding" || lowerName == "connection" ||
            lowerName == "location" || lowerName == "etag" || lowerName == problem ||
-           lowerName == versions;
+           lowerName == versions ||
+           // For content downloads (HttpContentSource).
+           lowerName == "last-modified" || lowerName == "cache-control" || lowerName == "repr-digest" ||
+           lowerName == "digest";
 }
 
 bool IsDigits(std::string_view text) {
