@@ -196,7 +196,7 @@ ResolutionEngine::Resolution ArHttpResolver::ResolveDetailed(const std::string& 
 
     // USD expects no exception from a resolver; only allocation can throw here.
     try {
-        std::shared_ptr<ResolutionEngine::ScopeCache> scope;
+        std::shared_ptr<_Scope> scope;
         return _GetEngine()->ResolveDetailed(assetPath, [&] {
             scope = _scopes.GetCurrentCache();
             return ResolutionEngine::Where{_CurrentServerContext(), scope.get()};
@@ -290,8 +290,7 @@ ArTimestamp ArHttpResolver::_GetModificationTimestamp(const std::string& assetPa
                                                       const ArResolvedPath& resolvedPath) const {
     const std::string& resolved = resolvedPath.GetPathString();
     if (!IsContentUrl(resolved)) return ArDefaultResolver::_GetModificationTimestamp(assetPath, resolvedPath);
-    // Fresh content costs no request: revalidated once per AR_HTTP_CACHE_TTL_MS.
-    const ContentFile content = _GetEngine()->FetchContent(resolved);
+    const ContentFile content = _FetchContent(resolved);
     return content.localPath.empty() ? ArTimestamp() : ArTimestamp(content.timestamp);
 }
 
@@ -347,17 +346,31 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
     return asset;
 }
 
+ContentFile ArHttpResolver::_FetchContent(const std::string& url) const {
+    const std::shared_ptr<_Scope> scope = _scopes.GetCurrentCache();
+    if (scope) {
+        std::lock_guard<std::mutex> lock(scope->contentMutex);
+        const auto found = scope->content.find(url);
+        if (found != scope->content.end()) return found->second;
+    }
+    ContentFile content = _GetEngine()->FetchContent(url);
+    if (scope && !content.localPath.empty()) {
+        std::lock_guard<std::mutex> lock(scope->contentMutex);
+        scope->content.emplace(url, content);
+    }
+    return content;
+}
+
 std::shared_ptr<ArAsset> ArHttpResolver::_OpenContent(const std::string& url) const {
-    const std::shared_ptr<const ResolutionEngine> engine = _GetEngine();
     // A real file, so that GetFileUnsafe, mmap and every reader needing a path work.
     // Another process may evict it between download and open: fetched again once.
     for (int attempt = 0; attempt < 2; ++attempt) {
-        const ContentFile content = engine->FetchContent(url);
+        const ContentFile content = attempt == 0 ? _FetchContent(url) : _GetEngine()->FetchContent(url);
         // The engine warned, naming the URL: USD reports the layer missing.
         if (content.localPath.empty()) return nullptr;
         if (std::shared_ptr<ArAsset> asset = ArFilesystemAsset::Open(ArResolvedPath(content.localPath))) return asset;
     }
-    ArHttpTfLogSink().Warn(WarningCode::ResolveFailed, "the cached content of " + Quoted(url) + " could not be opened");
+    ArHttpTfLogSink().Warn(WarningCode::ContentFailed, "the cached content of " + Quoted(url) + " could not be opened");
     return nullptr;
 }
 

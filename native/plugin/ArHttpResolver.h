@@ -20,6 +20,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace arhttp {
@@ -112,7 +113,17 @@ private:
     // for none, null (after one warning) for a refused one.
     const ServerContext* _CurrentServerContext() const;
 
-    mutable PXR_NS::ArThreadLocalScopedCache<ResolutionEngine::ScopeCache> _scopes;
+    // A cache scope: the server's answers, and the content fetched in it.
+    struct _Scope : ResolutionEngine::ScopeCache {
+        std::mutex contentMutex;
+        std::unordered_map<std::string, ContentFile> content;
+    };
+    // Content as the engine fetches it (FetchContent), once per URL per
+    // cache scope: a stage's open or reload asks each URL's freshness once,
+    // whatever the time to live, and a reload's new scope asks again.
+    ContentFile _FetchContent(const std::string& url) const;
+
+    mutable PXR_NS::ArThreadLocalScopedCache<_Scope> _scopes;
     const std::shared_ptr<const LocalResolver> _local;
     mutable std::mutex _engineMutex;
     std::shared_ptr<const ResolutionEngine> _engine;
