@@ -51,9 +51,9 @@ function filesUnder(folder: string): { file: string; size: number }[] {
     .map((file) => ({ file, size: statSync(file).size }));
 }
 
-/** usdcat (`--flatten root` unless `args` say otherwise) with the plugin, the id server and a content cache. */
-function usdcat(root: string, env: Record<string, string>, args = ['--flatten', root]): Promise<RunResult> {
-  return run(usd!.usdcat, args, { PXR_PLUGINPATH_NAME: usd!.pluginPath, ...env }, { timeoutMs: LONG });
+/** `usdcat --flatten root` with the plugin and `env` (the id server, a content cache). */
+function usdcat(root: string, env: Record<string, string>): Promise<RunResult> {
+  return run(usd!.usdcat, ['--flatten', root], { PXR_PLUGINPATH_NAME: usd!.pluginPath, ...env }, { timeoutMs: LONG });
 }
 
 function flattened(result: RunResult): string {
@@ -207,7 +207,7 @@ describeWithUsd('remote layers through usdcat', () => {
     });
 
     // TF_DEBUG=AR_HTTP says how the URL resolved: by itself.
-    const debug = await usdcat(root, env({ TF_DEBUG: 'AR_HTTP' }), [root]);
+    const debug = await usdcat(root, env({ TF_DEBUG: 'AR_HTTP' }));
     expect(debug.stdout + debug.stderr).toContain(`"${content.urlOf('a/b/layer.usda')}" -> "${content.urlOf('a/b/layer.usda')}" (url)`);
   }, LONG);
 
