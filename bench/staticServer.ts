@@ -9,7 +9,7 @@ import path from 'node:path';
  * only, no ar-http code, so that what ar-http downloads from it would come as well from any stock
  * server. GET and HEAD of the files under `root`; a strong ETag (a digest of the bytes);
  * If-None-Match (304); a single Range (206); Cache-Control: no-cache. It counts, per file (its
- * path under `root`, with '/'), the bodies sent (200 and 206) and the 304s.
+ * path under `root`, with '/'), the bodies sent (200 and 206), the 304s and the 404s.
  */
 export interface StaticServer {
   /** `http://127.0.0.1:<port>/`, ending in '/'. */
@@ -18,6 +18,8 @@ export interface StaticServer {
   downloads: Map<string, number>;
   /** File -> 304s. */
   revalidations: Map<string, number>;
+  /** Path asked -> 404s. */
+  notFound: Map<string, number>;
   /** Bytes per 100 ms while set: bodies trickle (a slow link, to catch a client mid-download). */
   trickle: number | undefined;
   /** Told when a body starts, with its file. */
@@ -44,6 +46,7 @@ export async function staticServer(root: string): Promise<StaticServer> {
     url: '',
     downloads: new Map(),
     revalidations: new Map(),
+    notFound: new Map(),
     trickle: undefined,
     onBody: undefined,
     urlOf: (file) => server.url + file.split('/').map(encodeURIComponent).join('/'),
@@ -84,18 +87,22 @@ export async function staticServer(root: string): Promise<StaticServer> {
     } catch {
       return reply(400);
     }
+    const notFound = (): void => {
+      count(server.notFound, file);
+      reply(404);
+    };
     const names = file.split('/');
-    if (names.some((name) => name === '' || name === '.' || name === '..')) return reply(404);
+    if (names.some((name) => name === '' || name === '.' || name === '..')) return notFound();
     let bytes: Buffer;
     let key: string;
     try {
       const where = path.join(root, ...names);
       const stat = statSync(where);
-      if (!stat.isFile()) return reply(404);
+      if (!stat.isFile()) return notFound();
       key = `${stat.size}-${stat.mtimeMs}`;
       bytes = readFileSync(where);
     } catch {
-      return reply(404);
+      return notFound();
     }
     const etag = etagOf(file, bytes, key);
     const headers: http.OutgoingHttpHeaders = { etag, 'cache-control': 'no-cache', 'accept-ranges': 'bytes' };

@@ -187,6 +187,7 @@ describeWithUsd('remote layers through usdcat', () => {
   });
   beforeEach(() => {
     content.downloads.clear();
+    content.notFound.clear();
     ids.requests.clear();
   });
 
@@ -205,6 +206,7 @@ describeWithUsd('remote layers through usdcat', () => {
     expect(Object.fromEntries(content.downloads)).toEqual({
       'a/b/layer.usda': 1, 'a/b/near.usda': 1, 'a/c/far.usda': 1, 'a/b/geom.usda': 1, 'things/thing.usda': 1,
     });
+    expect(content.notFound.size).toBe(0);
 
     // TF_DEBUG=AR_HTTP says how the URL resolved: by itself.
     const debug = await usdcat(root, env({ TF_DEBUG: 'AR_HTTP' }));
@@ -227,7 +229,9 @@ describeWithUsd('remote layers through usdcat', () => {
     expect(output.match(/"packaged geometry"/g)).toHaveLength(2);
     expect(output.match(/"packaged look"/g)).toHaveLength(2);
     expect(output).toContain(`${content.urlOf('chair.usdz')}[tex/wood.png]`);
+    // Nothing asked from beside the package: its relative paths are inside it.
     expect(Object.fromEntries(content.downloads)).toEqual({ 'chair.usdz': 1 });
+    expect(content.notFound.size).toBe(0);
   }, LONG);
 
   test('unavailable content: the layer is reported missing, naming the URL, and usdcat goes on', async () => {
