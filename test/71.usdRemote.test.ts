@@ -82,6 +82,7 @@ describeWithSet('the OpenChessSet by URL, from a plain static server', () => {
   beforeEach(() => {
     set.content.downloads.clear();
     set.content.revalidations.clear();
+    set.content.notFound.clear();
     set.ids.requests.clear();
   });
 
@@ -97,6 +98,7 @@ describeWithSet('the OpenChessSet by URL, from a plain static server', () => {
     expect([...content.downloads.keys()]).toEqual(expect.arrayContaining(usdLayers));
     expect([...content.downloads.keys()].every((file) => layers.includes(file))).toBe(true);
     expect([...ids.requests.values()]).toEqual(Array(PIECES).fill(1));
+    expect(content.notFound.size).toBe(0);
 
     content.downloads.clear();
     expect(await remote(cache)).toBe(expected);
