@@ -160,8 +160,9 @@ describeWithUsd('remote layers through usdcat', () => {
   let content: StaticServer;
   let ids: Awaited<ReturnType<typeof countingServer>>;
   const answers = new Map<string, string>();
-  const layer = (name: string, body: string) => `#usda 1.0\n\ndef "${name}"\n{\n${body}}\n`;
-  const marker = (value: string) => `    custom string from = "${value}"\n`;
+  const layer = (name: string, body: string) => `#usda 1.0\n(\n    defaultPrim = "${name}"\n)\n\ndef "${name}"\n{\n${body}}\n`;
+  // An attribute of its own per layer: composed on one prim, none hides another.
+  const marker = (name: string) => `    custom string ${name} = "${name}"\n`;
   const write = (file: string, text: string | Buffer): void => {
     mkdirSync(path.dirname(path.join(served, file)), { recursive: true });
     writeFileSync(path.join(served, file), text);
@@ -194,16 +195,16 @@ describeWithUsd('remote layers through usdcat', () => {
   });
 
   test('relative asset paths in a remote layer anchor to its URL (RFC 3986); an absolute URL asks no id server', async () => {
-    write('a/b/layer.usda', `#usda 1.0\n\ndef "Layer" (\n    references = [@./near.usda@, @../c/far.usda@, @geom.usda@, @chess/thing@]\n)\n{\n}\n`);
+    write('a/b/layer.usda', `#usda 1.0\n(\n    defaultPrim = "Layer"\n)\n\ndef "Layer" (\n    references = [@./near.usda@, @../c/far.usda@, @geom.usda@, @chess/thing@]\n)\n{\n}\n`);
     write('a/b/near.usda', layer('Near', marker('near')));
     write('a/c/far.usda', layer('Far', marker('far')));
-    write('a/b/geom.usda', layer('Geom', marker('geom next to the layer')));
-    write('things/thing.usda', layer('Thing', marker('thing by id')));
+    write('a/b/geom.usda', layer('Geom', marker('geomBesideTheLayer')));
+    write('things/thing.usda', layer('Thing', marker('thingById')));
     // An id written in a remote layer is still the id server's; its answer a URL too.
     answers.set('chess/thing', content.urlOf('things/thing.usda'));
     const root = rootOf('anchoring', [content.urlOf('a/b/layer.usda')]);
     const output = flattened(await usdcat(root, env()));
-    for (const value of ['near', 'far', 'geom next to the layer', 'thing by id']) expect(output).toContain(`"${value}"`);
+    for (const name of ['near', 'far', 'geomBesideTheLayer', 'thingById']) expect(output).toContain(`${name} = "${name}"`);
     expect(Object.fromEntries(ids.requests)).toEqual({ 'chess/thing': 1 });
     expect(Object.fromEntries(content.downloads)).toEqual({
       'a/b/layer.usda': 1, 'a/b/near.usda': 1, 'a/c/far.usda': 1, 'a/b/geom.usda': 1, 'things/thing.usda': 1,
@@ -216,8 +217,8 @@ describeWithUsd('remote layers through usdcat', () => {
   }, LONG);
 
   test('a .usdz by URL: its packaged layers read from the cached package, package-relative paths inside it', async () => {
-    const geom = Buffer.from(layer('Geom', marker('packaged geometry')));
-    const look = Buffer.from(layer('Look', marker('packaged look')));
+    const geom = Buffer.from(layer('Geom', marker('packagedGeometry')));
+    const look = Buffer.from(layer('Look', marker('packagedLook')));
     const chair = Buffer.from(`#usda 1.0\n(\n    defaultPrim = "Chair"\n)\n\ndef "Chair" (\n    references = [@./parts/geom.usda@</Geom>, @parts/look.usda@</Look>]\n)\n{\n    asset texture = @./tex/wood.png@\n}\n`);
     writeUsdz(path.join(served, 'chair.usdz'), [
       { name: 'chair.usda', data: chair },
@@ -228,8 +229,8 @@ describeWithUsd('remote layers through usdcat', () => {
     answers.set('chair', content.urlOf('chair.usdz'));
     const root = rootOf('package', ['chair', content.urlOf('chair.usdz')]);
     const output = flattened(await usdcat(root, env()));
-    expect(output.match(/"packaged geometry"/g)).toHaveLength(2);
-    expect(output.match(/"packaged look"/g)).toHaveLength(2);
+    expect(output.match(/packagedGeometry = "packagedGeometry"/g)).toHaveLength(2);
+    expect(output.match(/packagedLook = "packagedLook"/g)).toHaveLength(2);
     expect(output).toContain(`${content.urlOf('chair.usdz')}[tex/wood.png]`);
     // Nothing asked from beside the package: its relative paths are inside it.
     expect(Object.fromEntries(content.downloads)).toEqual({ 'chair.usdz': 1 });
@@ -242,7 +243,7 @@ describeWithUsd('remote layers through usdcat', () => {
     const root = rootOf('unavailable', [missing, content.urlOf('present.usda')]);
     const result = await usdcat(root, env());
     expect(result.signal).toBeNull();
-    expect(result.stdout).toContain('"present"');
+    expect(result.stdout).toContain('present = "present"');
     expect(result.stderr).toContain(missing);
   }, LONG);
 });
