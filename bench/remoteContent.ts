@@ -10,6 +10,8 @@ import { countingServer, flatten, median, usdTools } from './usdTools';
 const PIECES = ['Chessboard', 'King', 'Queen', 'Bishop', 'Knight', 'Rook', 'Pawn'];
 const RUNS = 5;
 const LAYERS = 1000;
+// A time to live under which warm content is fresh: no request at all.
+const FRESH_MS = 600000;
 
 /** The OpenChessSet served by URL, with a local copy to compare with (see {@link serveChessSetByUrl}). */
 export interface RemoteChessSet {
@@ -114,43 +116,58 @@ export async function remoteContentBenchmarks(): Promise<Row[]> {
     set: string, folder: string, usdcatPath: string, plugin: string, cache: () => string,
   ): Promise<Row[]> {
     const { served, local, root, content, ids, normalized, close } = await serveChessSetByUrl(set, folder);
-    const env = (cacheDir: string) => ({ PXR_PLUGINPATH_NAME: plugin, AR_HTTP_SERVER_URL: ids.url, AR_HTTP_CONTENT_CACHE_DIR: cacheDir });
+    const env = (cacheDir: string, ttlMs: number) => ({
+      PXR_PLUGINPATH_NAME: plugin, AR_HTTP_SERVER_URL: ids.url, AR_HTTP_CONTENT_CACHE_DIR: cacheDir, AR_HTTP_CACHE_TTL_MS: String(ttlMs),
+    });
     try {
-      const expected = normalized((await flatten(usdcatPath, path.join(local, 'chess_set.usda'), noPlugin, true)).output);
+      const localRoot = path.join(local, 'chess_set.usda');
+      const expected = normalized((await flatten(usdcatPath, localRoot, noPlugin, true)).output);
       const warmCache = cache();
-      const first = await flatten(usdcatPath, root, env(warmCache), true);
+      const first = await flatten(usdcatPath, root, env(warmCache, FRESH_MS), true);
       const same = normalized(first.output) === expected;
       if (!same) console.log('11. the flattened chess set by URL DIFFERS from the one by local paths');
       const { files, bytes } = downloaded(content, served);
-      const times = { local: [] as number[], warm: [] as number[], cold: [] as number[], curl: [] as number[] };
-      let warmDownloads = 0;
+      const times = { local: [] as number[], fresh: [] as number[], revalidated: [] as number[], cold: [] as number[], curl: [] as number[] };
+      const warm = { downloads: 0, revalidations: 0 };
       let coldMaxPerFile = 0;
+      const sum = (counts: Map<string, number>) => [...counts.values()].reduce((total, count) => total + count, 0);
       for (let run = 0; run < RUNS; run += 1) {
-        times.local.push((await flatten(usdcatPath, path.join(local, 'chess_set.usda'), noPlugin)).ms);
+        times.local.push((await flatten(usdcatPath, localRoot, noPlugin)).ms);
         content.downloads.clear();
-        times.warm.push((await flatten(usdcatPath, root, env(warmCache))).ms);
-        warmDownloads += content.downloads.size;
+        times.fresh.push((await flatten(usdcatPath, root, env(warmCache, FRESH_MS))).ms);
+        content.revalidations.clear();
+        times.revalidated.push((await flatten(usdcatPath, root, env(warmCache, 0))).ms);
+        warm.downloads += content.downloads.size;
+        warm.revalidations += sum(content.revalidations);
         content.downloads.clear();
-        times.cold.push((await flatten(usdcatPath, root, env(cache()))).ms);
+        times.cold.push((await flatten(usdcatPath, root, env(cache(), 0))).ms);
         coldMaxPerFile = Math.max(coldMaxPerFile, ...content.downloads.values());
         times.curl.push(await curlTime(files.map((file) => content.urlOf(file)), path.join(folder, `curl${run}`)));
       }
       const mb = bytes / 1e6;
-      // What the cold run spends beyond the warm one is the download's cost.
-      const coldExtra = median(times.cold) - median(times.warm);
+      // What a cold run spends beyond a warm one is the download's cost.
+      const coldExtra = median(times.cold) - median(times.fresh);
+      const rate = (ms: number) => (ms > 0 ? `${format(mb / (ms / 1000))} MB/s` : 'no measurable cost');
       return [
         {
-          benchmark: `11. usdcat --flatten, OpenChessSet, ${PIECES.length} assets by id answered as URLs, warm content cache`,
-          figure: `${format(median(times.warm))} ms; ${warmDownloads} downloads in ${RUNS} runs; ${same ? 'same output' : 'DIFFERENT output'}`,
+          benchmark: `11. usdcat --flatten, OpenChessSet, ${PIECES.length} assets by id answered as URLs, warm content cache (fresh: AR_HTTP_CACHE_TTL_MS=${FRESH_MS})`,
+          figure: `${format(median(times.fresh))} ms; ${warm.downloads} downloads in ${2 * RUNS} warm runs; ${same ? 'same output' : 'DIFFERENT output'}`,
           baseline: `${format(median(times.local))} ms local paths`,
-          ratio: (median(times.warm) / median(times.local)).toFixed(2),
+          ratio: (median(times.fresh) / median(times.local)).toFixed(2),
           target: '<= 1.10',
         },
         {
+          benchmark: '11. the same, warm, each file revalidated (AR_HTTP_CACHE_TTL_MS=0, the default)',
+          figure: `${format(median(times.revalidated))} ms; ${format(warm.revalidations / RUNS)} 304s per run for ${files.length} files`,
+          baseline: `${format(median(times.local))} ms local paths`,
+          ratio: (median(times.revalidated) / median(times.local)).toFixed(2),
+          target: 'report',
+        },
+        {
           benchmark: `11. the same, cold (an empty content cache each run): ${files.length} files, ${mb.toFixed(1)} MB`,
-          figure: `${format(median(times.cold))} ms; ${format(mb / (coldExtra / 1000))} MB/s over warm; ` +
+          figure: `${format(median(times.cold))} ms, ${format(coldExtra)} ms over warm (${rate(coldExtra)}); ` +
             `${coldMaxPerFile} download(s) per file at most`,
-          baseline: `curl of the same files, one connection: ${format(median(times.curl))} ms, ${format(mb / (median(times.curl) / 1000))} MB/s`,
+          baseline: `curl of the same files, one connection: ${format(median(times.curl))} ms (${rate(median(times.curl))})`,
           ratio: (coldExtra / median(times.curl)).toFixed(2),
           target: 'report',
         },
@@ -164,7 +181,7 @@ export async function remoteContentBenchmarks(): Promise<Row[]> {
     const served = path.join(folder, 'layers');
     mkdirSync(served);
     const template = path.join(folder, 'template.usda');
-    writeFileSync(template, '#usda 1.0\ndef "Asset" {\n    custom int value = 1\n}\n');
+    writeFileSync(template, '#usda 1.0\n(\n    defaultPrim = "Asset"\n)\ndef "Asset" {\n    custom int value = 1\n}\n');
     const crate = path.join(folder, 'template.usdc');
     execFileSync(usdcatPath, [template, '-o', crate], { env: { ...process.env, ...noPlugin } });
     for (let i = 0; i < LAYERS; i += 1) copyFileSync(crate, path.join(served, `layer${i}.usdc`));
@@ -178,23 +195,42 @@ export async function remoteContentBenchmarks(): Promise<Row[]> {
     const byUrl = stageOf('byUrl.usda', (i) => content.urlOf(`layer${i}.usdc`));
     const byPath = stageOf('byPath.usda', (i) => path.join(served, `layer${i}.usdc`));
     // No id server: URLs ask none (a closed port proves it).
-    const env = { PXR_PLUGINPATH_NAME: plugin, AR_HTTP_SERVER_URL: 'http://127.0.0.1:9', AR_HTTP_CONTENT_CACHE_DIR: cache() };
+    const cacheDir = cache();
+    const env = (ttlMs: number) => ({
+      PXR_PLUGINPATH_NAME: plugin, AR_HTTP_SERVER_URL: 'http://127.0.0.1:9', AR_HTTP_CONTENT_CACHE_DIR: cacheDir, AR_HTTP_CACHE_TTL_MS: String(ttlMs),
+    });
     try {
-      const cold = await flatten(usdcatPath, byUrl, env);
+      const cold = await flatten(usdcatPath, byUrl, env(FRESH_MS));
       const coldFiles = content.downloads.size;
-      const times = { local: [] as number[], warm: [] as number[] };
+      const times = { local: [] as number[], fresh: [] as number[], revalidated: [] as number[] };
+      // Revalidations still running when usdcat exits crash it (the content cache's open issue): counted, not hidden.
+      let failed = 0;
       content.downloads.clear();
       for (let run = 0; run < RUNS; run += 1) {
         times.local.push((await flatten(usdcatPath, byPath, noPlugin)).ms);
-        times.warm.push((await flatten(usdcatPath, byUrl, env)).ms);
+        times.fresh.push((await flatten(usdcatPath, byUrl, env(FRESH_MS))).ms);
+        try {
+          times.revalidated.push((await flatten(usdcatPath, byUrl, env(0))).ms);
+        } catch {
+          failed += 1;
+        }
       }
-      return [{
-        benchmark: `11. usdcat --flatten, ${format(LAYERS)} .usdc layers by URL, warm content cache`,
-        figure: `${format(median(times.warm))} ms; cold ${format(cold.ms)} ms (${coldFiles} files); ${content.downloads.size} downloads warm`,
-        baseline: `${format(median(times.local))} ms local paths`,
-        ratio: (median(times.warm) / median(times.local)).toFixed(2),
-        target: '<= 1.10',
-      }];
+      return [
+        {
+          benchmark: `11. usdcat --flatten, ${format(LAYERS)} .usdc layers by URL, warm content cache (fresh)`,
+          figure: `${format(median(times.fresh))} ms; ${content.downloads.size} downloads in ${2 * RUNS} warm runs`,
+          baseline: `${format(median(times.local))} ms local paths`,
+          ratio: (median(times.fresh) / median(times.local)).toFixed(2),
+          target: '<= 1.10',
+        },
+        {
+          benchmark: `11. the same, warm, each layer revalidated (TTL 0); cold: ${format(cold.ms)} ms (${coldFiles} files)`,
+          figure: `${times.revalidated.length ? format(median(times.revalidated)) : '-'} ms; usdcat failed in ${failed} of ${RUNS} runs`,
+          baseline: `${format(median(times.local))} ms local paths`,
+          ratio: times.revalidated.length ? (median(times.revalidated) / median(times.local)).toFixed(2) : '-',
+          target: 'report',
+        },
+      ];
     } finally {
       await content.close();
     }
