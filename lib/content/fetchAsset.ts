@@ -1,5 +1,6 @@
 import { ArHttpError, ArHttpTypeError, ErrorCodes } from '../errors';
 import { type FetchedAsset, nativeBinding } from '../native/binding';
+import { anyInProcessServer, inProcessServer } from '../resolve/inProcessServers';
 
 export interface FetchAssetOptions {
   /** Answer a {@link FetchedAsset} (the file with its ETag, Last-Modified, timestamp and size) instead of the path. */
@@ -44,7 +45,17 @@ function settled(
 export function fetchAsset(resolvedPath: string, options: DetailedFetchAssetOptions): FetchedAsset;
 export function fetchAsset(resolvedPath: string, options?: FetchAssetOptions): string;
 export function fetchAsset(resolvedPath: string, options?: FetchAssetOptions): string | FetchedAsset {
-  return settled(resolvedPath, nativeBinding().fetchAsset(resolvedPath), isDetailed(options));
+  const detailed = isDetailed(options);
+  // A server of this very process cannot answer while the call blocks its thread: it would only wait out its deadline.
+  const address = anyInProcessServer() && typeof resolvedPath === 'string' ? inProcessServer(resolvedPath) : undefined;
+  if (address !== undefined) {
+    throw new ArHttpError(
+      ErrorCodes.CONTENT_UNAVAILABLE,
+      `${JSON.stringify(resolvedPath)} is unavailable to fetchAsset(): its server (${address}) listens in this process, ` +
+        'which cannot answer while the call blocks; use fetchAssetAsync()',
+    );
+  }
+  return settled(resolvedPath, nativeBinding().fetchAsset(resolvedPath), detailed);
 }
 
 /** {@link fetchAsset} on a worker thread; the event loop stays free. */

@@ -2,11 +2,11 @@
 
 #include "core/layers/LayerScanner.h"
 #include "core/text/PrintableText.h"
-#include "core/text/Sha256.h"
 #include "core/text/UrlReference.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <thread>
@@ -30,7 +30,9 @@ constexpr std::int64_t kTouchEveryMs = 60 * 1000;
 // The folder is scanned again after this many downloads of this process,
 // as others add to it too.
 constexpr unsigned kDownloadsPerScan = 64;
-constexpr size_t kKeyLength = 64;
+constexpr size_t kKeyLength = 16;
+// Downloaded bytes are written to disk this many at a time.
+constexpr size_t kWriteBytes = 256 * 1024;
 // How long a result fetched ahead stands for the fetch it was made for.
 constexpr auto kAheadLifetime = std::chrono::seconds(10);
 
@@ -42,6 +44,15 @@ std::int64_t NowMs() {
 
 std::int64_t MtimeMs(const struct stat& status) {
     return static_cast<std::int64_t>(status.st_mtim.tv_sec) * 1000 + status.st_mtim.tv_nsec / 1000000;
+}
+
+// FNV-1a, 64 bits: the name of a URL's files and a stable number for an
+// ETag. Not for security: a URL whose name another shares finds that its
+// metadata names the other URL, and downloads its own in their place.
+std::uint64_t Fnv1a(const std::string& text) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ULL;
+    return hash;
 }
 
 // Whether `url` may name a cached file: an http(s) URL of printable characters.
@@ -94,6 +105,13 @@ std::optional<double> HttpDateSeconds(const std::string& text) {
     return static_cast<double>(seconds);
 }
 
+// Why `folder` took no file: full (a quota, a file-size limit) or otherwise.
+std::string FolderProblem(const std::string& folder, int error) {
+    const bool full = error == ENOSPC || error == EFBIG || error == EDQUOT;
+    return "the content cache folder " + Quoted(folder) + (full ? " is full (" : " cannot be written (") +
+           std::strerror(error) + ")";
+}
+
 bool WriteAll(int fd, const char* data, size_t size, int* error) {
     while (size > 0) {
         const ssize_t wrote = write(fd, data, size);
@@ -121,13 +139,6 @@ bool MakeFolders(const std::string& folder, int* error) {
     }
 }
 
-void SyncFolder(const std::string& folder) {
-    const int fd = open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    fsync(fd);
-    close(fd);
-}
-
 }  // namespace
 
 ContentCache::ContentCache(const Config& config, std::shared_ptr<LogSink> log, ContentSourceFactory source)
@@ -147,7 +158,9 @@ std::shared_ptr<const ContentSource> ContentCache::Source() const {
 }
 
 ContentCache::Paths ContentCache::PathsOf(const std::string& url) const {
-    const std::string base = _folder + "/" + Sha256::Hex(Sha256::Of(url));
+    char key[kKeyLength + 1];
+    std::snprintf(key, sizeof(key), "%016llx", static_cast<unsigned long long>(Fnv1a(url)));
+    const std::string base = _folder + "/" + key;
     return Paths{base + ".data", base + ".meta", base + ".lock", base + ".download", base + ".meta-new"};
 }
 
@@ -203,11 +216,8 @@ ContentFile ContentCache::FileOf(const Paths& paths, const ContentEntry& entry) 
     if (const auto seconds = HttpDateSeconds(entry.lastModified)) {
         file.timestamp = *seconds;
     } else if (!entry.etag.empty()) {
-        // 48 bits of the tag's digest: the same tag, the same time, in every process.
-        const std::string digest = Sha256::Of(entry.etag);
-        std::uint64_t number = 0;
-        for (int i = 0; i < 6; ++i) number = number << 8 | static_cast<unsigned char>(digest[i]);
-        file.timestamp = static_cast<double>(number);
+        // 48 bits of the tag's hash: the same tag, the same time, in every process.
+        file.timestamp = static_cast<double>(Fnv1a(entry.etag) >> 16);
     } else {
         struct stat status {};
         if (stat(paths.data.c_str(), &status) == 0) file.timestamp = static_cast<double>(MtimeMs(status)) / 1000;
@@ -294,15 +304,15 @@ ContentFile ContentCache::Acquire(const std::string& url) const {
     const Paths paths = PathsOf(url);
     const std::int64_t started = NowMs();
     const auto fresh = [&](const ContentEntry& entry) {
-        return entry.immutable || started - entry.validatedAtMs < _timeToLive.count() ||
-               // Validated by another process while this one waited: as fresh as a check now.
-               entry.validatedAtMs >= started;
+        return entry.immutable || started - entry.validatedAtMs < _timeToLive.count();
     };
     if (const auto entry = ReadEntry(paths, url, true); entry && fresh(*entry)) return FileOf(paths, *entry);
-    const std::unique_ptr<FileLock> lock = WaitForLock(paths, &why);
+    bool waited = false;
+    const std::unique_ptr<FileLock> lock = WaitForLock(paths, &why, &waited);
     if (!lock) return Unavailable(url, why);
     const auto cached = ReadEntry(paths, url, false);
-    if (cached && fresh(*cached)) return FileOf(paths, *cached);
+    // Validated by the holder this one waited for: as fresh as a check now.
+    if (cached && (fresh(*cached) || (waited && cached->validatedAtMs >= started))) return FileOf(paths, *cached);
     // Only the lock's holder writes these: any found now are a killed process's.
     unlink(paths.download.c_str());
     unlink(paths.metaNew.c_str());
@@ -312,7 +322,7 @@ ContentFile ContentCache::Acquire(const std::string& url) const {
     return file;
 }
 
-std::unique_ptr<FileLock> ContentCache::WaitForLock(const Paths& paths, std::string* why) const {
+std::unique_ptr<FileLock> ContentCache::WaitForLock(const Paths& paths, std::string* why, bool* waited) const {
     // The holder's download is bounded by its deadline; one that stops
     // growing its file for this long (a stopped or hung process) is given up on.
     const auto patience = 2 * _timeout + std::chrono::seconds(1);
@@ -337,6 +347,7 @@ std::unique_ptr<FileLock> ContentCache::WaitForLock(const Paths& paths, std::str
                    " ms without progress";
             return nullptr;
         }
+        *waited = true;
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::milliseconds(100));
     }
@@ -347,13 +358,12 @@ bool ContentCache::WriteEntry(const Paths& paths, const ContentEntry& entry, std
     const int fd = open(paths.metaNew.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int error = fd < 0 ? errno : 0;
     if (fd >= 0) {
-        if (WriteAll(fd, text.data(), text.size(), &error) && fsync(fd) != 0) error = errno;
+        WriteAll(fd, text.data(), text.size(), &error);
         if (close(fd) != 0 && error == 0) error = errno;
     }
     if (error == 0) return true;
     unlink(paths.metaNew.c_str());
-    *why = "its metadata cannot be written in the content cache folder " + Quoted(_folder) + " (" +
-           std::strerror(error) + ")";
+    *why = FolderProblem(_folder, error);
     return false;
 }
 
@@ -362,13 +372,11 @@ ContentFile ContentCache::Download(const std::string& url, const Paths& paths,
     const std::shared_ptr<const ContentSource> source = Source();
     if (!source) return Unavailable(url, "no HTTP transport is loaded");
     const int fd = open(paths.download.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return Unavailable(url, "the content cache folder " + Quoted(_folder) + " cannot be written (" +
-                                    std::strerror(errno) + ")");
-    }
+    if (fd < 0) return Unavailable(url, FolderProblem(_folder, errno));
     const std::string fileName = FileNameOf(url);
-    Sha256 hash;
     std::uint64_t written = 0;
+    std::string pending;
+    pending.reserve(kWriteBytes);
     std::string head;
     int writeError = 0;
     bool misfit = false;
@@ -382,18 +390,22 @@ ContentFile ContentCache::Download(const std::string& url, const Paths& paths,
                     return false;
                 }
             }
-            hash.Update(data, size);
-            if (!WriteAll(fd, data, size, &writeError)) return false;
+            // Gathered: the transport hands over a few KiB at a time, a system call each would cost.
+            pending.append(data, size);
             written += size;
-            return true;
+            if (pending.size() < kWriteBytes) return true;
+            const bool wrote = WriteAll(fd, pending.data(), pending.size(), &writeError);
+            pending.clear();
+            return wrote;
         });
     std::optional<ContentEntry> made;
     struct stat status {};
     std::string why;
     const auto finish = [&]() {
-        if (answer.status == 200 && !writeError && !misfit &&
-            !FitsLayerName(fileName, head.data(), head.size())) {
-            misfit = true;
+        if (answer.status == 200 && !writeError && !misfit) {
+            misfit = !FitsLayerName(fileName, head.data(), head.size());
+            // The last bytes gathered.
+            if (!misfit) WriteAll(fd, pending.data(), pending.size(), &writeError);
         }
         if (misfit) {
             why = "its server sent something else than the " + Quoted(fileName) +
@@ -401,51 +413,45 @@ ContentFile ContentCache::Download(const std::string& url, const Paths& paths,
             return false;
         }
         if (writeError) {
-            why = (writeError == ENOSPC || writeError == EFBIG || writeError == EDQUOT
-                       ? "the content cache folder " + Quoted(_folder) + " is full ("
-                       : "the content cache folder " + Quoted(_folder) + " cannot be written (") +
-                  std::strerror(writeError) + ")";
+            why = FolderProblem(_folder, writeError);
             return false;
         }
         if (answer.status != 200) {
             why = answer.status == 0 ? answer.why : "its server answered " + std::to_string(answer.status);
             return false;
         }
-        const std::string digest = hash.Finish();
         // A digest of encoded bytes says nothing of the decoded ones stored.
         const auto stated = !answer.reprDigest.empty() ? StatedSha256(answer.reprDigest, true)
                             : !answer.digest.empty()   ? StatedSha256(answer.digest, false)
                                                        : std::nullopt;
-        if (stated && !answer.encoded && *stated != Sha256::Base64(digest)) {
+        if (stated && !answer.encoded && *stated != answer.sha256) {
             why = "its bytes do not match the SHA-256 digest its server states; the answer is refused";
             return false;
         }
         if (fsync(fd) != 0 || fstat(fd, &status) != 0) {
             writeError = errno;
-            why = "the content cache folder " + Quoted(_folder) + " cannot be written (" + std::strerror(errno) + ")";
+            why = FolderProblem(_folder, writeError);
             return false;
         }
         made = ContentEntry{url,     answer.etag, answer.lastModified, answer.immutable, NowMs(), written,
-                            Sha256::Hex(digest), static_cast<std::uint64_t>(status.st_ino)};
+                            answer.sha256, static_cast<std::uint64_t>(status.st_ino)};
         if (!WriteEntry(paths, *made, &why)) return false;
         // The data first: metadata naming another inode is never taken for it.
         if (rename(paths.download.c_str(), paths.data.c_str()) != 0 ||
             rename(paths.metaNew.c_str(), paths.meta.c_str()) != 0) {
-            why = "the content cache folder " + Quoted(_folder) + " cannot be written (" + std::strerror(errno) + ")";
+            why = FolderProblem(_folder, errno);
             return false;
         }
-        SyncFolder(_folder);
         return true;
     };
     const bool downloaded = finish();
     close(fd);
-    if (!downloaded) {
-        unlink(paths.download.c_str());
-        unlink(paths.metaNew.c_str());
-    } else {
+    if (downloaded) {
         Trim(paths.data, written);
         return FileOf(paths, *made);
     }
+    unlink(paths.download.c_str());
+    unlink(paths.metaNew.c_str());
     if (answer.status == 304 && cached) {
         ContentEntry entry = *cached;
         entry.validatedAtMs = NowMs();

@@ -1,10 +1,10 @@
 // The content cache: the local files of content URLs, in one folder shared by
 // every process of the machine (AR_HTTP_CONTENT_CACHE_DIR). Per URL, named by
-// the SHA-256 of the URL: <key>.data (the bytes, handed out as they are),
+// a 64-bit hash of the URL: <key>.data (the bytes, handed out as they are),
 // <key>.meta (a ContentEntry), <key>.lock (held by whoever downloads it), and
 // while a download runs <key>.download and <key>.meta-new. Files only ever
-// appear whole (fsync, then rename), and go by unlink, so a file another
-// process has open stays readable.
+// appear whole (the data synced, then renamed), and go by unlink, so a file
+// another process has open stays readable.
 #ifndef AR_HTTP_CORE_CONTENT_CACHE_H
 #define AR_HTTP_CORE_CONTENT_CACHE_H
 
@@ -60,11 +60,14 @@ private:
     ContentFile FileOf(const Paths& paths, const ContentEntry& entry) const;
     // Fetch's work, once in-process sharing settled who does it.
     ContentFile Acquire(const std::string& url) const;
-    // The lock of `url`, waited for while its holder makes progress; null (with `why`) otherwise.
-    std::unique_ptr<FileLock> WaitForLock(const Paths& paths, std::string* why) const;
+    // The lock of `url`, waited for while its holder makes progress (`waited`
+    // then set); null (with `why`) otherwise.
+    std::unique_ptr<FileLock> WaitForLock(const Paths& paths, std::string* why, bool* waited) const;
     // Revalidates `cached` or downloads anew, the lock held.
     ContentFile Download(const std::string& url, const Paths& paths, const std::optional<ContentEntry>& cached) const;
-    // Writes `entry` to <key>.meta-new and fsyncs it; false with `why`.
+    // Writes `entry` to <key>.meta-new; false with `why`. Not synced: metadata
+    // a crash tore lacks its end line and is no entry, while the data it
+    // names is always synced before it is named.
     bool WriteEntry(const Paths& paths, const ContentEntry& entry, std::string* why) const;
     // Evicts the least recently used entries (never `keep`, nor one being
     // downloaded) until the folder is within AR_HTTP_CONTENT_CACHE_MAX_BYTES,

@@ -1,5 +1,5 @@
 // What the content cache knows of one URL: a small text file beside the
-// downloaded bytes, replaced whole (temporary file, fsync, rename), so that
+// downloaded bytes, replaced whole (temporary file, then rename), so that
 // every process of the machine reads one consistent version.
 #ifndef AR_HTTP_CORE_CONTENT_ENTRY_H
 #define AR_HTTP_CORE_CONTENT_ENTRY_H
@@ -19,7 +19,7 @@ struct ContentEntry {
     // When the server last said the bytes are current (milliseconds since the epoch).
     std::int64_t validatedAtMs = 0;
     std::uint64_t size = 0;
-    std::string sha256;  // hexadecimal, of the bytes as stored
+    std::string sha256;  // of the bytes as stored, in Base64 (ContentSource::Answer::sha256)
     // The data file these lines describe: a crash between renaming the data
     // and the metadata leaves them apart, which this tells.
     std::uint64_t inode = 0;

@@ -30,6 +30,7 @@ public:
         std::string reprDigest;    // the Repr-Digest header as sent
         std::string digest;        // the Digest header as sent
         bool encoded = false;      // the body came content-encoded (and was decoded)
+        std::string sha256;        // of a whole 200's decoded body, in Base64 as HTTP digests carry it
         bool stopped = false;      // the sink stopped the transfer
         std::string why;           // for a message, when status is 0
     };

@@ -5,6 +5,7 @@
 #include "core/transport/ResponseHead.h"
 
 #include <httplib.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 
@@ -146,6 +147,12 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
         // A compressed body is decoded, and its decoded bytes counted against the limit.
         request.set_header("Accept-Encoding", "identity");
         if (!etag.empty()) request.set_header("If-None-Match", etag);
+        // OpenSSL's SHA-256, as the bytes pass: the cache keeps it and checks a stated digest against it.
+        const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> hash(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+        if (!hash || EVP_DigestInit_ex(hash.get(), EVP_sha256(), nullptr) != 1) {
+            answer.why = "no SHA-256 could be computed";
+            return exchange;
+        }
         std::uint64_t declared = 0;
         std::uint64_t received = 0;
         bool oversized = false;
@@ -180,6 +187,7 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
             }
             // Moved only once it gained a while: a system call per piece would cost for nothing.
             if (allowed - alarm.At() > std::chrono::milliseconds(250)) alarm.Set(allowed);
+            EVP_DigestUpdate(hash.get(), data, length);
             if (!sink(data, length)) {
                 answer.stopped = true;
                 return false;
@@ -199,7 +207,16 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
             answer.immutable = cacheControl.find("immutable") != std::string::npos;
             exchange.location = response.get_header_value("Location");
             // A 200 cut short by the sink or a limit is no answer.
-            if (answer.status != 200 || (!answer.stopped && !oversized && !slow)) return exchange;
+            if (answer.status != 200) return exchange;
+            if (!answer.stopped && !oversized && !slow) {
+                unsigned char digest[EVP_MAX_MD_SIZE];
+                unsigned int size = 0;
+                unsigned char text[2 * EVP_MAX_MD_SIZE];
+                EVP_DigestFinal_ex(hash.get(), digest, &size);
+                const int length = EVP_EncodeBlock(text, digest, static_cast<int>(size));
+                answer.sha256.assign(reinterpret_cast<const char*>(text), static_cast<size_t>(length));
+                return exchange;
+            }
             answer.status = 0;
         }
         if (answer.stopped) {
@@ -211,12 +228,16 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
                              ? "a transfer slower than " + std::to_string(kMinContentBytesPerSecond / 1024) +
                                    " KiB/s past the timeout (AR_HTTP_TIMEOUT_MS)"
                              : "no answer within the timeout (AR_HTTP_TIMEOUT_MS)";
+        } else if (outcome.stop == GuardStop::Silence) {
+            answer.why = "nothing received within the timeout (AR_HTTP_TIMEOUT_MS)";
         } else if (outcome.stop != GuardStop::None) {
             answer.why = Describe(outcome);
         } else if (response.status == 200) {
             answer.why = "the body broke off before its end (" + std::to_string(received) + " bytes came)";
         } else {
-            answer.why = httplib::to_string(error);
+            answer.why = error == httplib::Error::Connection              ? std::string("connection refused or unreachable")
+                         : error == httplib::Error::SSLServerVerification ? std::string("server certificate not trusted")
+                                                                           : "the transfer failed (" + httplib::to_string(error) + ")";
         }
         const bool stale = reused && outcome.received == 0 &&
                            (error == httplib::Error::Read || error == httplib::Error::Write);

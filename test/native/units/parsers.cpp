@@ -416,11 +416,12 @@ void Headers() {
 
 }  // namespace
 
-// RFC 3986 section 5.4's examples, then those of remote layers.
+// RFC 3986 section 5.4's examples (its "g:h" as "gh:i": one letter is a
+// Windows drive to ar-http), then those of remote layers.
 void UrlReferences() {
     const std::string base = "http://a/b/c/d;p?q";
     const std::vector<std::pair<std::string, std::string>> rfc = {
-        {"g:h", "g:h"}, {"g", "http://a/b/c/g"}, {"./g", "http://a/b/c/g"}, {"g/", "http://a/b/c/g/"},
+        {"gh:i", "gh:i"}, {"g", "http://a/b/c/g"}, {"./g", "http://a/b/c/g"}, {"g/", "http://a/b/c/g/"},
         {"/g", "http://a/g"}, {"//g", "http://g"}, {"?y", "http://a/b/c/d;p?y"}, {"g?y", "http://a/b/c/g?y"},
         {"#s", "http://a/b/c/d;p?q#s"}, {"g#s", "http://a/b/c/g#s"}, {"g?y#s", "http://a/b/c/g?y#s"},
         {";x", "http://a/b/c/;x"}, {"g;x", "http://a/b/c/g;x"}, {"", "http://a/b/c/d;p?q"},
