@@ -24,6 +24,9 @@
 #include "pxr/usd/ar/notice.h"
 #include "pxr/usd/ar/packageUtils.h"
 
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
 #include <set>
 #include <vector>
 
@@ -346,6 +349,11 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
     return asset;
 }
 
+namespace {
+// The resolver whose engine's background work stops at exit (see _OpenContent).
+std::atomic<const ArHttpResolver*> gExiting{nullptr};
+}  // namespace
+
 ContentFile ArHttpResolver::_FetchContent(const std::string& url) const {
     const std::shared_ptr<_Scope> scope = _scopes.GetCurrentCache();
     if (scope) {
@@ -368,6 +376,16 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenContent(const std::string& url) co
         const ContentFile content = attempt == 0 ? _FetchContent(url) : _GetEngine()->FetchContent(url);
         // The engine warned, naming the URL: USD reports the layer missing.
         if (content.localPath.empty()) return nullptr;
+        // Downloads ahead may still run when the process ends, and cpp-httplib's
+        // statics, made at its first response (by now), go before this resolver:
+        // a handler registered now runs before they go, and stops that work.
+        static std::once_flag atExit;
+        std::call_once(atExit, [this] {
+            gExiting = this;
+            std::atexit([] {
+                if (const ArHttpResolver* resolver = gExiting.load()) resolver->_GetEngine()->StopBackgroundWork();
+            });
+        });
         if (std::shared_ptr<ArAsset> asset = ArFilesystemAsset::Open(ArResolvedPath(content.localPath))) return asset;
     }
     ArHttpTfLogSink().Warn(WarningCode::ContentFailed, "the cached content of " + Quoted(url) + " could not be opened");

@@ -397,6 +397,16 @@ std::optional<ContentFile> ResolutionEngine::RecallContent(const std::string& ur
     return _content.Recall(url);
 }
 
+void ResolutionEngine::StopBackgroundWork() const noexcept {
+    try {
+        // Asking ahead first: its tasks start downloads.
+        _background.Abandon();
+        _downloads.Abandon();
+    } catch (...) {
+        // A join that fails (no such thread) leaves nothing to wait for.
+    }
+}
+
 void ResolutionEngine::ClearCache() const {
     _ahead.Clear();
     _kept.Clear();

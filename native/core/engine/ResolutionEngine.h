@@ -133,6 +133,11 @@ public:
     // those of snapshots too.
     void ClearCache() const;
 
+    // For the process's exit, while the transport's libraries still stand:
+    // drops what is queued ahead (asking, downloading) and waits for the
+    // requests under way. Nothing is asked ahead after it.
+    void StopBackgroundWork() const noexcept;
+
     // Follows the change feed of the environment's server (AR_HTTP_WATCH=1,
     // or a caller that asks): the answers kept of each changed asset path are
     // dropped, then every listener is told, on the watcher's thread. The
