@@ -10,7 +10,8 @@
  * below the set's size, and after a usdcat killed mid-download.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -235,6 +236,47 @@ describeWithUsd('remote layers through usdcat', () => {
     // Nothing asked from beside the package: its relative paths are inside it.
     expect(Object.fromEntries(content.downloads)).toEqual({ 'chair.usdz': 1 });
     expect(content.notFound.size).toBe(0);
+  }, LONG);
+
+  test('asset info, timestamp and extension of a remote layer come from its content; a reload sees new content', async () => {
+    const location = usd!.location;
+    const program = path.join(work, 'remoteLayer');
+    // A tiny program of this repository's, built against the OpenUSD install the tests use.
+    const built = await run('g++', [
+      '-std=c++17', '-O0', '-DNDEBUG', '-Wno-deprecated', `-I${location}/include`,
+      path.join(__dirname, 'native', 'remoteLayer.cpp'), '-o', program,
+      `-L${location}/lib`, `-Wl,-rpath,${location}/lib`, '-lusd_sdf', '-lusd_ar', '-lusd_tf', '-lusd_vt', '-lusd_arch', '-ltbb',
+    ], {}, { timeoutMs: LONG });
+    expect(built.stderr).toBe('');
+    const version = (value: string) => `#usda 1.0\n\ndef "Chair"\n{\n    custom string version = "${value}"\n}\n`;
+    const etagOf = (text: string) => `"${createHash('sha256').update(text).digest('base64url')}"`;
+    write('chair.usda', version('one'));
+    const url = content.urlOf('chair.usda');
+    const cache = newCache();
+    const child = spawn(program, [url, `${content.urlOf('chair.usdz')}?v=3`], {
+      env: { ...process.env, PXR_PLUGINPATH_NAME: usd!.pluginPath, AR_HTTP_SERVER_URL: ids.url, AR_HTTP_CONTENT_CACHE_DIR: cache, AR_HTTP_CACHE_TTL_MS: '0' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let output = '';
+    const ended = new Promise((done) => child.on('close', done));
+    await new Promise<void>((described) => child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('value ')) described();
+    }));
+    // Replaced as a deployment would: a new file renamed over the old.
+    writeFileSync(path.join(served, 'chair.usda.new'), version('two'));
+    renameSync(path.join(served, 'chair.usda.new'), path.join(served, 'chair.usda'));
+    child.stdin.end('changed\n');
+    expect(await ended).toBe(0);
+    const lines = output.trim().split('\n');
+    const [before, after] = [lines.slice(2, 7), lines.slice(8)];
+    expect(lines.slice(0, 2)).toEqual([`resolved ${url}`, 'extension usdz']);
+    expect(before).toEqual([`version ${etagOf(version('one'))}`, `etag ${etagOf(version('one'))}`, expect.stringMatching(/^localPath \//), 'timestamp valid', 'value one']);
+    const localPath = before[2].slice('localPath '.length);
+    expect(localPath.startsWith(cache)).toBe(true);
+    expect(lines[7]).toBe('reloaded yes');
+    expect(after).toEqual([`version ${etagOf(version('two'))}`, `etag ${etagOf(version('two'))}`, expect.stringMatching(/^localPath \//), 'timestamp valid', 'value two']);
+    expect(readFileSync(after[2].slice('localPath '.length), 'utf8')).toBe(version('two'));
   }, LONG);
 
   test('unavailable content: the layer is reported missing, naming the URL, and usdcat goes on', async () => {
