@@ -82,7 +82,7 @@ export interface ResolverContext {
 }
 
 /** Where a detailed resolve's answer came from. */
-export type ResolutionVia = 'filesystem' | 'cache' | 'server' | 'pin file';
+export type ResolutionVia = 'filesystem' | 'cache' | 'server' | 'pin file' | 'url';
 
 /**
  * Why a detailed resolve stayed unresolved, told once by the native core:

@@ -7,6 +7,7 @@
 #include "core/transport/HttpContentSource.h"
 #include "core/transport/HttpResolver.h"
 #include "core/engine/ResolutionEngine.h"
+#include "core/text/UrlReference.h"
 
 #include <mutex>
 
@@ -21,7 +22,8 @@ public:
 
     std::string CreateIdentifier(const std::string& assetPath,
                                  const std::string& anchor) const override {
-        return _fileSystem->CreateIdentifier(assetPath, anchor);
+        std::string url = UrlIdentifier(assetPath, anchor);
+        return url.empty() ? _fileSystem->CreateIdentifier(assetPath, anchor) : url;
     }
     std::string Resolve(const std::string& identifier,
                         const ServerContext& context) const override {

@@ -36,8 +36,10 @@ public:
         ScopeCache() : ResolveCache(kForever, SIZE_MAX) {}
     };
 
-    // Where an answer came from, as a detailed resolve names it.
-    enum class Via : std::uint8_t { Filesystem, Cache, Server, PinFile };
+    // Where an answer came from, as a detailed resolve names it. Url: the
+    // identifier is a content URL (IsContentUrl), which resolves to itself
+    // with no question to the server.
+    enum class Via : std::uint8_t { Filesystem, Cache, Server, PinFile, Url };
     // One resolve, with where its answer came from. Unresolved: an empty path.
     struct Resolution {
         std::string resolvedPath;
@@ -61,7 +63,8 @@ public:
     const Config& GetConfig() const { return _config; }
 
     // The resolved path, or "" when neither the local side nor the server
-    // `context` names (the environment's when empty) knows `identifier`.
+    // `context` names (the environment's when empty) knows `identifier`; a
+    // content URL is its own resolved path, asking neither.
     // `scope`, when given, is the caller's cache scope. Never throws.
     std::string Resolve(const std::string& identifier, const ServerContext& context = ServerContext(),
                         ResolveCache* scope = nullptr) const noexcept;
@@ -106,6 +109,9 @@ public:
     // those resolves wait for answers still under way. Returns once the
     // paths are claimed: the requests run on the engine's own threads.
     // Nothing for a client answering without requests (a pin file alone).
+    // Layers to be read from URLs (the content URLs among `identifiers`, and
+    // the answers that are ones, once in) are downloaded ahead, in parallel
+    // (FetchContentAhead), while the caller reads the layer it opened.
     void AskAhead(const std::vector<std::string>& identifiers, const ServerContext& context,
                   ResolveCache* scope) const noexcept;
 
@@ -127,6 +133,11 @@ public:
     // those of snapshots too.
     void ClearCache() const;
 
+    // For the process's exit, while the transport's libraries still stand:
+    // drops what is queued ahead (asking, downloading) and waits for the
+    // requests under way. Nothing is asked ahead after it.
+    void StopBackgroundWork() const noexcept;
+
     // Follows the change feed of the environment's server (AR_HTTP_WATCH=1,
     // or a caller that asks): the answers kept of each changed asset path are
     // dropped, then every listener is told, on the watcher's thread. The
@@ -136,7 +147,7 @@ public:
 
 private:
     // How an answer came, as TF_DEBUG=AR_HTTP says it.
-    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch, Pinned };
+    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch, Pinned, Url };
     struct Found {
         ResolveCache::Answer answer;
         Way way;
@@ -163,10 +174,14 @@ private:
     // caches keep raw answers), reported before and after.
     Resolution Remote(const std::string& identifier, const ResolveCache::Answer& answer, Way way,
                       const ServerContext& context) const;
+    // A raw answer of the server as the caller gets it: through AR_HTTP_PATH_MAP.
+    std::string Mapped(const std::string& resolvedPath) const;
     // The same, unreported.
     Resolution Unreported(const ResolveCache::Answer& answer, Way way, const ServerContext& context) const;
     // A filesystem answer, reported.
     Resolution Local(const std::string& identifier, std::string resolved) const;
+    // A content URL as its own answer, reported.
+    Resolution Itself(const std::string& url) const;
 
     const Config _config;
     const std::shared_ptr<const LocalResolver> _local;

@@ -102,4 +102,8 @@ std::vector<std::string> AssetPathsInText(const char* text, std::size_t size) {
     return paths;
 }
 
+bool IsLayerFileExtension(const std::string& extension) {
+    return extension == "usda" || extension == "usdc" || extension == "usd" || extension == "usdz";
+}
+
 }  // namespace arhttp

@@ -158,4 +158,22 @@ std::string UrlOrigin(std::string_view url) {
     return origin;
 }
 
+std::string UrlPathExtension(std::string_view url) {
+    const std::string_view path = Split(url).path;
+    const std::string_view name = path.substr(path.rfind('/') + 1);
+    const size_t dot = name.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return std::string();
+    return std::string(name.substr(dot + 1));
+}
+
+std::string UrlIdentifier(std::string_view assetPath, std::string_view anchor) {
+    if (IsContentUrl(assetPath)) return ResolveUrlReference(assetPath, assetPath);
+    if (assetPath.empty() || assetPath.front() == '/' || !IsContentUrl(anchor)) return std::string();
+    const bool fileRelative = assetPath.substr(0, 2) == "./" || assetPath.substr(0, 3) == "../";
+    if (fileRelative || HasUriScheme(assetPath) || !UrlPathExtension(assetPath).empty()) {
+        return ResolveUrlReference(anchor, assetPath);
+    }
+    return std::string();
+}
+
 }  // namespace arhttp

@@ -29,6 +29,23 @@ std::string ResolveUrlReference(std::string_view base, std::string_view referenc
 // what decides which headers a request may carry.
 std::string UrlOrigin(std::string_view url);
 
+// The extension of the last segment of a URL's (or a relative reference's)
+// path, without the dot, as TfGetExtension gives a file's ("usdz" for
+// "https://cdn/a.usdz?v=3"); empty when that segment has none (no dot, or
+// one only at its start or end).
+std::string UrlPathExtension(std::string_view url);
+
+// The identifier of `assetPath` written in the layer at `anchor` (a resolved
+// path), when URLs decide it: an http(s) URL is itself (dot segments removed);
+// in a remote layer (`anchor` a content URL), a path with a scheme, and a
+// relative path that starts with ./ or ../ or names a file (its last segment
+// has an extension: "geom.usd", "tex/wood.png"), are resolved against
+// `anchor` by RFC 3986, as a browser would. Empty where the filesystem's
+// rules apply: absolute paths ("/mnt/x.usd" is a file, not the host's root)
+// and search-path-style paths without an extension ("chess/King"), which
+// are ids for the id server, in a remote layer as in a local one.
+std::string UrlIdentifier(std::string_view assetPath, std::string_view anchor);
+
 }  // namespace arhttp
 
 #endif

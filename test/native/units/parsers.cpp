@@ -457,6 +457,17 @@ void UrlReferences() {
     CHECK_EQ(arhttp::UrlOrigin("HTTPS://CDN.example:443/a?b"), "https://cdn.example");
     CHECK_EQ(arhttp::UrlOrigin("http://user:secret@cdn.example:8080/a"), "http://cdn.example:8080");
     CHECK_EQ(arhttp::UrlOrigin("http://cdn.example:80"), "http://cdn.example");
+
+    CHECK_EQ(arhttp::UrlPathExtension("https://cdn.example/a.b/c.usdz?v=1.2#x.y"), "usdz");
+    CHECK_EQ(arhttp::UrlPathExtension("https://cdn.example/a.b/c"), "");
+    CHECK_EQ(arhttp::UrlPathExtension("tex/.hidden"), "");
+    CHECK_EQ(arhttp::UrlPathExtension("tex/wood."), "");
+    CHECK_EQ(arhttp::UrlIdentifier("./geom.usd", chair), "https://cdn.example/chair/geom.usd");
+    CHECK_EQ(arhttp::UrlIdentifier("geom.usd", chair), "https://cdn.example/chair/geom.usd");
+    CHECK_EQ(arhttp::UrlIdentifier("chess/King", chair), "");
+    CHECK_EQ(arhttp::UrlIdentifier("/mnt/geom.usd", chair), "");
+    CHECK_EQ(arhttp::UrlIdentifier("./geom.usd", "/local/chair.usd"), "");
+    CHECK_EQ(arhttp::UrlIdentifier("HTTPS://cdn.example/a/../b.usd", "/local/chair.usd"), "HTTPS://cdn.example/b.usd");
 }
 
 void Parsers(const std::vector<Example>& resolvedPathExamples) {
