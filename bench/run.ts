@@ -7,6 +7,7 @@ import { nodeBenchmarks, standaloneNodeBenchmarks } from './nodeResolve';
 import { pinBenchmarks } from './pin';
 import { pinLoadBenchmark } from './pinLoad';
 import { pinnedStageBenchmarks } from './pinnedStages';
+import { remoteContentBenchmarks } from './remoteContent';
 import { serverBenchmarks } from './sampleServer';
 import { storeBenchmarks } from './stores';
 import { printTable, type Row } from './table';
@@ -14,7 +15,7 @@ import { usdBenchmarks } from './usdStages';
 
 /**
  * `npm run bench`: every benchmark, each against a baseline measured in the same run;
- * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`, `pins`, `pin`, `pinned`, `install`) runs one part.
+ * `npm run bench -- usd` (or `node`, `server`, `stores`, `chess`, `pins`, `pin`, `pinned`, `install`, `remote`) runs one part.
  */
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   if (runs('pin')) rows.push(...(await pinBenchmarks()));
   if (runs('pinned')) rows.push(...(await pinnedStageBenchmarks()));
   if (runs('install')) rows.push(...(await installBenchmarks()));
+  if (runs('remote')) rows.push(...(await remoteContentBenchmarks()));
   printTable(rows);
 }
 

@@ -15,6 +15,11 @@ export const ErrorCodes = {
   INVALID_ARGUMENT: 'ERR_AR_HTTP_INVALID_ARGUMENT',
   /** The native resolver failed inside a call (out of memory, …); the message says why. */
   RESOLVE_FAILED: 'ERR_AR_HTTP_RESOLVE_FAILED',
+  /**
+   * `fetchAsset()`: the local file of a resolved path could not be had: a content URL whose download failed or was
+   * refused (the message names the URL and why; a warning said so too), a local path that is no file, another scheme.
+   */
+  CONTENT_UNAVAILABLE: 'ERR_AR_HTTP_CONTENT_UNAVAILABLE',
   /** ar-http's own package folder cannot be found: it was bundled into another file (keep it external). */
   PACKAGE_NOT_FOUND: 'ERR_AR_HTTP_PACKAGE_NOT_FOUND',
   /**
@@ -85,6 +90,12 @@ export const WarningCodes = {
   CHANGE_FEED: 'AR_HTTP_CHANGE_FEED',
   /** A resolve failed inside the native core (out of memory, the USD plugin's HTTP transport not loadable, …). */
   RESOLVE_FAILED: 'AR_HTTP_RESOLVE_FAILED',
+  /**
+   * A content URL could not be had: its download failed, broke off, was too slow or too large, or was refused (a
+   * wrong digest, an error page for a layer, a redirect not followed), or the content cache's disk is full. Names the
+   * URL. Also when a cached copy is used because its server could not be reached to revalidate it.
+   */
+  CONTENT_FAILED: 'AR_HTTP_CONTENT_FAILED',
   /** The USD-linked binding did not load: the standalone one resolves instead. */
   BINDING: 'AR_HTTP_BINDING',
   /**

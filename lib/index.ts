@@ -1,6 +1,12 @@
 export { ArHttpError, ArHttpTypeError, ErrorCodes, type ErrorCode, WarningCodes, type WarningCode } from './errors';
 export * from './client';
-export type { Backend, Resolution, ResolutionError, ResolutionVia, ResolverChange, ResolverConfig, ResolverContext } from './native/binding';
+export type { Backend, FetchedAsset, Resolution, ResolutionError, ResolutionVia, ResolverChange, ResolverConfig, ResolverContext } from './native/binding';
+export {
+  fetchAsset,
+  fetchAssetAsync,
+  type DetailedFetchAssetOptions,
+  type FetchAssetOptions,
+} from './content/fetchAsset';
 export { clearCache, config, reloadConfig } from './resolve/config';
 export { configure, type ConfigureOptions } from './resolve/configure';
 export {

@@ -1,4 +1,7 @@
 import { config } from '../lib';
+import path from 'node:path';
+
+import { testCacheHome } from './helpers/contentCacheDir';
 import { setResolverEnv } from './helpers/env';
 
 afterAll(() => setResolverEnv({}));
@@ -29,6 +32,10 @@ describe('configuration from the environment', () => {
       pinFallback: 'none',
       pathMap: [],
       remoteRefusal: '',
+      contentCacheDir: path.join(testCacheHome, 'ar-http'),
+      contentCacheMaxBytes: 10 * 2 ** 30,
+      maxContentBytes: 4 * 2 ** 30,
+      contentHeaders: {},
       warnings: [],
     });
   });
@@ -80,6 +87,62 @@ describe('configuration from the environment', () => {
       warnings: [],
     });
     expect(config()).toEqual(settings);
+  });
+
+  test('the content cache settings are read, sizes with binary units, content headers redacted as secrets', () => {
+    const settings = setResolverEnv({
+      AR_HTTP_CONTENT_CACHE_DIR: '/var/cache/shows',
+      AR_HTTP_CONTENT_CACHE_MAX_BYTES: '3G',
+      AR_HTTP_MAX_CONTENT_BYTES: '512k',
+      AR_HTTP_CONTENT_HEADER_Authorization: 'Bearer cdn-secret',
+      AR_HTTP_CONTENT_HEADER_X_Studio: 'north',
+    });
+    expect(settings).toMatchObject({
+      contentCacheDir: '/var/cache/shows',
+      contentCacheMaxBytes: 3 * 2 ** 30,
+      maxContentBytes: 512 * 1024,
+      contentHeaders: { Authorization: '<redacted>', 'X-Studio': 'north' },
+      headers: {},
+      warnings: [],
+    });
+    expect(JSON.stringify(settings)).not.toContain('cdn-secret');
+  });
+
+  test('the content cache folder defaults to $XDG_CACHE_HOME/ar-http, else ~/.cache/ar-http', () => {
+    const saved = { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, HOME: process.env.HOME };
+    try {
+      process.env.XDG_CACHE_HOME = '/xdg';
+      expect(setResolverEnv({}).contentCacheDir).toBe('/xdg/ar-http');
+      delete process.env.XDG_CACHE_HOME;
+      process.env.HOME = '/home/artist';
+      expect(setResolverEnv({}).contentCacheDir).toBe('/home/artist/.cache/ar-http');
+      // A relative XDG_CACHE_HOME is to be ignored (XDG base directory specification).
+      process.env.XDG_CACHE_HOME = 'relative';
+      expect(setResolverEnv({}).contentCacheDir).toBe('/home/artist/.cache/ar-http');
+    } finally {
+      Object.assign(process.env, saved);
+    }
+  });
+
+  test.each([
+    ['AR_HTTP_CONTENT_CACHE_DIR', 'cache/here', 'is not an absolute path'],
+    ['AR_HTTP_CONTENT_CACHE_MAX_BYTES', '10X', 'is not a number of bytes'],
+    ['AR_HTTP_CONTENT_CACHE_MAX_BYTES', '0', 'is not a number of bytes'],
+    ['AR_HTTP_CONTENT_CACHE_MAX_BYTES', '99999999999T', 'is not a number of bytes'],
+    ['AR_HTTP_MAX_CONTENT_BYTES', '-1', 'is not a number of bytes'],
+    ['AR_HTTP_MAX_CONTENT_BYTES', '1.5G', 'is not a number of bytes'],
+    ['AR_HTTP_CONTENT_HEADER_Bad_Value', 'a\u0001b', 'is ignored'],
+  ])('%s %j is refused with a warning, and the default used', (name, value, why) => {
+    const settings = setResolverEnv({ [name]: value });
+    expect(settings.warnings).toHaveLength(1);
+    expect(settings.warnings[0]).toContain(name);
+    expect(settings.warnings[0]).toContain(why);
+    expect(settings).toMatchObject({
+      contentCacheDir: path.join(testCacheHome, 'ar-http'),
+      contentCacheMaxBytes: 10 * 2 ** 30,
+      maxContentBytes: 4 * 2 ** 30,
+      contentHeaders: {},
+    });
   });
 
   test('an empty variable counts as unset', () => {

@@ -55,6 +55,26 @@ test('headers replace every AR_HTTP_HEADER_* of the environment', async () => {
   expect(request.headers['x-from-env']).toBeUndefined();
 });
 
+test('the content cache options; contentHeaders replace every AR_HTTP_CONTENT_HEADER_* of the environment, not the others', () => {
+  setResolverEnv({ AR_HTTP_CONTENT_HEADER_X_From_Env: 'env', AR_HTTP_HEADER_X_Kept: 'kept' });
+  expect(
+    configure({
+      contentCacheDir: '/var/cache/ar-http-shows',
+      contentCacheMaxBytes: 2 ** 31,
+      maxContentBytes: 2 ** 20,
+      contentHeaders: { 'X-Cdn-Token': 'secret', 'X-Studio': 'north' },
+    }),
+  ).toMatchObject({
+    contentCacheDir: '/var/cache/ar-http-shows',
+    contentCacheMaxBytes: 2 ** 31,
+    maxContentBytes: 2 ** 20,
+    contentHeaders: { 'X-Cdn-Token': '<redacted>', 'X-Studio': 'north' },
+    headers: { 'X-Kept': 'kept' },
+    warnings: [],
+  });
+  expect(configure({ headers: {} })).toMatchObject({ headers: {}, contentHeaders: { 'X-From-Env': 'env' } });
+});
+
 test('values are refused as the environment refuses them: a warning and the default', () => {
   const settings = configure({ timeoutMs: 0, pathFormat: '/nope', tls: { verify: false } });
   expect(settings).toMatchObject({ timeoutMs: 5000, pathFormat: '/%s', tls: { verify: false } });
@@ -76,6 +96,8 @@ test.each([
   [{ tls: { verify: 'no' } }, 'tls.verify must be true or false'],
   [{ tls: { ca: '/x' } }, 'tls.ca must be left out'],
   [{ debug: 1 }, 'debug must be true or false'],
+  [{ contentHeaders: { A_B: 'v' } }, 'contentHeaders["A_B"] must be named without "_"'],
+  [{ contentCacheMaxBytes: '1G' }, 'contentCacheMaxBytes must be a whole number'],
 ])('%j is a TypeError naming the option, and changes nothing', (options, why) => {
   const before = configure({ retries: 7 });
   expect(() => configure(options as never)).toThrow(ArHttpTypeError);

@@ -2,28 +2,34 @@
  * protocol/protocol.json is read by the C++ core and by the TypeScript server: here the C++ client
  * (this process's binding) talks to the TypeScript server over the protocol's edge cases.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 import type { FastifyInstance } from 'fastify';
 
-import { config, createResolutionServer, resolveAsync, resolveMany } from '../lib';
+import { config, createIdentifier, createResolutionServer, loadMapFile, MemoryStore, resolve, resolveAsync, resolveMany } from '../lib';
 import { Protocol } from '../lib/protocol';
 import protocolJson from '../protocol/protocol.json';
 import { setResolverEnv } from './helpers/env';
 
 const { valid, invalid } = protocolJson.resolvedPathExamples;
+const { downloaded, opaque } = protocolJson.contentUrlExamples;
 // Asset path -> what the server's resolve function returns for it.
 const answers = new Map<string, string>([
   ...valid.map((resolved, i): [string, string] => [`valid${i}`, resolved]),
   ...invalid.map((resolved, i): [string, string] => [`invalid${i}`, resolved]),
 ]);
 
+
 let app: FastifyInstance;
 let requests: { method: string; bytes: number }[] = [];
 
 beforeAll(async () => {
   app = await createResolutionServer({
-    resolve: (assetPath) => answers.get(assetPath) ?? (assetPath.startsWith('echo/') ? `/echo/${Buffer.byteLength(assetPath)}` : null),
+    // A URL of another scheme is an asset path, the server's to answer.
+    resolve: (assetPath) => answers.get(assetPath) ?? (assetPath.includes(':') ? `/opaque/${assetPath}` : null) ?? (assetPath.startsWith('echo/') ? `/echo/${Buffer.byteLength(assetPath)}` : null),
   });
   app.addHook('onRequest', async (request) => {
     requests.push({ method: request.method, bytes: Number(request.headers['content-length'] ?? 0) });
@@ -103,5 +109,78 @@ describe('batches: the client cuts them where the server would refuse them', () 
     expect(resolved).toEqual(assetPaths.map((assetPath) => `/echo/${Buffer.byteLength(assetPath)}`));
     expect(requests.length).toBeGreaterThanOrEqual(2);
     expect(requests.every((request) => request.method === 'POST' && request.bytes <= Protocol.maxBatchBodyBytes)).toBe(true);
+  });
+});
+
+describe('content URLs: http(s) URLs are their own answers, every other scheme is the server\'s', () => {
+  test('an http(s) asset path resolves to itself with no request, by GET, batch and detailed resolves', async () => {
+    for (const url of downloaded) {
+      await expect(resolveAsync(url)).resolves.toBe(url);
+      expect(resolve(url, { detailed: true })).toEqual({ resolvedPath: url, via: 'url' });
+    }
+    expect(await resolveMany([...downloaded, 'valid0'])).toEqual([...downloaded, valid[0]]);
+    // One GET: the batch held one asset path the server had to answer.
+    expect(requests.map((request) => request.method)).toEqual(['GET']);
+  });
+
+  test('any other scheme, or a URL without a host, is an asset path the server answers', async () => {
+    for (const assetPath of opaque) {
+      await expect(resolveAsync(assetPath, { detailed: true })).resolves.toEqual({ resolvedPath: expect.stringMatching(/^\/opaque\//), via: 'server' });
+    }
+    expect(requests).toHaveLength(opaque.length);
+  });
+});
+
+describe('asset paths in a remote layer anchor to its URL (RFC 3986)', () => {
+  const layer = 'https://cdn.example/chess/King/King.usd?v=2';
+  test.each([
+    ['./King_payload.usd', 'https://cdn.example/chess/King/King_payload.usd'],
+    ['../Queen/Queen.usd', 'https://cdn.example/chess/Queen/Queen.usd'],
+    ['tex/king.png', 'https://cdn.example/chess/King/tex/king.png'],
+    ['https://other.example/a/./b/../c.usd', 'https://other.example/a/c.usd'],
+    // An id (no extension) and an absolute path keep the filesystem's and the id server's rules.
+    ['chess/Queen', 'chess/Queen'],
+    ['/mnt/assets/Queen.usd', '/mnt/assets/Queen.usd'],
+  ])('%s -> %s', (assetPath, identifier) => {
+    expect(createIdentifier(assetPath, layer)).toBe(identifier);
+  });
+  test('an absolute URL in a local layer is itself', () => {
+    expect(createIdentifier('https://cdn.example/chess/King.usd', '/local/layer.usda')).toBe('https://cdn.example/chess/King.usd');
+  });
+});
+
+describe('URL answers through a map file, a store and the admin API', () => {
+  const urls = { chair: downloaded[0], table: downloaded[1], bucket: opaque[0] };
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(path.join(os.tmpdir(), 'ar-http-urls-'));
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  test('a map file keeps URLs as written (a relative path is still the map folder\'s)', () => {
+    const file = path.join(folder, 'map.json');
+    writeFileSync(file, JSON.stringify({ ...urls, local: 'chair.usda' }));
+    expect(Object.fromEntries(loadMapFile(file))).toEqual({ ...urls, local: path.join(folder, 'chair.usda') });
+  });
+
+  test('a store written through the admin API answers them to the resolver', async () => {
+    const store = new MemoryStore(new Map());
+    const server = await createResolutionServer({ store, token: 't' });
+    const address = await server.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      for (const [assetPath, url] of Object.entries(urls)) {
+        const put = await fetch(`${address}/_ar/mappings/${assetPath}`, {
+          method: 'PUT',
+          headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+          body: JSON.stringify({ resolvedPath: url }),
+        });
+        expect(put.status).toBe(201);
+      }
+      expect(await store.resolve('chair')).toBe(urls.chair);
+      expect(await resolveAsync('table', { detailed: true, context: { serverUrl: address, headers: { Authorization: 'Bearer t' } } }))
+        .toEqual({ resolvedPath: urls.table, via: 'server', version: 2 });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -11,7 +11,7 @@ const exec = promisify(execFile);
 const root = path.join(__dirname, '..');
 const units = [
   'main', 'parsers', 'fileSystemResolver', 'resolveCache', 'layerScanner', 'crateScanner', 'zipArchive',
-  'resolutionEngine', 'changeFeed', 'pins',
+  'resolutionEngine', 'changeFeed', 'pins', 'content',
 ].map((name) => `test/native/units/${name}.cpp`);
 const usdcat = path.join(process.env.PXR_USD_LOCATION || '/opt/openusd', 'bin', 'usdcat');
 

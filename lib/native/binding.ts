@@ -49,6 +49,17 @@ export interface ResolverConfig {
    * `AR_HTTP_PATH_MAP` fails closed, as a farm would rather render nothing than a wrong answer.
    */
   remoteRefusal: string;
+  /**
+   * `AR_HTTP_CONTENT_CACHE_DIR`: the folder of downloaded content, shared by every process of the machine (default
+   * `$XDG_CACHE_HOME/ar-http`, else `~/.cache/ar-http`; `''` when none could be found).
+   */
+  contentCacheDir: string;
+  /** `AR_HTTP_CONTENT_CACHE_MAX_BYTES`: the folder's bound, least recently used files evicted first. */
+  contentCacheMaxBytes: number;
+  /** `AR_HTTP_MAX_CONTENT_BYTES`: one downloaded file's bound (decompressed bytes counted). */
+  maxContentBytes: number;
+  /** `AR_HTTP_CONTENT_HEADER_*`: sent with content downloads; secret values redacted. */
+  contentHeaders: Record<string, string>;
   /** Settings that were refused and replaced by their default, one sentence each. */
   warnings: string[];
 }
@@ -71,7 +82,7 @@ export interface ResolverContext {
 }
 
 /** Where a detailed resolve's answer came from. */
-export type ResolutionVia = 'filesystem' | 'cache' | 'server' | 'pin file';
+export type ResolutionVia = 'filesystem' | 'cache' | 'server' | 'pin file' | 'url';
 
 /**
  * Why a detailed resolve stayed unresolved, told once by the native core:
@@ -100,6 +111,22 @@ export interface Resolution {
   snapshot?: string;
   /** Why `resolvedPath` is `''`; absent when it is not. */
   error?: ResolutionError;
+}
+
+/** The local file of a resolved path (`fetchAsset(path, { detailed: true })`). */
+export interface FetchedAsset {
+  /** The file: for a content URL, in the content cache; a local path itself. */
+  localPath: string;
+  /** The content's ETag as its server sent it (quotes included); `''` when none, and for local paths. */
+  etag: string;
+  /** The content's Last-Modified as sent; `''` when none. */
+  lastModified: string;
+  /**
+   * Seconds since the epoch: Last-Modified when sent, else a number derived from the ETag (the same for the same
+   * tag), else the file's modification time.
+   */
+  timestamp: number;
+  size: number;
 }
 
 /** Which implementation resolves: the standalone core, or OpenUSD's Ar with ArHttpResolver. */
@@ -133,6 +160,9 @@ export interface NativeBinding {
    */
   layerAssetPaths(files: readonly string[]): Promise<(LayerFileScan | string)[]>;
   createIdentifier(assetPath: string, anchor?: string): string;
+  /** The local file of `resolvedPath` ({@link FetchedAsset}); `error` says why when `localPath` is `''`. */
+  fetchAsset(resolvedPath: string): FetchedAsset & { error?: string };
+  fetchAssetAsync(resolvedPath: string): Promise<FetchedAsset & { error?: string }>;
   clearCache(): void;
   config(): ResolverConfig;
   reloadConfig(environment: NodeJS.ProcessEnv): ResolverConfig;
@@ -263,6 +293,8 @@ function withCodes(addon: NativeBinding): NativeBinding {
     resolveLocalMany: speakingAsync(addon.resolveLocalMany),
     layerAssetPaths: speakingAsync(addon.layerAssetPaths),
     createIdentifier: speaking(addon.createIdentifier),
+    fetchAsset: speaking(addon.fetchAsset),
+    fetchAssetAsync: speakingAsync(addon.fetchAssetAsync),
     clearCache: addon.clearCache,
     config: addon.config,
     reloadConfig: speaking(addon.reloadConfig),

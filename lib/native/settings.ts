@@ -4,18 +4,21 @@
  * reload read the same.
  */
 let configured: Readonly<Record<string, string>> = {};
-/** Whether that call gave `headers`, which stand for every `AR_HTTP_HEADER_*`: the environment's are then left out. */
-let ownsHeaders = false;
+/**
+ * The prefixes of the variables that call stood for whole (`headers`: every `AR_HTTP_HEADER_*`, `contentHeaders`:
+ * every `AR_HTTP_CONTENT_HEADER_*`): the environment's are then left out.
+ */
+let ownedPrefixes: readonly string[] = [];
 
-export function useConfigured(variables: Record<string, string>, headers: boolean): void {
+export function useConfigured(variables: Record<string, string>, owned: readonly string[]): void {
   configured = { ...variables };
-  ownsHeaders = headers;
+  ownedPrefixes = [...owned];
 }
 
 export function settingsEnvironment(): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!(ownsHeaders && name.startsWith('AR_HTTP_HEADER_'))) environment[name] = value;
+    if (!ownedPrefixes.some((prefix) => name.startsWith(prefix))) environment[name] = value;
   }
   return Object.assign(environment, configured);
 }

@@ -51,6 +51,14 @@ export interface ConfigureOptions {
   pinFallback?: 'server' | 'none';
   /** `AR_HTTP_PATH_MAP`. */
   pathMap?: { from: string; to: string }[];
+  /** `AR_HTTP_CONTENT_CACHE_DIR`. */
+  contentCacheDir?: string;
+  /** `AR_HTTP_CONTENT_CACHE_MAX_BYTES`. */
+  contentCacheMaxBytes?: number;
+  /** `AR_HTTP_MAX_CONTENT_BYTES`. */
+  maxContentBytes?: number;
+  /** Every `AR_HTTP_CONTENT_HEADER_<Name>`: the environment's are left out when given. */
+  contentHeaders?: Record<string, string>;
 }
 
 type Variables = Record<string, string>;
@@ -86,18 +94,22 @@ function plainObject(option: string, value: unknown): Record<string, unknown> {
     : invalid(option, 'an object');
 }
 
+/** Headers as the variables `prefix<Name>` that stand for them. */
+function headerVariables(option: string, prefix: string, value: unknown): Variables {
+  return Object.fromEntries(
+    Object.entries(plainObject(option, value)).map(([name, header]) => [
+      // The core reads `_` in a variable's name as `-`, so a name holding `_` cannot be told apart.
+      `${prefix}${name.includes('_') ? invalid(`${option}["${name}"]`, 'named without "_"') : name.replaceAll('-', '_')}`,
+      text(`${option}["${name}"]`, header),
+    ]),
+  );
+}
+
 /** Each option as the variables it stands for, written as a user would write them. */
 const asVariables: { [K in keyof Required<ConfigureOptions>]: (value: unknown) => Variables } = {
   serverUrl: (value) => ({ AR_HTTP_SERVER_URL: text('serverUrl', value) }),
   pathFormat: (value) => ({ AR_HTTP_PATH_FORMAT: text('pathFormat', value) }),
-  headers: (value) =>
-    Object.fromEntries(
-      Object.entries(plainObject('headers', value)).map(([name, header]) => [
-        // The core reads `_` in a variable's name as `-`, so a name holding `_` cannot be told apart.
-        `AR_HTTP_HEADER_${name.includes('_') ? invalid(`headers["${name}"]`, 'named without "_"') : name.replaceAll('-', '_')}`,
-        text(`headers["${name}"]`, header),
-      ]),
-    ),
+  headers: (value) => headerVariables('headers', 'AR_HTTP_HEADER_', value),
   secretHeaders: (value) => ({ AR_HTTP_SECRET_HEADERS: list('secretHeaders', value, ',').join(',') }),
   timeoutMs: (value) => ({ AR_HTTP_TIMEOUT_MS: integer('timeoutMs', value) }),
   maxConnections: (value) => ({ AR_HTTP_MAX_CONNECTIONS: integer('maxConnections', value) }),
@@ -137,6 +149,10 @@ const asVariables: { [K in keyof Required<ConfigureOptions>]: (value: unknown) =
     });
     return { AR_HTTP_PATH_MAP: pairs.join(';') };
   },
+  contentCacheDir: (value) => ({ AR_HTTP_CONTENT_CACHE_DIR: text('contentCacheDir', value) }),
+  contentCacheMaxBytes: (value) => ({ AR_HTTP_CONTENT_CACHE_MAX_BYTES: integer('contentCacheMaxBytes', value) }),
+  maxContentBytes: (value) => ({ AR_HTTP_MAX_CONTENT_BYTES: integer('maxContentBytes', value) }),
+  contentHeaders: (value) => headerVariables('contentHeaders', 'AR_HTTP_CONTENT_HEADER_', value),
 };
 
 const isOption = (name: string): name is keyof ConfigureOptions => Object.hasOwn(asVariables, name);
@@ -159,6 +175,10 @@ export function configure(options: ConfigureOptions): ResolverConfig {
     }
     if (value !== undefined) Object.assign(variables, asVariables[name](value));
   }
-  useConfigured(variables, options.headers !== undefined);
+  const owned = [
+    ...(options.headers !== undefined ? ['AR_HTTP_HEADER_'] : []),
+    ...(options.contentHeaders !== undefined ? ['AR_HTTP_CONTENT_HEADER_'] : []),
+  ];
+  useConfigured(variables, owned);
   return reloadConfig();
 }

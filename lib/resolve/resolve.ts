@@ -25,7 +25,7 @@ export interface ResolveOptions {
   context?: ResolverContext;
   /**
    * Answer `{ resolvedPath, via, version?, snapshot?, error? }` instead of the path: where the answer came from
-   * (`'filesystem'`, `'cache'`, `'server'`, `'pin file'`), the number of the change that set a server's answer
+   * (`'filesystem'`, `'cache'`, `'server'`, `'pin file'`, `'url'` for an http(s) URL, its own answer), the number of the change that set a server's answer
    * when the server said it, the snapshot it is as of, and when unresolved why ({@link ResolutionError}).
    */
   detailed?: boolean;

@@ -96,6 +96,8 @@ public:
                                                uint64_t* warnings) const override {
         return Plugin().ResolveManyAfresh(identifiers, context, warnings);
     }
+    // The plugin's engine: usdcat and Node share its content cache folder.
+    ContentFile FetchContent(const std::string& url) const override { return Plugin().FetchContent(url); }
     Config GetConfig() const override { return Plugin().GetHttpConfig(); }
     // Through Ar, as a USD application would: ArHttpResolver clears its
     // answers and sends ArNotice::ResolverChanged.

@@ -15,6 +15,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("layerAssetPaths", Napi::Function::New(env, LayerAssetPaths, "layerAssetPaths"));
     exports.Set("createIdentifier", Napi::Function::New(env, CreateIdentifier, "createIdentifier"));
     exports.Set("resolveManyAfresh", Napi::Function::New(env, ResolveManyAfresh, "resolveManyAfresh"));
+    exports.Set("fetchAsset", Napi::Function::New(env, FetchAsset, "fetchAsset"));
+    exports.Set("fetchAssetAsync", Napi::Function::New(env, FetchAssetAsync, "fetchAssetAsync"));
     exports.Set("clearCache", Napi::Function::New(env, ClearCache, "clearCache"));
     exports.Set("config", Napi::Function::New(env, GetConfig, "config"));
     exports.Set("reloadConfig", Napi::Function::New(env, ReloadConfig, "reloadConfig"));

@@ -4,6 +4,7 @@
 #ifndef AR_HTTP_ADDON_BACKEND_H
 #define AR_HTTP_ADDON_BACKEND_H
 
+#include "core/content/ContentFile.h"
 #include "core/engine/ChangeWatcher.h"
 #include "core/settings/Config.h"
 #include "core/engine/ResolutionEngine.h"
@@ -43,6 +44,8 @@ public:
     virtual std::vector<std::string> ResolveManyAfresh(const std::vector<std::string>& identifiers,
                                                        const ServerContext& context,
                                                        uint64_t* warnings) const = 0;
+    // The local file of content URL `url` (ResolutionEngine::FetchContent).
+    virtual ContentFile FetchContent(const std::string& url) const = 0;
     virtual Config GetConfig() const = 0;
     virtual void ClearCache() const = 0;
     // Follows the environment's server's change feed and tells `listener`

@@ -4,8 +4,10 @@
 
 #include "core/log/CountingLogSink.h"
 #include "core/local/FileSystemResolver.h"
+#include "core/transport/HttpContentSource.h"
 #include "core/transport/HttpResolver.h"
 #include "core/engine/ResolutionEngine.h"
+#include "core/text/UrlReference.h"
 
 #include <mutex>
 
@@ -20,7 +22,8 @@ public:
 
     std::string CreateIdentifier(const std::string& assetPath,
                                  const std::string& anchor) const override {
-        return _fileSystem->CreateIdentifier(assetPath, anchor);
+        std::string url = UrlIdentifier(assetPath, anchor);
+        return url.empty() ? _fileSystem->CreateIdentifier(assetPath, anchor) : url;
     }
     std::string Resolve(const std::string& identifier,
                         const ServerContext& context) const override {
@@ -52,6 +55,7 @@ public:
         *warnings = log->Warnings();
         return resolved;
     }
+    ContentFile FetchContent(const std::string& url) const override { return _engine.FetchContent(url); }
     Config GetConfig() const override { return _engine.GetConfig(); }
     void ClearCache() const override { _engine.ClearCache(); }
     void Watch(ChangeWatcher::OnChanges listener) const override { _engine.Watch(std::move(listener)); }
@@ -60,7 +64,7 @@ private:
     explicit StandaloneBackend(Config config)
         : _fileSystem(std::make_shared<const FileSystemResolver>(config.searchPaths)),
           _engine(std::move(config), _fileSystem, std::make_shared<NodeLogSink>(),
-                  HttpResolver::Factory()) {}
+                  HttpResolver::Factory(), HttpContentSource::Factory()) {}
 
     const std::shared_ptr<const FileSystemResolver> _fileSystem;
     const ResolutionEngine _engine;

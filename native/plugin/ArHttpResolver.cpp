@@ -8,6 +8,7 @@
 #include "core/settings/DebugSwitch.h"
 #include "core/layers/LayerScanner.h"
 #include "core/text/PrintableText.h"
+#include "core/text/UrlReference.h"
 
 #include "pxr/base/js/value.h"
 #include "pxr/base/plug/registry.h"
@@ -17,11 +18,15 @@
 #include "pxr/base/tf/type.h"
 #include "pxr/base/vt/dictionary.h"
 #include "pxr/usd/ar/asset.h"
+#include "pxr/usd/ar/filesystemAsset.h"
 #include "pxr/usd/ar/assetInfo.h"
 #include "pxr/usd/ar/defineResolver.h"
 #include "pxr/usd/ar/notice.h"
 #include "pxr/usd/ar/packageUtils.h"
 
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
 #include <set>
 #include <vector>
 
@@ -60,9 +65,9 @@ bool IsFileFormatExtension(const std::string& word) {
     return extensions.count(TfStringToLower(word)) != 0;
 }
 
-// The files whose asset paths are looked at when opened: layers, not images.
-bool IsLayerFileExtension(const std::string& extension) {
-    return extension == "usda" || extension == "usdc" || extension == "usd" || extension == "usdz";
+// A URL's extension is its path's: a query or fragment is no part of it.
+std::string ExtensionOf(const std::string& path) {
+    return IsContentUrl(path) ? UrlPathExtension(path) : TfGetExtension(path);
 }
 
 }  // namespace
@@ -92,7 +97,7 @@ std::shared_ptr<const ResolutionEngine> ArHttpResolver::_MakeEngine(
     }
     auto engine = std::make_shared<const ResolutionEngine>(std::move(config), _local,
                                                            std::make_shared<ArHttpTfLogSink>(),
-                                                           LoadedTransport());
+                                                           LoadedTransport(), LoadedContentTransport());
     if (engine->GetConfig().watch) {
         // Sent on the watcher's thread, once the changed answers are dropped:
         // stages bound to the environment's server re-resolve and recompose
@@ -132,6 +137,10 @@ Config ArHttpResolver::GetHttpConfig() const {
     return _GetEngine()->GetConfig();
 }
 
+ContentFile ArHttpResolver::FetchContent(const std::string& url) const {
+    return _GetEngine()->FetchContent(url);
+}
+
 Config ArHttpResolver::Reconfigure(const Environment& environment) {
     // Here `environment` is authoritative, TF_DEBUG included.
     const auto tfDebug = environment.find("TF_DEBUG");
@@ -146,6 +155,10 @@ Config ArHttpResolver::Reconfigure(const Environment& environment) {
 
 std::string ArHttpResolver::_CreateIdentifier(const std::string& assetPath,
                                               const ArResolvedPath& anchorAssetPath) const {
+    // A URL, or a file next to a remote layer: anchored as on the web, with
+    // no probe (a request per asset path).
+    std::string url = UrlIdentifier(assetPath, anchorAssetPath.GetPathString());
+    if (!url.empty()) return url;
     const bool outer = tLocalOnly;
     tLocalOnly = true;
     std::string identifier;
@@ -186,7 +199,7 @@ ResolutionEngine::Resolution ArHttpResolver::ResolveDetailed(const std::string& 
 
     // USD expects no exception from a resolver; only allocation can throw here.
     try {
-        std::shared_ptr<ResolutionEngine::ScopeCache> scope;
+        std::shared_ptr<_Scope> scope;
         return _GetEngine()->ResolveDetailed(assetPath, [&] {
             scope = _scopes.GetCurrentCache();
             return ResolutionEngine::Where{_CurrentServerContext(), scope.get()};
@@ -242,14 +255,14 @@ ArAssetInfo ArHttpResolver::_GetAssetInfo(const std::string& assetPath,
     ArAssetInfo info = ArDefaultResolver::_GetAssetInfo(assetPath, resolvedPath);
     const ServerContext* context = tLocalOnly || assetPath.empty() ? nullptr : _CurrentServerContext();
     if (!context) return info;
+    const std::shared_ptr<const ResolutionEngine> engine = _GetEngine();
+    const std::string& resolved = resolvedPath.GetPathString();
     // What the caches hold of the answer (a stage's scope always does while it
-    // composes; snapshots' for ever): asset info never costs a request.
+    // composes; snapshots' for ever) and of its content: asset info never
+    // costs a request.
     const auto scope = _scopes.GetCurrentCache();
-    const std::optional<ResolutionEngine::Resolution> recalled =
-        _GetEngine()->Recall(assetPath, *context, scope.get());
-    if (!recalled || recalled->resolvedPath.empty() || recalled->resolvedPath != resolvedPath.GetPathString()) {
-        return info;
-    }
+    const std::optional<ResolutionEngine::Resolution> recalled = engine->Recall(assetPath, *context, scope.get());
+    if (!recalled || recalled->resolvedPath.empty() || recalled->resolvedPath != resolved) return info;
     const ResolutionEngine::Resolution& resolution = *recalled;
     VtDictionary resolverInfo;
     resolverInfo["via"] = VtValue(std::string(ResolutionEngine::ViaName(resolution.via)));
@@ -258,12 +271,30 @@ ArAssetInfo ArHttpResolver::_GetAssetInfo(const std::string& assetPath,
         resolverInfo["version"] = VtValue(static_cast<int64_t>(resolution.version));
     }
     if (!resolution.snapshot.empty()) resolverInfo["snapshot"] = VtValue(resolution.snapshot);
+    if (IsContentUrl(resolved)) {
+        if (const std::optional<ContentFile> content = engine->RecallContent(resolved)) {
+            // The bytes' own version: the mapping's change says which URL, the ETag which content.
+            if (!content->etag.empty()) info.version = content->etag;
+            resolverInfo["url"] = VtValue(resolved);
+            resolverInfo["etag"] = VtValue(content->etag);
+            resolverInfo["lastModified"] = VtValue(content->lastModified);
+            resolverInfo["localPath"] = VtValue(content->localPath);
+        }
+    }
     info.resolverInfo = VtValue(resolverInfo);
     TF_DEBUG(AR_HTTP).Msg("ArHttpResolver: asset info of %s: %s, version %s%s\n", Quoted(assetPath).c_str(),
                           ResolutionEngine::ViaName(resolution.via),
                           info.version.empty() ? "unknown" : info.version.c_str(),
                           resolution.snapshot.empty() ? "" : (", snapshot " + resolution.snapshot).c_str());
     return info;
+}
+
+ArTimestamp ArHttpResolver::_GetModificationTimestamp(const std::string& assetPath,
+                                                      const ArResolvedPath& resolvedPath) const {
+    const std::string& resolved = resolvedPath.GetPathString();
+    if (!IsContentUrl(resolved)) return ArDefaultResolver::_GetModificationTimestamp(assetPath, resolvedPath);
+    const ContentFile content = _FetchContent(resolved);
+    return content.localPath.empty() ? ArTimestamp() : ArTimestamp(content.timestamp);
 }
 
 ArResolverContext ArHttpResolver::_CreateContextFromString(const std::string& contextStr) const {
@@ -284,25 +315,29 @@ ArResolverContext ArHttpResolver::_CreateContextFromString(const std::string& co
 }
 
 bool ArHttpResolver::_IsContextDependentPath(const std::string& assetPath) const {
+    // A URL names the same content whatever the context.
+    if (IsContentUrl(assetPath)) return false;
     if (ArDefaultResolver::_IsContextDependentPath(assetPath)) return true;
     return !assetPath.empty() && !ArDefaultResolver::_Resolve(assetPath);
 }
 
 std::string ArHttpResolver::_GetExtension(const std::string& assetPath) const {
-    std::string extension = TfGetExtension(assetPath);
+    std::string extension = ExtensionOf(assetPath);
     // A layer named by an id ("id0x01") takes its format from what it resolves to.
     if (extension.empty() && !assetPath.empty() && !IsFileFormatExtension(assetPath)) {
         const ArResolvedPath resolved = _Resolve(assetPath);
         if (resolved && resolved.GetPathString() != assetPath) {
-            extension = TfGetExtension(resolved.GetPathString());
+            extension = ExtensionOf(resolved.GetPathString());
         }
     }
     return extension;
 }
 
 std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolvedPath) const {
-    std::shared_ptr<ArAsset> asset = ArDefaultResolver::_OpenAsset(resolvedPath);
-    if (asset && IsLayerFileExtension(TfGetExtension(resolvedPath.GetPathString()))) {
+    const std::string& path = resolvedPath.GetPathString();
+    const std::shared_ptr<ArAsset> asset =
+        IsContentUrl(path) ? _OpenContent(path) : ArDefaultResolver::_OpenAsset(resolvedPath);
+    if (asset && IsLayerFileExtension(ExtensionOf(path))) {
         try {
             _AskAhead(resolvedPath, *asset);
         } catch (const std::exception& error) {
@@ -312,6 +347,49 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
         }
     }
     return asset;
+}
+
+namespace {
+// The resolver whose engine's background work stops at exit (see _OpenContent).
+std::atomic<const ArHttpResolver*> gExiting{nullptr};
+}  // namespace
+
+ContentFile ArHttpResolver::_FetchContent(const std::string& url) const {
+    const std::shared_ptr<_Scope> scope = _scopes.GetCurrentCache();
+    if (scope) {
+        std::lock_guard<std::mutex> lock(scope->contentMutex);
+        const auto found = scope->content.find(url);
+        if (found != scope->content.end()) return found->second;
+    }
+    ContentFile content = _GetEngine()->FetchContent(url);
+    if (scope && !content.localPath.empty()) {
+        std::lock_guard<std::mutex> lock(scope->contentMutex);
+        scope->content.emplace(url, content);
+    }
+    return content;
+}
+
+std::shared_ptr<ArAsset> ArHttpResolver::_OpenContent(const std::string& url) const {
+    // A real file, so that GetFileUnsafe, mmap and every reader needing a path work.
+    // Another process may evict it between download and open: fetched again once.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const ContentFile content = attempt == 0 ? _FetchContent(url) : _GetEngine()->FetchContent(url);
+        // The engine warned, naming the URL: USD reports the layer missing.
+        if (content.localPath.empty()) return nullptr;
+        // Downloads ahead may still run when the process ends, and cpp-httplib's
+        // statics, made at its first response (by now), go before this resolver:
+        // a handler registered now runs before they go, and stops that work.
+        static std::once_flag atExit;
+        std::call_once(atExit, [this] {
+            gExiting = this;
+            std::atexit([] {
+                if (const ArHttpResolver* resolver = gExiting.load()) resolver->_GetEngine()->StopBackgroundWork();
+            });
+        });
+        if (std::shared_ptr<ArAsset> asset = ArFilesystemAsset::Open(ArResolvedPath(content.localPath))) return asset;
+    }
+    ArHttpTfLogSink().Warn(WarningCode::ContentFailed, "the cached content of " + Quoted(url) + " could not be opened");
+    return nullptr;
 }
 
 // Composition will soon resolve, one by one and from several threads, the
@@ -335,11 +413,16 @@ void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& l
     }
     if (!bytes) return;
     std::vector<std::string> identifiers;
+    const std::string& path = layerPath.GetPathString();
     for (const LayerAssetPaths& named : AssetPathsInLayerFile(bytes.get(), size)) {
-        std::vector<std::string> anchorParts{layerPath.GetPathString()};
+        std::vector<std::string> anchorParts{path};
         anchorParts.insert(anchorParts.end(), named.packagedPath.begin(), named.packagedPath.end());
         const ArResolvedPath anchor(ArJoinPackageRelativePath(anchorParts));
+        // In a remote package, what a relative path names is in the package
+        // (Sdf anchors it there): nothing to download nor ask.
+        const bool remotePackage = !named.packagedPath.empty() && IsContentUrl(path);
         for (const std::string& assetPath : named.assetPaths) {
+            if (remotePackage && !IsContentUrl(assetPath) && !UrlIdentifier(assetPath, path).empty()) continue;
             std::string identifier = _CreateIdentifier(assetPath, anchor);
             // Inside a package: the package is what may need resolving.
             if (ArIsPackageRelativePath(identifier)) {

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace arhttp {
@@ -31,6 +32,9 @@ public:
 
     // The HTTP settings in force (for the Node binding's config()).
     Config GetHttpConfig() const;
+    // The local file of content URL `url`, from the engine's content cache
+    // (ResolutionEngine::FetchContent): for the Node binding's fetchAsset().
+    ContentFile FetchContent(const std::string& url) const;
     // Rebuilds the engine from `environment` (for reloadConfig()).
     Config Reconfigure(const Environment& environment);
     // Resolves many identifiers through the bound context at once
@@ -74,17 +78,27 @@ protected:
     std::string _GetExtension(const std::string& assetPath) const override;
     // For an asset the server answered: `version` is the change number that
     // set it, and resolverInfo a dictionary of "version" (when the server said
-    // it), "snapshot" (when resolved as of one) and "via".
+    // it), "snapshot" (when resolved as of one) and "via". For remote content
+    // the cache holds: `version` is its ETag, and resolverInfo adds "url",
+    // "etag", "lastModified" and "localPath" (the cached file).
     PXR_NS::ArAssetInfo _GetAssetInfo(const std::string& assetPath,
                                       const PXR_NS::ArResolvedPath& resolvedPath) const override;
     void _BeginCacheScope(PXR_NS::VtValue* cacheScopeData) override;
     void _EndCacheScope(PXR_NS::VtValue* cacheScopeData) override;
     // Clears the kept answers and sends ArNotice::ResolverChanged.
     void _RefreshContext(const PXR_NS::ArResolverContext& context) override;
-    // Opens as the default resolver does; a layer (text, crate, or the layers
-    // of a .usdz) also has the asset paths it names resolved ahead.
+    // Opens as the default resolver does, remote content (an http(s) URL) as
+    // the file of the content cache holding it (downloaded if need be; null,
+    // after the engine's warning, when it cannot be had); a layer (text,
+    // crate, or the layers of a .usdz) also has the asset paths it names
+    // resolved ahead.
     std::shared_ptr<PXR_NS::ArAsset> _OpenAsset(
         const PXR_NS::ArResolvedPath& resolvedPath) const override;
+    // Remote content's: its Last-Modified, else a number stable for its ETag
+    // (ContentFile::timestamp); it is revalidated as the cache's time to live
+    // says, so a reload sees new content.
+    PXR_NS::ArTimestamp _GetModificationTimestamp(
+        const std::string& assetPath, const PXR_NS::ArResolvedPath& resolvedPath) const override;
 
 private:
     // The engine's local side: ArDefaultResolver's own resolve.
@@ -93,11 +107,23 @@ private:
     // Replaced whole by Reconfigure while resolves go on.
     std::shared_ptr<const ResolutionEngine> _GetEngine() const;
     void _AskAhead(const PXR_NS::ArResolvedPath& layerPath, const PXR_NS::ArAsset& layer) const;
+    // The asset over the content cache's file of `url`; null when it cannot be had.
+    std::shared_ptr<PXR_NS::ArAsset> _OpenContent(const std::string& url) const;
     // The bound ArHttpContext's settings (kept alive by the binding): empty
     // for none, null (after one warning) for a refused one.
     const ServerContext* _CurrentServerContext() const;
 
-    mutable PXR_NS::ArThreadLocalScopedCache<ResolutionEngine::ScopeCache> _scopes;
+    // A cache scope: the server's answers, and the content fetched in it.
+    struct _Scope : ResolutionEngine::ScopeCache {
+        std::mutex contentMutex;
+        std::unordered_map<std::string, ContentFile> content;
+    };
+    // Content as the engine fetches it (FetchContent), once per URL per
+    // cache scope: a stage's open or reload asks each URL's freshness once,
+    // whatever the time to live, and a reload's new scope asks again.
+    ContentFile _FetchContent(const std::string& url) const;
+
+    mutable PXR_NS::ArThreadLocalScopedCache<_Scope> _scopes;
     const std::shared_ptr<const LocalResolver> _local;
     mutable std::mutex _engineMutex;
     std::shared_ptr<const ResolutionEngine> _engine;

@@ -17,6 +17,7 @@ namespace arhttp {
 namespace {
 
 using MakeClient = ServerClient* (*)(const Config*, const std::shared_ptr<LogSink>*) noexcept;
+using MakeContentSource = ContentSource* (*)(const Config*) noexcept;
 
 // What is asked of a server whose transport could not be loaded: nothing is
 // known, nothing is kept.
@@ -35,35 +36,45 @@ public:
     }
 };
 
-MakeClient LoadMakeClient() {
-    static const MakeClient make = []() -> MakeClient {
+// The address of `symbol` in arHttpTransport, loaded on the first call;
+// null, said once, when the library cannot be loaded.
+void* TransportSymbol(const char* symbol) {
+    static void* const handle = []() -> void* {
         const PlugPluginPtr plugin =
             PlugRegistry::GetInstance().GetPluginForType(TfType::Find<ArHttpResolver>());
         const std::string library = plugin ? TfGetPathName(plugin->GetPath()) + "arHttpTransport" +
                                                  ARCH_LIBRARY_SUFFIX
                                            : std::string("arHttpTransport") + ARCH_LIBRARY_SUFFIX;
-        void* handle = ArchLibraryOpen(library, ARCH_LIBRARY_NOW | ARCH_LIBRARY_LOCAL);
-        void* entry = handle ? ArchLibraryGetSymbolAddress(handle, "ArHttpMakeServerClient") : nullptr;
-        if (!entry) {
+        void* opened = ArchLibraryOpen(library, ARCH_LIBRARY_NOW | ARCH_LIBRARY_LOCAL);
+        if (!opened || !ArchLibraryGetSymbolAddress(opened, "ArHttpMakeServerClient")) {
             ArHttpTfLogSink().Warn(WarningCode::ResolveFailed,
                                    "its HTTP transport " + library + " cannot be loaded (" + ArchLibraryError() +
-                                       "): assets the filesystem lacks stay unresolved. Rebuild the plugin "
-                                       "(npm run build:usd) and keep arHttpTransport beside arHttp.");
+                                       "): assets the filesystem lacks stay unresolved, content URLs unavailable. "
+                                       "Rebuild the plugin (npm run build:usd) and keep arHttpTransport beside arHttp.");
             return nullptr;
         }
-        return reinterpret_cast<MakeClient>(entry);
+        return opened;
     }();
-    return make;
+    return handle ? ArchLibraryGetSymbolAddress(handle, symbol) : nullptr;
 }
 
 }  // namespace
 
 ServerClientFactory LoadedTransport() {
     return [](const Config& config, std::shared_ptr<LogSink> log) -> std::shared_ptr<const ServerClient> {
-        if (const MakeClient make = LoadMakeClient()) {
+        if (const auto make = reinterpret_cast<MakeClient>(TransportSymbol("ArHttpMakeServerClient"))) {
             if (ServerClient* client = make(&config, &log)) return std::shared_ptr<const ServerClient>(client);
         }
         return std::make_shared<const NoServer>();
+    };
+}
+
+ContentSourceFactory LoadedContentTransport() {
+    return [](const Config& config, std::shared_ptr<LogSink>) -> std::shared_ptr<const ContentSource> {
+        if (const auto make = reinterpret_cast<MakeContentSource>(TransportSymbol("ArHttpMakeContentSource"))) {
+            return std::shared_ptr<const ContentSource>(make(&config));
+        }
+        return nullptr;
     };
 }
 

@@ -1,7 +1,8 @@
 // The entry of arHttpTransport, the library that holds the plugin's HTTP half
-// (HttpResolver, cpp-httplib, OpenSSL): the plugin loads it the first time a
-// server is asked (native/plugin/ServerTransport.cpp), so that USD sessions
+// (HttpResolver, HttpContentSource, cpp-httplib, OpenSSL): the plugin loads
+// it the first time a server is asked or content is fetched (native/plugin/ServerTransport.cpp), so that USD sessions
 // that resolve only local paths never pay for loading it.
+#include "core/transport/HttpContentSource.h"
 #include "core/transport/HttpResolver.h"
 
 #if defined(_WIN32)
@@ -15,6 +16,15 @@ AR_HTTP_TRANSPORT_ENTRY arhttp::ServerClient* ArHttpMakeServerClient(
     const arhttp::Config* config, const std::shared_ptr<arhttp::LogSink>* log) noexcept {
     try {
         return new arhttp::HttpResolver(*config, *log);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+// A new HttpContentSource for `config`, owned by the caller; null if none could be made.
+AR_HTTP_TRANSPORT_ENTRY arhttp::ContentSource* ArHttpMakeContentSource(const arhttp::Config* config) noexcept {
+    try {
+        return new arhttp::HttpContentSource(*config);
     } catch (...) {
         return nullptr;
     }

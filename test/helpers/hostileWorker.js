@@ -1,18 +1,15 @@
 // A raw TCP server on its own thread that reads each request and answers it
 // the way workerData.scenario says a broken or hostile HTTP server would.
 // Plain JS: workers do not run TS.
-const net = require('node:net');
 const zlib = require('node:zlib');
 const { parentPort, workerData } = require('node:worker_threads');
+
+const { listenRaw, stream } = require('./rawServer');
 
 const { scenario } = workerData;
 // Where the right answer says each asset is.
 const prefix = workerData.resolvedPrefix ?? '/resolved/';
-// No scenario writes more than this to one connection, nor for longer.
-const MAX_BYTES = 1536 * 1024 * 1024;
-const MAX_MS = 30000;
 const requests = [];
-const sockets = new Set();
 
 /** The right answer's body: one resolved path per asset path asked. */
 function resolvedBody(request) {
@@ -26,22 +23,6 @@ function ok(body, head = '') {
   return `HTTP/1.1 200 OK\r\n${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
 
-/** Writes what next() gives, every intervalMs (0: as fast as the socket takes it), within the bounds. */
-function stream(socket, next, intervalMs = 0) {
-  let written = 0;
-  const started = Date.now();
-  const go = () => {
-    while (!socket.destroyed && written < MAX_BYTES && Date.now() - started < MAX_MS) {
-      const chunk = next();
-      written += chunk.length;
-      const more = socket.write(chunk);
-      if (intervalMs > 0) return void setTimeout(go, intervalMs);
-      if (!more) return void socket.once('drain', go);
-    }
-    socket.destroy();
-  };
-  go();
-}
 
 let gzipBomb;
 function makeGzipBomb(inflatedBytes) {
@@ -140,35 +121,16 @@ const scenarios = {
 async function main() {
   if (scenario.kind === 'gzipBomb') gzipBomb = await makeGzipBomb(300 * 1024 * 1024);
   const answer = scenarios[scenario.kind];
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let received = Buffer.alloc(0);
-    const onData = (data) => {
-      received = Buffer.concat([received, data]);
-      const end = received.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const head = received.subarray(0, end).toString('latin1');
-      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-      if (received.length < end + 4 + length) return;
-      socket.off('data', onData);
-      const [method, target] = head.split(' ');
-      const request = { method, path: target, body: received.subarray(end + 4, end + 4 + length).toString('utf8') };
-      requests.push({ method, path: target.slice(0, 100), pathLength: target.length });
+  listenRaw(
+    (socket, request) => {
+      requests.push({ method: request.method, path: request.path.slice(0, 100), pathLength: request.path.length });
       answer(socket, request);
-    };
-    socket.on('data', onData);
-  });
-  parentPort.on('message', (message) => {
-    if (message === 'stats') {
-      parentPort.postMessage({ requests });
-    } else if (message === 'close') {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => parentPort.close());
-    }
-  });
-  server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+      return false;
+    },
+    (message) => message === 'close',
+    () => parentPort.postMessage({ requests }),
+    parentPort,
+  );
 }
 
 main();

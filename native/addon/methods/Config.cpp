@@ -9,11 +9,14 @@ namespace arhttp::addon {
 namespace {
 
 // Header values that are secrets come out redacted.
-Napi::Object ConfigObject(Napi::Env env, const Config& config) {
+Napi::Object HeadersObject(Napi::Env env, const HeaderList& list, const SecretHeaderNames& secret) {
     Napi::Object headers = Napi::Object::New(env);
-    for (const auto& [name, value] : config.headers) {
-        headers.Set(name, PrintableHeaderValue(name, value, config.secretHeaders));
-    }
+    for (const auto& [name, value] : list) headers.Set(name, PrintableHeaderValue(name, value, secret));
+    return headers;
+}
+
+Napi::Object ConfigObject(Napi::Env env, const Config& config) {
+    const Napi::Object headers = HeadersObject(env, config.headers, config.secretHeaders);
     Napi::Object object = Napi::Object::New(env);
     // A refused URL names no server: its placeholder must not read as the one asked.
     object.Set("serverUrl", config.serverRefusal.empty() ? config.server.Text() : std::string());
@@ -50,6 +53,10 @@ Napi::Object ConfigObject(Napi::Env env, const Config& config) {
     object.Set("pathMap", pathMap);
     // Why no server is asked: a refused URL names none.
     object.Set("remoteRefusal", config.remoteRefusal.empty() ? config.serverRefusal : config.remoteRefusal);
+    object.Set("contentCacheDir", config.contentCacheDir);
+    object.Set("contentCacheMaxBytes", static_cast<double>(config.contentCacheMaxBytes));
+    object.Set("maxContentBytes", static_cast<double>(config.maxContentBytes));
+    object.Set("contentHeaders", HeadersObject(env, config.contentHeaders, config.secretHeaders));
     object.Set("warnings", StringArray(env, config.warnings));
     return object;
 }

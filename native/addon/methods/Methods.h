@@ -29,6 +29,12 @@ Napi::Value ResolveManyAfresh(const Napi::CallbackInfo& info);
 // onWarning(listener(code, message)) -> undefined: the backend's warnings
 // reach `listener` on this thread (WarningListeners), no longer stderr
 Napi::Value OnWarning(const Napi::CallbackInfo& info);
+// fetchAsset(resolvedPath) -> { localPath, etag, lastModified, timestamp,
+// size, error? } (FetchedAssetValue): the local file of a content URL, from
+// the content cache (downloaded if need be), or of a local path
+Napi::Value FetchAsset(const Napi::CallbackInfo& info);
+// fetchAssetAsync(resolvedPath) -> Promise of the same
+Napi::Value FetchAssetAsync(const Napi::CallbackInfo& info);
 // clearCache() -> undefined
 Napi::Value ClearCache(const Napi::CallbackInfo& info);
 // config() -> object

@@ -3,6 +3,7 @@
 #include "addon/Arguments.h"
 #include "addon/Backend.h"
 #include "addon/ResolutionValue.h"
+#include "core/text/UrlReference.h"
 
 namespace arhttp::addon {
 
@@ -15,7 +16,8 @@ Napi::Value Resolve(const Napi::CallbackInfo& info) {
     const bool localOnly = BooleanArgument(info, 4, "localOnly");
     const auto backend = CurrentBackend();
     const std::string identifier = backend->CreateIdentifier(assetPath, anchor);
-    if (localOnly) {
+    // A URL is its own answer: no server to wait on.
+    if (localOnly && !IsContentUrl(identifier)) {
         ResolutionEngine::Resolution local;
         local.resolvedPath = backend->ResolveLocal(identifier);
         local.why = Unresolved::Refused;

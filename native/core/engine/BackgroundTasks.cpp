@@ -16,6 +16,7 @@ BackgroundTasks::~BackgroundTasks() {
 void BackgroundTasks::Run(std::function<void()> task) {
     {
         std::lock_guard<std::mutex> lock(_mutex);
+        if (_stopping) return;
         _queue.push_back(std::move(task));
         if (_idle > 0 || _threads.size() >= _maxThreads) {
             _wake.notify_one();
@@ -31,6 +32,20 @@ void BackgroundTasks::Run(std::function<void()> task) {
         }
     }
     task();
+}
+
+void BackgroundTasks::Abandon() {
+    std::deque<std::function<void()>> dropped;
+    std::vector<std::thread> threads;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _stopping = true;
+        dropped.swap(_queue);
+        threads.swap(_threads);
+    }
+    _wake.notify_all();
+    for (std::thread& thread : threads) thread.join();
+    // `dropped` goes here, unlocked: a dropped task's claims settle as it goes.
 }
 
 void BackgroundTasks::Work() {

@@ -22,7 +22,12 @@ public:
     BackgroundTasks& operator=(const BackgroundTasks&) = delete;
 
     // Queues `task`; runs it here if no thread can be had. `task` must not throw.
+    // Dropped once abandoned.
     void Run(std::function<void()> task);
+    // Drops what is queued and waits for what runs: for the process's exit,
+    // when no one waits for the results and the transport must be left be
+    // before its libraries' statics go.
+    void Abandon();
 
 private:
     void Work();

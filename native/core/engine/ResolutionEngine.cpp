@@ -1,6 +1,8 @@
 #include "core/engine/ResolutionEngine.h"
 
+#include "core/layers/LayerScanner.h"
 #include "core/text/PrintableText.h"
+#include "core/text/UrlReference.h"
 
 #include <algorithm>
 #include <atomic>
@@ -13,21 +15,30 @@ namespace arhttp {
 namespace {
 
 const char* WayName(int way) {
-    static const char* const names[] = {"filesystem",  "scope cache", "asked ahead",
-                                        "process cache", "GET",        "batch", "pin file"};
+    static const char* const names[] = {"filesystem",    "scope cache", "asked ahead", "process cache",
+                                        "GET",           "batch",       "pin file",    "url"};
     return names[way];
+}
+
+// Whether a resolved path is a layer to download: content that composition
+// will open, unlike an image some renderer may or may not read.
+bool IsLayerUrl(const std::string& resolvedPath) {
+    return IsContentUrl(resolvedPath) && IsLayerFileExtension(UrlPathExtension(resolvedPath));
 }
 
 }  // namespace
 
 ResolutionEngine::ResolutionEngine(Config config, std::shared_ptr<const LocalResolver> local,
-                                   std::shared_ptr<LogSink> log, ServerClientFactory servers)
+                                   std::shared_ptr<LogSink> log, ServerClientFactory servers,
+                                   ContentSourceFactory content)
     : _config(std::move(config)),
       _local(std::move(local)),
       _log(std::move(log)),
       _servers(_config, _log, std::move(servers)),
       _kept(_config.cacheTimeToLive, _config.cacheMaxEntries),
       _snapshots(ResolveCache::kForever, _config.cacheMaxEntries),
+      _content(_config, _log, std::move(content)),
+      _downloads(_config.maxConnections),
       _background(_config.maxConnections) {
     if (_config.watch) Watch(nullptr);
 }
@@ -41,7 +52,7 @@ void ResolutionEngine::Report(const std::string& identifier, const std::string& 
 }
 
 const char* ResolutionEngine::ViaName(Via via) {
-    static const char* const names[] = {"filesystem", "cache", "server", "pin file"};
+    static const char* const names[] = {"filesystem", "cache", "server", "pin file", "url"};
     return names[static_cast<int>(via)];
 }
 
@@ -51,22 +62,27 @@ ResolutionEngine::Resolution ResolutionEngine::Local(const std::string& identifi
     return Resolution{std::move(resolved), Via::Filesystem, -1, std::string()};
 }
 
+ResolutionEngine::Resolution ResolutionEngine::Itself(const std::string& url) const {
+    Report(url, url, Way::Url);
+    return Resolution{url, Via::Url, -1, std::string()};
+}
+
 ResolutionEngine::Resolution ResolutionEngine::Unreported(const ResolveCache::Answer& answer, Way way,
                                                           const ServerContext& context) const {
     static const Via vias[] = {Via::Filesystem, Via::Cache,  Via::Cache, Via::Cache,
-                               Via::Server,     Via::Server, Via::PinFile};
+                               Via::Server,     Via::Server, Via::PinFile, Via::Url};
     // Everything through a pin file is the pin file's answer, kept or not (its
     // snapshot is the file's own business); a fallback's too.
     const bool pinned = AskedWay(context, way) == Way::Pinned;
-    Resolution resolution{answer.resolvedPath, pinned ? Via::PinFile : vias[static_cast<int>(way)], answer.version,
-                          pinned                      ? std::string()
-                          : context.Snapshot().empty() ? _config.snapshot
-                                                       : context.Snapshot(),
-                          answer.why};
-    if (!answer.resolvedPath.empty() && !_config.pathMap.IsEmpty()) {
-        resolution.resolvedPath = _config.pathMap.Apply(answer.resolvedPath);
-    }
-    return resolution;
+    return Resolution{Mapped(answer.resolvedPath), pinned ? Via::PinFile : vias[static_cast<int>(way)], answer.version,
+                      pinned                      ? std::string()
+                      : context.Snapshot().empty() ? _config.snapshot
+                                                   : context.Snapshot(),
+                      answer.why};
+}
+
+std::string ResolutionEngine::Mapped(const std::string& resolvedPath) const {
+    return resolvedPath.empty() || _config.pathMap.IsEmpty() ? resolvedPath : _config.pathMap.Apply(resolvedPath);
 }
 
 ResolutionEngine::Resolution ResolutionEngine::Remote(const std::string& identifier,
@@ -91,6 +107,7 @@ std::optional<ResolutionEngine::Resolution> ResolutionEngine::Recall(const std::
                                                                      const ServerContext& context,
                                                                      ResolveCache* scope) const noexcept {
     try {
+        if (IsContentUrl(identifier)) return Resolution{identifier, Via::Url, -1, std::string()};
         if (const auto found = FindKept(context.KeyFor(identifier), scope, KeptFor(context), false)) {
             return Unreported(found->answer, found->way, context);
         }
@@ -167,6 +184,8 @@ ResolutionEngine::Resolution ResolutionEngine::ResolveDetailed(
     const std::string& identifier, const std::function<Where()>& where) const noexcept {
     if (identifier.empty()) return Resolution();
     try {
+        // A URL names its content: no file nor server could say otherwise.
+        if (IsContentUrl(identifier)) return Itself(identifier);
         std::string local = _local->Resolve(identifier);
         if (!local.empty()) return Local(identifier, std::move(local));
         const Where remote = where();
@@ -221,6 +240,10 @@ std::vector<ResolutionEngine::Resolution> ResolutionEngine::ResolveManyDetailed(
         for (size_t i = 0; i < identifiers.size(); ++i) {
             const std::string& identifier = identifiers[i];
             if (identifier.empty()) continue;
+            if (IsContentUrl(identifier)) {
+                resolved[i] = Itself(identifier);
+                continue;
+            }
             std::string local = _local->Resolve(identifier);
             if (!local.empty()) {
                 resolved[i] = Local(identifier, std::move(local));
@@ -273,16 +296,27 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
     try {
         std::vector<std::string> wanted;
         std::vector<std::string> wantedKeys;
+        std::vector<std::string> layerUrls;
         std::unordered_set<std::string> seen;
         ResolveCache* const kept = KeptFor(context);
         for (const std::string& identifier : identifiers) {
             if (identifier.empty() || !seen.insert(identifier).second) continue;
+            if (IsContentUrl(identifier)) {
+                if (IsLayerUrl(identifier)) layerUrls.push_back(identifier);
+                continue;
+            }
             std::string key = context.KeyFor(identifier);
-            if (FindKept(key, scope, kept, false)) continue;
+            if (const auto found = FindKept(key, scope, kept, false)) {
+                // Answered before; its content may still be to download.
+                std::string resolved = Mapped(found->answer.resolvedPath);
+                if (IsLayerUrl(resolved)) layerUrls.push_back(std::move(resolved));
+                continue;
+            }
             if (!_local->Resolve(identifier).empty()) continue;
             wanted.push_back(identifier);
             wantedKeys.push_back(std::move(key));
         }
+        if (!layerUrls.empty()) FetchContentAhead(layerUrls);
         if (wanted.size() < 2) return;  // one path is as cheap asked when needed
         // Made only now: a layer naming nothing the filesystem lacks loads no transport.
         std::shared_ptr<const ServerClient> server = _servers.For(context);
@@ -311,9 +345,11 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
         // resolves of these paths wait for their claims.
         _background.Run([this, server = std::move(server), kept, asked, askedKeys, pending]() noexcept {
             try {
+                std::vector<std::string> answered(asked->size());
                 const auto settle = [&](size_t k, const ResolveCache::Answer& answer) {
                     if (kept) kept->Offer((*askedKeys)[k], answer);
                     (*pending)[k].Settle(answer);
+                    answered[k] = answer.resolvedPath;
                 };
                 const auto batch = asked->size() > 1 ? server->ResolveBatch(*asked) : std::nullopt;
                 if (batch) {
@@ -322,6 +358,14 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
                     // No batch endpoint: GETs over the pool, as many at a time as it holds.
                     Concurrently(asked->size(), [&](size_t k) { settle(k, server->Lookup((*asked)[k])); });
                 }
+                // The layers of a remote asset download together, while the
+                // first of them is read.
+                std::vector<std::string> urls;
+                for (const std::string& resolved : answered) {
+                    std::string mapped = Mapped(resolved);
+                    if (IsLayerUrl(mapped)) urls.push_back(std::move(mapped));
+                }
+                if (!urls.empty()) FetchContentAhead(urls);
             } catch (...) {
                 // Only allocation can throw: unsettled claims settle as unknown
                 // when the last copy of this task goes.
@@ -330,6 +374,36 @@ void ResolutionEngine::AskAhead(const std::vector<std::string>& identifiers,
     } catch (...) {
         // Only allocation can throw here; unsettled claims settle as unknown,
         // and resolves to come ask for themselves.
+    }
+}
+
+ContentFile ResolutionEngine::FetchContent(const std::string& url) const noexcept {
+    return _content.Fetch(url);
+}
+
+void ResolutionEngine::FetchContentAhead(const std::vector<std::string>& urls) const noexcept {
+    try {
+        std::unordered_set<std::string> seen;
+        for (const std::string& url : urls) {
+            if (!seen.insert(url).second) continue;
+            _downloads.Run([this, url]() noexcept { _content.FetchAhead(url); });
+        }
+    } catch (...) {
+        // Only allocation can throw: what was not started is fetched when needed.
+    }
+}
+
+std::optional<ContentFile> ResolutionEngine::RecallContent(const std::string& url) const noexcept {
+    return _content.Recall(url);
+}
+
+void ResolutionEngine::StopBackgroundWork() const noexcept {
+    try {
+        // Asking ahead first: its tasks start downloads.
+        _background.Abandon();
+        _downloads.Abandon();
+    } catch (...) {
+        // A join that fails (no such thread) leaves nothing to wait for.
     }
 }
 

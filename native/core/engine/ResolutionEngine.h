@@ -6,6 +6,9 @@
 #ifndef AR_HTTP_CORE_RESOLUTION_ENGINE_H
 #define AR_HTTP_CORE_RESOLUTION_ENGINE_H
 
+#include "core/content/ContentCache.h"
+#include "core/content/ContentFile.h"
+#include "core/content/ContentSource.h"
 #include "core/engine/BackgroundTasks.h"
 #include "core/engine/ChangeWatcher.h"
 #include "core/settings/Config.h"
@@ -33,8 +36,10 @@ public:
         ScopeCache() : ResolveCache(kForever, SIZE_MAX) {}
     };
 
-    // Where an answer came from, as a detailed resolve names it.
-    enum class Via : std::uint8_t { Filesystem, Cache, Server, PinFile };
+    // Where an answer came from, as a detailed resolve names it. Url: the
+    // identifier is a content URL (IsContentUrl), which resolves to itself
+    // with no question to the server.
+    enum class Via : std::uint8_t { Filesystem, Cache, Server, PinFile, Url };
     // One resolve, with where its answer came from. Unresolved: an empty path.
     struct Resolution {
         std::string resolvedPath;
@@ -48,14 +53,18 @@ public:
     };
     static const char* ViaName(Via via);
 
-    // `servers` makes the client of each server asked (HttpResolver::Factory()).
+    // `servers` makes the client of each server asked (HttpResolver::Factory()),
+    // `content` the source of content downloads (HttpContentSource::Factory();
+    // none: content URLs are unavailable).
     ResolutionEngine(Config config, std::shared_ptr<const LocalResolver> local,
-                     std::shared_ptr<LogSink> log, ServerClientFactory servers);
+                     std::shared_ptr<LogSink> log, ServerClientFactory servers,
+                     ContentSourceFactory content = nullptr);
 
     const Config& GetConfig() const { return _config; }
 
     // The resolved path, or "" when neither the local side nor the server
-    // `context` names (the environment's when empty) knows `identifier`.
+    // `context` names (the environment's when empty) knows `identifier`; a
+    // content URL is its own resolved path, asking neither.
     // `scope`, when given, is the caller's cache scope. Never throws.
     std::string Resolve(const std::string& identifier, const ServerContext& context = ServerContext(),
                         ResolveCache* scope = nullptr) const noexcept;
@@ -100,12 +109,34 @@ public:
     // those resolves wait for answers still under way. Returns once the
     // paths are claimed: the requests run on the engine's own threads.
     // Nothing for a client answering without requests (a pin file alone).
+    // Layers to be read from URLs (the content URLs among `identifiers`, and
+    // the answers that are ones, once in) are downloaded ahead, in parallel
+    // (FetchContentAhead), while the caller reads the layer it opened.
     void AskAhead(const std::vector<std::string>& identifiers, const ServerContext& context,
                   ResolveCache* scope) const noexcept;
+
+    // The local file of content URL `url`: from the cache (revalidated with
+    // If-None-Match at most once per AR_HTTP_CACHE_TTL_MS, never when it
+    // came with Cache-Control: immutable), else downloaded — at most one
+    // download per URL at a time across threads and processes. Blocks until
+    // done or the deadline (ContentCache::Fetch).
+    ContentFile FetchContent(const std::string& url) const noexcept;
+    // Starts downloading `urls` on the engine's threads,
+    // AR_HTTP_MAX_CONNECTIONS at a time, and returns at once; a FetchContent
+    // of one of them meanwhile waits for that download instead of starting
+    // another, and one soon after takes its result.
+    void FetchContentAhead(const std::vector<std::string>& urls) const noexcept;
+    // What the cache holds of `url`, never asking the network (for asset info).
+    std::optional<ContentFile> RecallContent(const std::string& url) const noexcept;
 
     // Forgets every answer kept of the server (scopes are their owner's),
     // those of snapshots too.
     void ClearCache() const;
+
+    // For the process's exit, while the transport's libraries still stand:
+    // drops what is queued ahead (asking, downloading) and waits for the
+    // requests under way. Nothing is asked ahead after it.
+    void StopBackgroundWork() const noexcept;
 
     // Follows the change feed of the environment's server (AR_HTTP_WATCH=1,
     // or a caller that asks): the answers kept of each changed asset path are
@@ -116,7 +147,7 @@ public:
 
 private:
     // How an answer came, as TF_DEBUG=AR_HTTP says it.
-    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch, Pinned };
+    enum class Way : std::uint8_t { Local, Scope, Ahead, Kept, Get, Batch, Pinned, Url };
     struct Found {
         ResolveCache::Answer answer;
         Way way;
@@ -143,10 +174,14 @@ private:
     // caches keep raw answers), reported before and after.
     Resolution Remote(const std::string& identifier, const ResolveCache::Answer& answer, Way way,
                       const ServerContext& context) const;
+    // A raw answer of the server as the caller gets it: through AR_HTTP_PATH_MAP.
+    std::string Mapped(const std::string& resolvedPath) const;
     // The same, unreported.
     Resolution Unreported(const ResolveCache::Answer& answer, Way way, const ServerContext& context) const;
     // A filesystem answer, reported.
     Resolution Local(const std::string& identifier, std::string resolved) const;
+    // A content URL as its own answer, reported.
+    Resolution Itself(const std::string& url) const;
 
     const Config _config;
     const std::shared_ptr<const LocalResolver> _local;
@@ -160,6 +195,10 @@ private:
     // Answers as of a snapshot never change: kept whatever the time to live
     // says (AR_HTTP_CACHE_MAX_ENTRIES of them), and left be by the change feed.
     mutable ResolveCache _snapshots;
+    // The local files of content URLs (AR_HTTP_CONTENT_CACHE_DIR).
+    const ContentCache _content;
+    // The downloads of FetchContentAhead; joined before the content cache goes.
+    mutable BackgroundTasks _downloads;
     // The requests of asking ahead; joined before the caches go.
     mutable BackgroundTasks _background;
     // Last, so stopped first: it drops kept answers and calls the listeners.

@@ -4,6 +4,7 @@
 #include "core/layers/ZipArchive.h"
 
 #include <array>
+#include <cctype>
 #include <cstring>
 
 namespace arhttp {
@@ -13,6 +14,9 @@ namespace {
 // Packages inside packages are read this deep, no deeper.
 constexpr int kMaxPackageDepth = 4;
 
+constexpr const char* kTextMagic = "#usda";
+constexpr const char* kZipMagic = "PK\x03\x04";
+
 bool StartsWith(const char* data, std::size_t size, const char* prefix) {
     const std::size_t length = std::strlen(prefix);
     return size >= length && std::memcmp(data, prefix, length) == 0;
@@ -21,11 +25,11 @@ bool StartsWith(const char* data, std::size_t size, const char* prefix) {
 void ScanLayerFile(const char* data, std::size_t size, std::vector<std::string>& packagedPath,
                    int depth, std::vector<LayerAssetPaths>* found) {
     std::vector<std::string> assetPaths;
-    if (StartsWith(data, size, "#usda")) {
+    if (StartsWith(data, size, kTextMagic)) {
         assetPaths = AssetPathsInText(data, size);
     } else if (IsCrate(data, size)) {
         assetPaths = AssetPathsInCrate(data, size);
-    } else if (StartsWith(data, size, "PK\x03\x04") && depth < kMaxPackageDepth) {
+    } else if (StartsWith(data, size, kZipMagic) && depth < kMaxPackageDepth) {
         for (const PackagedLayer& file : FilesInZip(data, size)) {
             packagedPath.push_back(file.name);
             ScanLayerFile(file.data, file.size, packagedPath, depth + 1, found);
@@ -42,6 +46,18 @@ std::vector<LayerAssetPaths> AssetPathsInLayerFile(const char* data, std::size_t
     std::vector<std::string> packagedPath;
     ScanLayerFile(data, size, packagedPath, 0, &found);
     return found;
+}
+
+bool FitsLayerName(const std::string& fileName, const char* head, std::size_t size) {
+    const size_t dot = fileName.rfind('.');
+    std::string extension = dot == std::string::npos ? std::string() : fileName.substr(dot + 1);
+    for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool text = StartsWith(head, size, kTextMagic);
+    if (extension == "usda") return text;
+    if (extension == "usdc") return IsCrate(head, size);
+    if (extension == "usd") return text || IsCrate(head, size);
+    if (extension == "usdz") return StartsWith(head, size, kZipMagic);
+    return true;
 }
 
 std::vector<std::string> AssetPathsInText(const char* text, std::size_t size) {
@@ -84,6 +100,10 @@ std::vector<std::string> AssetPathsInText(const char* text, std::size_t size) {
         }
     }
     return paths;
+}
+
+bool IsLayerFileExtension(const std::string& extension) {
+    return extension == "usda" || extension == "usdc" || extension == "usd" || extension == "usdz";
 }
 
 }  // namespace arhttp

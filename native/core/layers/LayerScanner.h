@@ -26,6 +26,18 @@ struct LayerAssetPaths {
 // nested packages included, are read in place. Nothing for anything else.
 std::vector<LayerAssetPaths> AssetPathsInLayerFile(const char* data, std::size_t size);
 
+// Whether a file of this extension (without the dot) is a layer file whose
+// asset paths are worth looking at when it opens: layers, not images.
+bool IsLayerFileExtension(const std::string& extension);
+
+// How many first bytes FitsLayerName reads.
+constexpr std::size_t kLayerMagicBytes = 8;
+// Whether a file named `fileName` can start with `head` (its first bytes, up
+// to kLayerMagicBytes; fewer for a shorter file): a .usdc is a crate, a .usda
+// a text layer, a .usdz a zip, a .usd either of the first two; any other name
+// fits anything. Tells an HTML error page sent with 200 from the layer asked for.
+bool FitsLayerName(const std::string& fileName, const char* head, std::size_t size);
+
 }  // namespace arhttp
 
 #endif

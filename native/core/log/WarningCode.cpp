@@ -14,6 +14,7 @@ const char* WarningCodeName(WarningCode code) {
         "AR_HTTP_PIN_FILE",
         "AR_HTTP_CHANGE_FEED",
         "AR_HTTP_RESOLVE_FAILED",
+        "AR_HTTP_CONTENT_FAILED",
     };
     return names[static_cast<int>(code)];
 }

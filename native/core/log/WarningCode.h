@@ -18,6 +18,7 @@ enum class WarningCode : std::uint8_t {
     PinFile,           // a pin file refused, or lacking an asset path
     ChangeFeed,        // the change feed is not followed, or followed again
     ResolveFailed,     // a resolve failed inside (out of memory, the plugin's transport not loadable, ...)
+    ContentFailed,     // a content URL could not be had: a failed or refused download, the cache's disk full
 };
 
 // "AR_HTTP_CONFIG", "AR_HTTP_SERVER_FAILED", ...

@@ -8,6 +8,7 @@
 #include "core/settings/ServerContext.h"
 
 #include <cctype>
+#include <cstring>
 
 #include <unistd.h>
 
@@ -165,6 +166,52 @@ bool ReadPinFallback(const Environment& environment, std::vector<std::string>* w
     return false;
 }
 
+// A count of bytes: digits, then perhaps K, M, G or T (binary multiples),
+// within [minimum, maximum]; else the default with a warning.
+std::uint64_t ReadByteCount(const Environment& environment, const std::string& name, std::uint64_t fallback,
+                            std::uint64_t minimum, std::uint64_t maximum, std::vector<std::string>* warnings) {
+    const std::string text = Lookup(environment, name);
+    if (text.empty()) return fallback;
+    std::string digits = text;
+    int shift = 0;
+    if (const char* unit = std::strchr("KMGT", std::toupper(static_cast<unsigned char>(digits.back())))) {
+        shift = 10 * static_cast<int>(unit - "KMGT" + 1);
+        digits.pop_back();
+    }
+    bool ok = !digits.empty() && digits.size() <= 12;
+    for (unsigned char c : digits) ok = ok && std::isdigit(c);
+    const std::uint64_t count = ok ? std::stoull(digits) : 0;
+    // Checked before the shift, which could overflow.
+    const std::uint64_t value = count <= (maximum >> shift) ? count << shift : 0;
+    if (!ok || value < minimum || value > maximum) {
+        warnings->push_back(name + " " + Quoted(text) + " is not a number of bytes (digits, then perhaps K, M, G "
+                            "or T) from " + std::to_string(minimum) + " to " + std::to_string(maximum) +
+                            ": using " + std::to_string(fallback));
+        return fallback;
+    }
+    return value;
+}
+
+// AR_HTTP_CONTENT_CACHE_DIR, else the user's cache folder (XDG_CACHE_HOME,
+// else ~/.cache) with ar-http in it. A relative folder would depend on where
+// each process starts: refused.
+std::string ReadContentCacheDir(const Environment& environment, std::vector<std::string>* warnings) {
+    const std::string text = Lookup(environment, "AR_HTTP_CONTENT_CACHE_DIR");
+    bool ok = !text.empty() && text[0] == '/';
+    for (unsigned char c : text) ok = ok && c >= 0x20 && c != 0x7F;
+    if (ok) return text;
+    const std::string xdg = Lookup(environment, "XDG_CACHE_HOME");
+    const std::string home = Lookup(environment, "HOME");
+    const std::string fallback = !xdg.empty() && xdg[0] == '/' ? xdg + "/ar-http"
+                                 : !home.empty() && home[0] == '/' ? home + "/.cache/ar-http"
+                                                                   : std::string();
+    if (!text.empty()) {
+        warnings->push_back("AR_HTTP_CONTENT_CACHE_DIR " + Quoted(text) + " is not an absolute path: using " +
+                            (fallback.empty() ? std::string("none (no content URL is fetched)") : Quoted(fallback)));
+    }
+    return fallback;
+}
+
 }  // namespace
 
 std::string TlsSettings::SystemCaFile() {
@@ -220,6 +267,13 @@ Config Config::FromEnvironment(const Environment& environment) {
     std::string pinFile = ReadPinFile(environment, &warnings);
     const bool pinFallbackServer = ReadPinFallback(environment, &warnings);
     PathMap pathMap = ReadPathMap(environment, &remoteRefusal, &warnings);
+    std::string contentCacheDir = ReadContentCacheDir(environment, &warnings);
+    const std::uint64_t contentCacheMaxBytes =
+        ReadByteCount(environment, "AR_HTTP_CONTENT_CACHE_MAX_BYTES", kDefaultContentCacheMaxBytes, 1,
+                      std::uint64_t(1) << 50, &warnings);
+    const std::uint64_t maxContentBytes = ReadByteCount(environment, "AR_HTTP_MAX_CONTENT_BYTES",
+                                                        kDefaultMaxContentBytes, 1, std::uint64_t(1) << 44, &warnings);
+    HeaderList contentHeaders = HeadersFromEnvironment(environment, &warnings, kContentHeaderVariablePrefix);
     return Config{std::move(server),
                   std::move(pathFormat),
                   std::move(headers),
@@ -244,6 +298,10 @@ Config Config::FromEnvironment(const Environment& environment) {
                   std::move(pathMap),
                   std::move(serverRefusal),
                   std::move(remoteRefusal),
+                  std::move(contentCacheDir),
+                  contentCacheMaxBytes,
+                  maxContentBytes,
+                  std::move(contentHeaders),
                   std::move(warnings)};
 }
 

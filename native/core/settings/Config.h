@@ -8,6 +8,7 @@
 #include "core/settings/ServerUrl.h"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -40,6 +41,8 @@ struct Config {
     static constexpr long kDefaultRetryDelayMs = 100;
     static constexpr long kDefaultFailFastMs = 3000;
     static constexpr long kDefaultMaxRedirects = 5;
+    static constexpr std::uint64_t kDefaultContentCacheMaxBytes = std::uint64_t(10) << 30;
+    static constexpr std::uint64_t kDefaultMaxContentBytes = std::uint64_t(4) << 30;
 
     ServerUrl server;
     PathFormat pathFormat;
@@ -85,6 +88,17 @@ struct Config {
     // (AR_HTTP_SNAPSHOT, AR_HTTP_PATH_MAP): nothing resolves through the
     // server, as a farm would rather render nothing than a wrong answer.
     std::string remoteRefusal;
+    // AR_HTTP_CONTENT_CACHE_DIR: the folder of downloaded content, shared by
+    // every process of the machine; empty when none could be found (no
+    // HOME), and then no content URL is fetched.
+    std::string contentCacheDir;
+    // AR_HTTP_CONTENT_CACHE_MAX_BYTES: the folder's bound; the least recently
+    // used files go first.
+    std::uint64_t contentCacheMaxBytes = kDefaultContentCacheMaxBytes;
+    // AR_HTTP_MAX_CONTENT_BYTES: one file's bound, decompressed bytes counted.
+    std::uint64_t maxContentBytes = kDefaultMaxContentBytes;
+    // AR_HTTP_CONTENT_HEADER_<Name>: sent with content requests.
+    HeaderList contentHeaders;
     // What was refused and replaced by its default, one sentence each.
     std::vector<std::string> warnings;
 
@@ -95,8 +109,10 @@ struct Config {
     // AR_HTTP_RETRY_DELAY_MS, AR_HTTP_FAIL_FAST_MS, AR_HTTP_MAX_REDIRECTS,
     // AR_HTTP_CA_FILE (else SSL_CERT_FILE and SSL_CERT_DIR),
     // AR_HTTP_UNSAFE_NO_TLS_VERIFY, AR_HTTP_WATCH, AR_HTTP_SNAPSHOT,
-    // AR_HTTP_PIN_FILE, AR_HTTP_PIN_FALLBACK, AR_HTTP_PATH_MAP, TF_DEBUG and
-    // PXR_AR_DEFAULT_SEARCH_PATH.
+    // AR_HTTP_PIN_FILE, AR_HTTP_PIN_FALLBACK, AR_HTTP_PATH_MAP,
+    // AR_HTTP_CONTENT_CACHE_DIR (else XDG_CACHE_HOME, else HOME),
+    // AR_HTTP_CONTENT_CACHE_MAX_BYTES, AR_HTTP_MAX_CONTENT_BYTES,
+    // AR_HTTP_CONTENT_HEADER_*, TF_DEBUG and PXR_AR_DEFAULT_SEARCH_PATH.
     // An empty variable counts as unset.
     static Config FromEnvironment(const Environment& environment);
 };

@@ -52,11 +52,11 @@ std::optional<std::string> HeaderProblem(const std::string& name, const std::str
 }
 
 HeaderList HeadersFromEnvironment(const std::map<std::string, std::string>& environment,
-                                  std::vector<std::string>* warnings) {
+                                  std::vector<std::string>* warnings, const char* prefix) {
     HeaderList headers;
-    const size_t prefixLength = std::strlen(kHeaderVariablePrefix);
+    const size_t prefixLength = std::strlen(prefix);
     for (const auto& [variable, value] : environment) {
-        if (variable.compare(0, prefixLength, kHeaderVariablePrefix) != 0) continue;
+        if (variable.compare(0, prefixLength, prefix) != 0) continue;
         std::string name = variable.substr(prefixLength);
         for (char& c : name) {
             if (c == '_') c = '-';

@@ -14,6 +14,8 @@ namespace arhttp {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 constexpr const char* kHeaderVariablePrefix = "AR_HTTP_HEADER_";
+// The headers of content requests (a CDN's token): AR_HTTP_CONTENT_HEADER_<Name>.
+constexpr const char* kContentHeaderVariablePrefix = "AR_HTTP_CONTENT_HEADER_";
 
 // Header names compare without regard to case: compare these.
 std::string LowerCaseName(std::string name);
@@ -26,11 +28,12 @@ std::string_view TrimBlanks(std::string_view text);
 // character in the value, a framing header), or nothing when it can.
 std::optional<std::string> HeaderProblem(const std::string& name, const std::string& value);
 
-// Every AR_HTTP_HEADER_<Name> variable becomes a header; '_' in <Name> turns
-// into '-' since variable names cannot hold dashes. A header with a
-// HeaderProblem is left out with a warning in `warnings`.
+// Every AR_HTTP_HEADER_<Name> variable (or those starting with `prefix`)
+// becomes a header; '_' in <Name> turns into '-' since variable names cannot
+// hold dashes. A header with a HeaderProblem is left out with a warning in `warnings`.
 HeaderList HeadersFromEnvironment(const std::map<std::string, std::string>& environment,
-                                  std::vector<std::string>* warnings);
+                                  std::vector<std::string>* warnings,
+                                  const char* prefix = kHeaderVariablePrefix);
 
 // Lower-case names of headers to treat as secret besides those the rule
 // finds (AR_HTTP_SECRET_HEADERS).

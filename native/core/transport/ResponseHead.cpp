@@ -18,7 +18,10 @@ bool IsKeptHeader(std::string_view lowerName) {
     return lowerName == "content-length" || lowerName == "transfer-encoding" ||
            lowerName == "content-encoding" || lowerName == "connection" ||
            lowerName == "location" || lowerName == "etag" || lowerName == problem ||
-           lowerName == versions;
+           lowerName == versions ||
+           // For content downloads (HttpContentSource).
+           lowerName == "last-modified" || lowerName == "cache-control" || lowerName == "repr-digest" ||
+           lowerName == "digest";
 }
 
 // The longest header name worth comparing with the kept ones.

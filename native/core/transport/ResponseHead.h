@@ -24,8 +24,9 @@ std::optional<size_t> ResponseHeadEnd(std::string_view bytes);
 struct ResponseHead {
     int status = 0;
     // "HTTP/1.x NNN", then only the headers ar-http acts on (framing,
-    // Content-Encoding, Connection, Location, ETag, and the protocol's
-    // problem and versions headers), each line ending in CRLF,
+    // Content-Encoding, Connection, Location, ETag, the protocol's problem
+    // and versions headers, and for content Last-Modified, Cache-Control,
+    // Repr-Digest and Digest), each line ending in CRLF,
     // then the blank line.
     std::string canonical;
 

@@ -124,6 +124,7 @@ void Zip(const std::vector<CrateFile>& fromUsdcat);
 void Engine();
 void Feed();
 void Pins();
+void Content();
 
 }  // namespace units
 

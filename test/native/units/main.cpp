@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
     units::Engine();
     units::Feed();
     units::Pins();
+    units::Content();
     if (argc == 3) {
         std::printf("units: scanned %zu crate files from usdcat\n", crateFiles.size());
     } else {

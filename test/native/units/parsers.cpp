@@ -9,6 +9,7 @@
 #include "core/text/PercentEncoding.h"
 #include "core/settings/RequestHeaders.h"
 #include "core/text/ResponseBody.h"
+#include "core/text/UrlReference.h"
 #include "core/settings/ServerContext.h"
 #include "core/settings/ServerUrl.h"
 
@@ -415,6 +416,60 @@ void Headers() {
 
 }  // namespace
 
+// RFC 3986 section 5.4's examples (its "g:h" as "gh:i": one letter is a
+// Windows drive to ar-http), then those of remote layers.
+void UrlReferences() {
+    const std::string base = "http://a/b/c/d;p?q";
+    const std::vector<std::pair<std::string, std::string>> rfc = {
+        {"gh:i", "gh:i"}, {"g", "http://a/b/c/g"}, {"./g", "http://a/b/c/g"}, {"g/", "http://a/b/c/g/"},
+        {"/g", "http://a/g"}, {"//g", "http://g"}, {"?y", "http://a/b/c/d;p?y"}, {"g?y", "http://a/b/c/g?y"},
+        {"#s", "http://a/b/c/d;p?q#s"}, {"g#s", "http://a/b/c/g#s"}, {"g?y#s", "http://a/b/c/g?y#s"},
+        {";x", "http://a/b/c/;x"}, {"g;x", "http://a/b/c/g;x"}, {"", "http://a/b/c/d;p?q"},
+        {".", "http://a/b/c/"}, {"./", "http://a/b/c/"}, {"..", "http://a/b/"}, {"../", "http://a/b/"},
+        {"../g", "http://a/b/g"}, {"../..", "http://a/"}, {"../../", "http://a/"}, {"../../g", "http://a/g"},
+        {"../../../g", "http://a/g"}, {"../../../../g", "http://a/g"}, {"/./g", "http://a/g"},
+        {"/../g", "http://a/g"}, {"g.", "http://a/b/c/g."}, {".g", "http://a/b/c/.g"}, {"g..", "http://a/b/c/g.."},
+        {"..g", "http://a/b/c/..g"}, {"./../g", "http://a/b/g"}, {"./g/.", "http://a/b/c/g/"},
+        {"g/./h", "http://a/b/c/g/h"}, {"g/../h", "http://a/b/c/h"}, {"g;x=1/./y", "http://a/b/c/g;x=1/y"},
+        {"g;x=1/../y", "http://a/b/c/y"}, {"g?y/./x", "http://a/b/c/g?y/./x"}, {"g#s/../x", "http://a/b/c/g#s/../x"},
+        {"http:g", "http:g"},
+    };
+    for (const auto& [reference, expected] : rfc) CHECK_EQ(arhttp::ResolveUrlReference(base, reference), expected);
+
+    const std::string chair = "https://cdn.example/chair/chair.usd";
+    CHECK_EQ(arhttp::ResolveUrlReference(chair, "./geom.usd"), "https://cdn.example/chair/geom.usd");
+    CHECK_EQ(arhttp::ResolveUrlReference(chair, "../textures/wood.png"), "https://cdn.example/textures/wood.png");
+    CHECK_EQ(arhttp::ResolveUrlReference(chair, "https://other.example/x.usd"), "https://other.example/x.usd");
+    CHECK_EQ(arhttp::ResolveUrlReference("https://cdn.example", "a.usd"), "https://cdn.example/a.usd");
+
+    CHECK(arhttp::IsContentUrl("https://cdn.example/a.usd"));
+    CHECK(arhttp::IsContentUrl("HTTP://cdn.example"));
+    CHECK(!arhttp::IsContentUrl("https://"));
+    CHECK(!arhttp::IsContentUrl("https:///a.usd"));
+    CHECK(!arhttp::IsContentUrl("s3://bucket/a.usd"));
+    CHECK(!arhttp::IsContentUrl("/assets/a.usd"));
+    CHECK(arhttp::HasUriScheme("s3://bucket/a.usd"));
+    CHECK(arhttp::HasUriScheme("arhttp:chess/Bishop"));
+    CHECK(!arhttp::HasUriScheme("C:\\assets\\a.usd"));
+    CHECK(!arhttp::HasUriScheme("./a:b.usd"));
+    CHECK(!arhttp::HasUriScheme("id0x01"));
+
+    CHECK_EQ(arhttp::UrlOrigin("HTTPS://CDN.example:443/a?b"), "https://cdn.example");
+    CHECK_EQ(arhttp::UrlOrigin("http://user:secret@cdn.example:8080/a"), "http://cdn.example:8080");
+    CHECK_EQ(arhttp::UrlOrigin("http://cdn.example:80"), "http://cdn.example");
+
+    CHECK_EQ(arhttp::UrlPathExtension("https://cdn.example/a.b/c.usdz?v=1.2#x.y"), "usdz");
+    CHECK_EQ(arhttp::UrlPathExtension("https://cdn.example/a.b/c"), "");
+    CHECK_EQ(arhttp::UrlPathExtension("tex/.hidden"), "");
+    CHECK_EQ(arhttp::UrlPathExtension("tex/wood."), "");
+    CHECK_EQ(arhttp::UrlIdentifier("./geom.usd", chair), "https://cdn.example/chair/geom.usd");
+    CHECK_EQ(arhttp::UrlIdentifier("geom.usd", chair), "https://cdn.example/chair/geom.usd");
+    CHECK_EQ(arhttp::UrlIdentifier("chess/King", chair), "");
+    CHECK_EQ(arhttp::UrlIdentifier("/mnt/geom.usd", chair), "");
+    CHECK_EQ(arhttp::UrlIdentifier("./geom.usd", "/local/chair.usd"), "");
+    CHECK_EQ(arhttp::UrlIdentifier("HTTPS://cdn.example/a/../b.usd", "/local/chair.usd"), "HTTPS://cdn.example/b.usd");
+}
+
 void Parsers(const std::vector<Example>& resolvedPathExamples) {
     ResponseBody(resolvedPathExamples);
     ServerUrls();
@@ -422,6 +477,7 @@ void Parsers(const std::vector<Example>& resolvedPathExamples) {
     ServerContexts();
     DebugSwitches();
     Headers();
+    UrlReferences();
 }
 
 }  // namespace units
