@@ -21,26 +21,50 @@ export function usdTools(label: string): UsdTools | null {
   return { usdcat, pluginPath };
 }
 
-/** `usdcat --flatten stage` with `env` added: its time, and its output when `keepOutput`. */
+/** What one `usdcat --flatten` took: wall-clock ms, and the CPU (user + system) ms of usdcat itself. */
+export interface FlattenRun {
+  ms: number;
+  cpuMs: number;
+  output: string;
+}
+
+/** The children's CPU line of bash's `times` ("0m0.650s 0m0.121s"): user + system, in ms. */
+function childrenCpuMs(times: string): number {
+  const line = times.trim().split('\n')[1] ?? '';
+  const parts = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((match) => Number(match[1]) * 60_000 + Number(match[2]) * 1000);
+  if (parts.length !== 2) throw new Error(`unexpected output of times: ${JSON.stringify(times)}`);
+  return parts[0] + parts[1];
+}
+
+/**
+ * `usdcat --flatten stage` with `env` added: its time, its CPU, and its output when `keepOutput`. It runs
+ * under bash, whose `times` reads the CPU of its finished child from the kernel (getrusage), to the ms.
+ */
 export function flatten(
   usdcat: string,
   stage: string,
   env: Record<string, string>,
   keepOutput = false,
-): Promise<{ ms: number; output: string }> {
+): Promise<FlattenRun> {
   const start = process.hrtime.bigint();
-  const child = spawn(usdcat, ['--flatten', stage], {
+  const child = spawn('bash', ['-c', '"$@"; status=$?; times >&3; exit $status', 'bash', usdcat, '--flatten', stage], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', keepOutput ? 'pipe' : 'ignore', 'pipe'],
+    stdio: ['ignore', keepOutput ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const output: Buffer[] = [];
   let stderr = '';
+  let times = '';
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr?.on('data', (chunk) => (stderr += chunk));
+  child.stdio[3]?.on('data', (chunk) => (times += chunk));
   return new Promise((done, fail) =>
     child.on('close', (code) =>
       code === 0
-        ? done({ ms: Number(process.hrtime.bigint() - start) / 1e6, output: Buffer.concat(output).toString() })
+        ? done({
+            ms: Number(process.hrtime.bigint() - start) / 1e6,
+            cpuMs: childrenCpuMs(times),
+            output: Buffer.concat(output).toString(),
+          })
         : fail(new Error(`usdcat failed: ${stderr}`)),
     ),
   );

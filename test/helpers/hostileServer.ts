@@ -17,7 +17,13 @@ export type Scenario =
         | 'endlessChunkedBody'
         | 'bigBody'
         | 'gzipBomb'
-        | 'garbage';
+        | 'garbage'
+        | 'chunked'
+        | 'closeDelimited'
+        | 'http10'
+        | 'gzipAnswer'
+        | 'chunkOverflow'
+        | 'chunkOverrun';
     };
 
 /** Each way of answering, and whether the resolver still gets the right answer out of it. */
@@ -37,6 +43,13 @@ export const hostileCases: [string, Scenario, boolean][] = [
   ['a 100 MB body', { kind: 'bigBody' }, false],
   ['a 300 KB gzip body inflating to 300 MB', { kind: 'gzipBomb' }, false],
   ['no HTTP at all', { kind: 'garbage' }, false],
+  ['a chunked answer with chunk extensions and a trailer', { kind: 'chunked' }, true],
+  ['an answer ended by closing the connection', { kind: 'closeDelimited' }, true],
+  ['an HTTP/1.0 answer', { kind: 'http10' }, true],
+  // Answers are asked unencoded (Accept-Encoding: identity).
+  ['a gzip-encoded answer', { kind: 'gzipAnswer' }, false],
+  ['a chunk size over 64 bits', { kind: 'chunkOverflow' }, false],
+  ['a chunk longer than its size', { kind: 'chunkOverrun' }, false],
 ];
 
 export interface HostileServer {

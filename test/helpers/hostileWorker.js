@@ -96,6 +96,26 @@ const scenarios = {
     socket.end(gzipBomb);
   },
   garbage: (socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n\r\n'),
+  // Right answers framed as HTTP allows but by their length alone.
+  chunked: (socket, request) => {
+    const body = resolvedBody(request);
+    const half = Math.floor(body.length / 2);
+    const chunk = (text) => `${Buffer.byteLength(text).toString(16)};note="x"\r\n${text}\r\n`;
+    socket.end(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(body.slice(0, half))}${chunk(body.slice(half))}0\r\nX-Trailer: t\r\n\r\n`);
+  },
+  closeDelimited: (socket, request) => socket.end(`HTTP/1.1 200 OK\r\n\r\n${resolvedBody(request)}`),
+  http10: (socket, request) => socket.end(`HTTP/1.0 200 OK\r\nContent-Length: ${Buffer.byteLength(resolvedBody(request))}\r\n\r\n${resolvedBody(request)}`),
+  // Asked for unencoded answers, it sends gzip all the same.
+  gzipAnswer: (socket, request) => {
+    const body = zlib.gzipSync(resolvedBody(request));
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.end(body);
+  },
+  chunkOverflow: (socket) => socket.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000005\r\nabcde\r\n0\r\n\r\n'),
+  chunkOverrun: (socket, request) => {
+    const body = resolvedBody(request);
+    socket.end(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n${body}\r\n0\r\n\r\n`);
+  },
 };
 
 async function main() {

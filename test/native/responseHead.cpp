@@ -55,6 +55,17 @@ int main() {
           "HTTP/1.1 200\r\nContent-Length: 5\r\n\r\n");
     Known("HTTP/1.0 404 Not Found\nConnection: close\n\n", 404, "HTTP/1.0 404\r\nConnection: close\r\n\r\n");
     Known("HTTP/1.1 302\r\nLocation:  /there \r\n\r\n", 302, "HTTP/1.1 302\r\nLocation: /there\r\n\r\n");
+    // Connection is kept only to say close, as cpp-httplib reads it.
+    Known("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\n", 200,
+          "HTTP/1.1 200\r\nContent-Length: 5\r\n\r\n");
+    Known("HTTP/1.1 200 OK\r\nconnection: Close\r\n\r\n", 200, "HTTP/1.1 200\r\nconnection: close\r\n\r\n");
+    {
+        std::string why;
+        const auto parsed = arhttp::ParseResponseHead("HTTP/1.1 200 OK\r\nETag: \"7\"\r\nX: y\r\nCONTENT-LENGTH: 5\r\n\r\n", &why);
+        Check(parsed && parsed->headers.size() == 2 && parsed->Header("etag") == "\"7\"" &&
+                  parsed->Header("content-length") == "5" && parsed->Header("x").empty(),
+              "kept headers by lower-case name", "");
+    }
     // Issue 20: the change number and the protocol's own headers are kept.
     Known("HTTP/1.1 404\r\nAr-Http-Problem: unknown-snapshot\r\nETag: \"12\"\r\nAr-Http-Versions: 1\r\nX: y\r\n\r\n", 404,
           "HTTP/1.1 404\r\nAr-Http-Problem: unknown-snapshot\r\nETag: \"12\"\r\nAr-Http-Versions: 1\r\n\r\n");
@@ -108,6 +119,9 @@ int main() {
         Check(parsed->status >= 100 && parsed->status <= 599, "a status from 100 to 599", input);
         Check(IsPlainHead(parsed->canonical), "a plain head: " + parsed->canonical, input);
         Check(parsed->canonical.size() <= *end + 16, "no longer than what came", input);
+        size_t lines = 0;
+        for (size_t at = 0; (at = parsed->canonical.find("\r\n", at)) != std::string::npos; at += 2) ++lines;
+        Check(lines == parsed->headers.size() + 2, "one kept header per line of the plain head", input);
     }
     // The generator must reach the parser's accepting paths, not only its refusals.
     Check(accepted > 1000, "enough generated heads accepted: " + std::to_string(accepted), "");

@@ -24,7 +24,10 @@ bool IsFramingHeader(const std::string& name) {
 }  // namespace
 
 std::string LowerCaseName(std::string name) {
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // ASCII only, whatever the process's locale (std::tolower follows it).
+    for (char& c : name) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     return name;
 }
 

@@ -22,10 +22,69 @@ private:
 
 }  // namespace
 
+struct GuardedClient::Pending {
+    std::string request;  // the request line, the headers and the body
+    size_t maxBody;
+    Answer* answer;
+    bool ran = false;
+    bool whole = false;
+    httplib::Error error = httplib::Error::Success;
+};
+
 bool GuardedClient::Exchange(int socket, SSL* ssl,
                              const std::function<bool(httplib::Stream&)>& callback) {
     GuardedStream stream(socket, ssl, _limits, &_outcome);
-    return callback(stream);
+    return _pending ? ExchangeSent(stream, *_pending) : callback(stream);
+}
+
+bool GuardedClient::ExchangeSent(GuardedStream& stream, Pending& pending) {
+    pending.ran = true;
+    if (!stream.WriteAll(pending.request.data(), pending.request.size())) {
+        pending.error = httplib::Error::Write;
+        return false;
+    }
+    ResponseHead* head = stream.FinalHead();
+    if (!head) {
+        pending.error = httplib::Error::Read;
+        return false;
+    }
+    Answer& answer = *pending.answer;
+    bool reusable = false;
+    if (head->status != 200 && head->Header("content-length").empty() &&
+        head->Header("transfer-encoding").empty()) {
+        // Its body ends only with the connection: not waited for.
+        pending.whole = true;
+    } else {
+        pending.whole = stream.ReadBody(pending.maxBody, head->status == 200 ? &answer.body : nullptr, &reusable);
+    }
+    answer.head = std::move(*head);
+    if (!pending.whole) pending.error = httplib::Error::Read;
+    return reusable;
+}
+
+bool GuardedClient::Send(const char* method, const std::string& target, const HeaderList& headers,
+                         const std::string* body, size_t maxBody, Answer* answer, httplib::Error* error) {
+    Pending pending{std::string(), maxBody, answer};
+    std::string& request = pending.request;
+    request.reserve(target.size() + _ownHeaders.size() + 128 + (body ? body->size() : 0));
+    request.append(method).append(" ").append(target).append(" HTTP/1.1\r\n").append(_ownHeaders);
+    for (const auto& [name, value] : headers) request.append(name).append(": ").append(value).append("\r\n");
+    if (body) request.append("Content-Length: ").append(std::to_string(body->size())).append("\r\n");
+    request.append("\r\n");
+    if (body) request.append(*body);
+
+    // cpp-httplib connects for this request, never sends it: the exchange is ExchangeSent's.
+    httplib::Request carrier;
+    carrier.method = method;
+    carrier.path = target;
+    httplib::Response unused;
+    *error = httplib::Error::Success;
+    _pending = &pending;
+    // False too when the connection is not to be kept: then it is closed.
+    Http().send(carrier, unused, *error);
+    _pending = nullptr;
+    if (pending.ran) *error = pending.error;
+    return pending.whole;
 }
 
 std::unique_ptr<GuardedClient> GuardedClient::Make(const ServerUrl& server,
@@ -51,6 +110,15 @@ std::unique_ptr<GuardedClient> GuardedClient::Make(const ServerUrl& server,
     httplib::Headers headers;
     for (const auto& [name, value] : headerList) headers.emplace(name, value);
     client.set_default_headers(std::move(headers));
+
+    // As cpp-httplib would send them, but for Accept-Encoding: Send reads no encoded body.
+    const std::string host =
+        server.Host().find(':') == std::string::npos ? server.Host() : "[" + server.Host() + "]";
+    const bool defaultPort = server.Port() == (server.IsHttps() ? 443 : 80);
+    made->_ownHeaders = "Host: " + (defaultPort ? host : host + ":" + std::to_string(server.Port())) +
+                        "\r\nAccept: */*\r\nAccept-Encoding: identity\r\nUser-Agent: cpp-httplib/" +
+                        CPPHTTPLIB_VERSION + "\r\n";
+    for (const auto& [name, value] : headerList) made->_ownHeaders += name + ": " + value + "\r\n";
     return made;
 }
 

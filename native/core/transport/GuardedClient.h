@@ -28,12 +28,38 @@ public:
     // How the last exchange ended.
     const GuardOutcome& Outcome() const { return _outcome; }
 
+    // The answer of Send: its head (status 0 when none came) and the body of a 200.
+    struct Answer {
+        ResponseHead head;
+        std::string body;
+    };
+    // One small exchange (the resolver's GETs and POSTs), on the client's
+    // connection, written and read here by GuardedStream: cpp-httplib only
+    // connects. Its Request, Response and parsers cost more CPU than the
+    // system calls of a keep-alive exchange. The body is asked unencoded; a
+    // body over `maxBody` bytes, encoded or framed otherwise than by length
+    // or chunks is refused. Another answer's body than a 200's is read only
+    // when framed, to keep the connection, and not kept. True once the whole
+    // answer came; else `error` (cpp-httplib's connecting errors, or Read
+    // and Write) and Outcome() say why, and a status may have come.
+    bool Send(const char* method, const std::string& target, const HeaderList& headers,
+              const std::string* body, size_t maxBody, Answer* answer, httplib::Error* error);
+
 protected:
     bool Exchange(int socket, SSL* ssl, const std::function<bool(httplib::Stream&)>& callback);
 
 private:
+    struct Pending;
+    // Writes and reads the exchange of Send; whether the connection may carry another.
+    bool ExchangeSent(GuardedStream& stream, Pending& pending);
+
     ExchangeLimits _limits;
     GuardOutcome _outcome;
+    // What every request of Send says after its request line: Host, Accept,
+    // User-Agent and the client's headers.
+    std::string _ownHeaders;
+    // The exchange Send has under way, for Exchange.
+    Pending* _pending = nullptr;
 };
 
 }  // namespace arhttp

@@ -1,10 +1,12 @@
 #include "core/transport/GuardedStream.h"
 
-#include "core/transport/ResponseHead.h"
+#include "core/settings/RequestHeaders.h"
 
 #include <arpa/inet.h>
+#include <cctype>
 #include <cerrno>
 #include <climits>
+#include <cstring>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -16,8 +18,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// What one read from the connection asks for at most.
+// What one read of a body from the connection asks for at most.
 constexpr size_t kReadSize = 16 * 1024;
+// And one read of a head: a head is rarely more than a few hundred bytes.
+constexpr size_t kHeadReadSize = 4 * 1024;
 
 void AddressOf(int socket, bool remote, std::string& ip, int& port) {
     sockaddr_storage address{};
@@ -54,6 +58,7 @@ std::string Describe(const GuardOutcome& outcome) {
     case GuardStop::Closed: return "the server closed the connection without a whole answer";
     case GuardStop::Silence: return "nothing received for too long";
     case GuardStop::Woken: return "stopped";
+    case GuardStop::BadBody: return "a malformed answer body (" + outcome.detail + ")";
     case GuardStop::None: break;
     }
     return std::string();
@@ -63,12 +68,12 @@ GuardedStream::GuardedStream(int socket, SSL* ssl, const ExchangeLimits& limits,
                              GuardOutcome* outcome)
     : _socket(socket), _ssl(ssl), _limits(limits), _outcome(outcome), _lastReceived(Clock::now()) {
     *_outcome = GuardOutcome();
-    _savedFlags = fcntl(_socket, F_GETFL);
-    if (_savedFlags != -1) fcntl(_socket, F_SETFL, _savedFlags | O_NONBLOCK);
-}
-
-GuardedStream::~GuardedStream() {
-    if (_savedFlags != -1) fcntl(_socket, F_SETFL, _savedFlags);
+    // Plain sockets need no flag: Transfer passes MSG_DONTWAIT. A TLS socket
+    // stays non-blocking once made so: cpp-httplib only ever polls it or shuts it.
+    if (_ssl) {
+        const int flags = fcntl(_socket, F_GETFL);
+        if (flags != -1 && !(flags & O_NONBLOCK)) fcntl(_socket, F_SETFL, flags | O_NONBLOCK);
+    }
 }
 
 bool GuardedStream::Stop(GuardStop stop, std::string detail) {
@@ -121,8 +126,8 @@ ssize_t GuardedStream::Transfer(char* ptr, size_t size, bool receiving) {
                 return receiving && error == SSL_ERROR_SYSCALL && moved == 0 ? 0 : -1;
             }
         } else {
-            const ssize_t moved = receiving ? recv(_socket, ptr, size, 0)
-                                            : send(_socket, ptr, size, MSG_NOSIGNAL);
+            const ssize_t moved = receiving ? recv(_socket, ptr, size, MSG_DONTWAIT)
+                                            : send(_socket, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
             if (moved > 0 && receiving) _lastReceived = Clock::now();
             if (moved >= 0) return moved;
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -1;
@@ -144,24 +149,29 @@ bool GuardedStream::ReadHead() {
                 consumed += *end;
                 continue;
             }
-            _buffer = head->canonical;
-            _buffer.append(pending.substr(*end));
+            _final = std::move(*head);
+            _head = _final.canonical;
+            _head.append(pending.substr(*end));
             _bodyBytes = pending.size() - *end;
+            _pending = _head.data();
+            _pendingSize = _head.size();
             _headRead = true;
             return true;
         }
         if (raw.size() >= kMaxResponseHeadBytes) return Stop(GuardStop::HeadTooLarge);
-        const size_t before = raw.size();
-        raw.resize(std::min(kMaxResponseHeadBytes, before + kReadSize));
-        const ssize_t got = Transfer(&raw[before], raw.size() - before, true);
-        raw.resize(before + std::max<ssize_t>(got, 0));
+        // The server takes a while to answer: waiting first spares a read
+        // that would find nothing.
+        if (raw.empty() && !(_ssl && SSL_pending(_ssl) > 0) && !Wait(POLLIN)) return false;
+        char chunk[kHeadReadSize];
+        const ssize_t got = Transfer(chunk, std::min(sizeof(chunk), kMaxResponseHeadBytes - raw.size()), true);
         if (got <= 0) return got == 0 ? Stop(GuardStop::Closed) : false;
+        raw.append(chunk, static_cast<size_t>(got));
         _outcome->received += static_cast<size_t>(got);
     }
 }
 
 bool GuardedStream::is_readable() const {
-    if (_bufferAt < _buffer.size() || (_ssl && SSL_pending(_ssl) > 0)) return true;
+    if (_pendingSize > 0 || (_ssl && SSL_pending(_ssl) > 0)) return true;
     pollfd entry{_socket, POLLIN, 0};
     return poll(&entry, 1, 0) > 0;
 }
@@ -171,22 +181,154 @@ bool GuardedStream::is_writable() const {
     return Clock::now() < _limits.deadline && poll(&entry, 1, 0) > 0;
 }
 
+ssize_t GuardedStream::Refill() {
+    if (_bodyBytes >= _limits.maxBodyBytes) return Stop(GuardStop::BodyTooLarge), -1;
+    if (!_chunk) _chunk.reset(new char[kReadSize]);
+    const ssize_t got = Transfer(_chunk.get(), std::min(kReadSize, _limits.maxBodyBytes - _bodyBytes), true);
+    if (got <= 0) return got;
+    _bodyBytes += static_cast<size_t>(got);
+    _outcome->received += static_cast<size_t>(got);
+    _pending = _chunk.get();
+    _pendingSize = static_cast<size_t>(got);
+    return got;
+}
+
 ssize_t GuardedStream::read(char* ptr, size_t size) {
     if (!_headRead && !ReadHead()) return -1;
-    if (_bufferAt == _buffer.size()) {
-        if (_bodyBytes >= _limits.maxBodyBytes) return Stop(GuardStop::BodyTooLarge), -1;
-        _buffer.resize(std::min(kReadSize, _limits.maxBodyBytes - _bodyBytes));
-        _bufferAt = 0;
-        const ssize_t got = Transfer(&_buffer[0], _buffer.size(), true);
-        _buffer.resize(std::max<ssize_t>(got, 0));
+    if (_pendingSize == 0) {
+        const ssize_t got = Refill();
         if (got <= 0) return got;
-        _bodyBytes += static_cast<size_t>(got);
-        _outcome->received += static_cast<size_t>(got);
     }
-    const size_t count = std::min(size, _buffer.size() - _bufferAt);
-    _buffer.copy(ptr, count, _bufferAt);
-    _bufferAt += count;
+    const size_t count = std::min(size, _pendingSize);
+    std::memcpy(ptr, _pending, count);
+    _pending += count;
+    _pendingSize -= count;
     return static_cast<ssize_t>(count);
+}
+
+ResponseHead* GuardedStream::FinalHead() {
+    if (!_headRead && !ReadHead()) return nullptr;
+    // What follows the rewritten head is the body.
+    _pending += _final.canonical.size();
+    _pendingSize -= _final.canonical.size();
+    return &_final;
+}
+
+bool GuardedStream::ReadExactly(uint64_t count, std::string* body) {
+    while (count > 0) {
+        char bytes[kHeadReadSize];
+        const ssize_t got = read(bytes, std::min<uint64_t>(count, sizeof(bytes)));
+        if (got <= 0) return false;
+        if (body) body->append(bytes, static_cast<size_t>(got));
+        count -= static_cast<uint64_t>(got);
+    }
+    return true;
+}
+
+bool GuardedStream::ReadLine(std::string* line, size_t maxBytes) {
+    line->clear();
+    for (;;) {
+        if (_pendingSize == 0 && Refill() <= 0) return false;
+        const char* end = static_cast<const char*>(std::memchr(_pending, '\n', _pendingSize));
+        const size_t count = end ? static_cast<size_t>(end - _pending) : _pendingSize;
+        line->append(_pending, count);
+        _pending += count + (end ? 1 : 0);
+        _pendingSize -= count + (end ? 1 : 0);
+        // One more for a CR.
+        if (line->size() > maxBytes + 1) {
+            return Stop(GuardStop::BadBody, "a chunked body's line over " + std::to_string(maxBytes) + " bytes");
+        }
+        if (end) break;
+    }
+    if (!line->empty() && line->back() == '\r') line->pop_back();
+    return true;
+}
+
+bool GuardedStream::ReadChunked(size_t maxBytes, std::string* body) {
+    // A chunk-size line holds the size and perhaps extensions, ignored.
+    constexpr size_t kMaxChunkLine = 1024;
+    std::string line;
+    size_t total = 0;
+    for (;;) {
+        if (!ReadLine(&line, kMaxChunkLine)) return false;
+        uint64_t size = 0;
+        size_t digits = 0;
+        for (; digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits])); ++digits) {
+            if (digits == 15) return Stop(GuardStop::BadBody, "a chunk size of more than 15 hexadecimal digits");
+            const char c = line[digits];
+            size = size * 16 + static_cast<uint64_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+        }
+        const char after = digits < line.size() ? line[digits] : ';';
+        if (digits == 0 || (after != ';' && after != ' ' && after != '\t')) {
+            return Stop(GuardStop::BadBody, "a chunk size that is not a hexadecimal number");
+        }
+        if (size == 0) break;
+        if (size > maxBytes - total) return Stop(GuardStop::BodyTooLarge);
+        total += static_cast<size_t>(size);
+        if (!ReadExactly(size, body) || !ReadLine(&line, 0)) return false;
+        if (!line.empty()) return Stop(GuardStop::BadBody, "a chunk longer than its size");
+    }
+    // Trailer fields, never used: bounded as a head is.
+    for (size_t trailers = 0;;) {
+        if (!ReadLine(&line, kMaxResponseHeadBytes)) return false;
+        if (line.empty()) return true;
+        trailers += line.size() + 1;
+        if (trailers >= kMaxResponseHeadBytes) return Stop(GuardStop::HeadTooLarge);
+    }
+}
+
+bool GuardedStream::ReadBody(size_t maxBytes, std::string* body, bool* reusable) {
+    *reusable = false;
+    const int status = _final.status;
+    // HTTP/1.0 closes unless told otherwise; ParseResponseHead keeps only "close".
+    const bool closes = _final.canonical.compare(0, 8, "HTTP/1.0") == 0 || !_final.Header("connection").empty();
+    // Bytes past the answer's end would be read as the next answer's.
+    if (status < 200 || status == 204 || status == 304) {
+        // A 101 switched to another protocol.
+        *reusable = !closes && status != 101 && _pendingSize == 0;
+        return true;
+    }
+    const std::string coding = LowerCaseName(std::string(_final.Header("content-encoding")));
+    if (!coding.empty() && coding != "identity") {
+        return Stop(GuardStop::BadBody, "a body in " + coding + ", which was not asked for");
+    }
+    const std::string transfer = LowerCaseName(std::string(_final.Header("transfer-encoding")));
+    const std::string_view length = _final.Header("content-length");
+    // Both say the server may be confused about where the answer ends: nothing follows it.
+    const bool ambiguous = !transfer.empty() && !length.empty();
+    bool whole;
+    if (!transfer.empty()) {
+        if (transfer != "chunked") return Stop(GuardStop::BadBody, "a Transfer-Encoding other than chunked");
+        whole = ReadChunked(maxBytes, body);
+    } else if (!length.empty()) {
+        // ParseResponseHead let through only 19 digits or fewer.
+        const uint64_t count = std::stoull(std::string(length));
+        if (count > maxBytes) return Stop(GuardStop::BodyTooLarge);
+        whole = ReadExactly(count, body);
+    } else {
+        // Up to the connection's end, which nothing follows.
+        for (size_t total = 0;;) {
+            char bytes[kHeadReadSize];
+            const ssize_t got = read(bytes, sizeof(bytes));
+            if (got < 0) return false;
+            if (got == 0) return true;
+            total += static_cast<size_t>(got);
+            if (total > maxBytes) return Stop(GuardStop::BodyTooLarge);
+            if (body) body->append(bytes, static_cast<size_t>(got));
+        }
+    }
+    *reusable = whole && !closes && !ambiguous && _pendingSize == 0;
+    return whole;
+}
+
+bool GuardedStream::WriteAll(const char* data, size_t size) {
+    while (size > 0) {
+        const ssize_t sent = write(data, size);
+        if (sent <= 0) return false;
+        data += sent;
+        size -= static_cast<size_t>(sent);
+    }
+    return true;
 }
 
 ssize_t GuardedStream::write(const char* ptr, size_t size) {

@@ -5,9 +5,12 @@
 #ifndef AR_HTTP_CORE_GUARDED_STREAM_H
 #define AR_HTTP_CORE_GUARDED_STREAM_H
 
+#include "core/transport/ResponseHead.h"
+
 #include <httplib.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 namespace arhttp {
@@ -31,15 +34,16 @@ enum class GuardStop {
     Deadline,      // AR_HTTP_TIMEOUT_MS passed
     HeadTooLarge,  // kMaxResponseHeadBytes
     BadHead,       // ParseResponseHead refused it
-    BodyTooLarge,  // ExchangeLimits::maxBodyBytes
+    BodyTooLarge,  // ExchangeLimits::maxBodyBytes, or ReadBody's limit
     Closed,        // the server closed before a whole head came
     Silence,       // ExchangeLimits::maxSilence passed with nothing received
     Woken,         // ExchangeLimits::wakeFd turned readable
+    BadBody,       // ReadBody refused its framing or coding
 };
 
 struct GuardOutcome {
     GuardStop stop = GuardStop::None;
-    std::string detail;   // for BadHead: what was wrong
+    std::string detail;   // for BadHead and BadBody: what was wrong
     size_t received = 0;  // bytes read from the server
 };
 
@@ -48,10 +52,10 @@ std::string Describe(const GuardOutcome& outcome);
 
 class GuardedStream final : public httplib::Stream {
 public:
-    // `ssl` is null for plain http. The socket is non-blocking while the
-    // stream lives, so that no read or write can wait past the deadline.
+    // `ssl` is null for plain http. No read or write waits past the
+    // deadline: plain sockets are read and written without blocking, and
+    // a TLS socket is left non-blocking (OpenSSL reads it itself).
     GuardedStream(int socket, SSL* ssl, const ExchangeLimits& limits, GuardOutcome* outcome);
-    ~GuardedStream() override;
     GuardedStream(const GuardedStream&) = delete;
     GuardedStream& operator=(const GuardedStream&) = delete;
 
@@ -63,6 +67,19 @@ public:
     void get_local_ip_and_port(std::string& ip, int& port) const override;
     socket_t socket() const override { return _socket; }
 
+    // For answers read without cpp-httplib (GuardedClient::Send), instead
+    // of read(): the final head, or null when none came whole (the outcome
+    // says why, unless the connection failed).
+    ResponseHead* FinalHead();
+    // Then its body by its framing (Content-Length, chunked, or up to the
+    // connection's end; none for 1xx, 204 and 304), appended to `body`
+    // unless null. False, the outcome set unless the connection failed, for
+    // more than `maxBytes`, a body encoded or framed otherwise, or one cut
+    // short. `reusable`: whether the connection may carry another exchange.
+    bool ReadBody(size_t maxBytes, std::string* body, bool* reusable);
+    // All `size` bytes sent, or false.
+    bool WriteAll(const char* data, size_t size);
+
 private:
     // Waits for `events` (POLLIN, POLLOUT) until the deadline; false, with
     // the outcome set, once it has passed.
@@ -73,21 +90,34 @@ private:
     // Reads heads until a final one and queues it, rewritten, with the body
     // bytes that came along.
     bool ReadHead();
+    // Receives body bytes into the pending ones, which are all taken: > 0,
+    // 0 at the connection's end, -1 on an error or a stop.
+    ssize_t Refill();
+    // `count` body bytes, appended to `body` unless null.
+    bool ReadExactly(uint64_t count, std::string* body);
+    bool ReadChunked(size_t maxBytes, std::string* body);
+    // One line of a chunked body without its line end; refused past `maxBytes`.
+    bool ReadLine(std::string* line, size_t maxBytes);
     bool Stop(GuardStop stop, std::string detail = std::string());
 
     const int _socket;
     SSL* const _ssl;
     const ExchangeLimits _limits;
     GuardOutcome* const _outcome;
-    int _savedFlags;
     bool _headRead = false;
     // When bytes last came, for ExchangeLimits::maxSilence.
     std::chrono::steady_clock::time_point _lastReceived;
     size_t _bodyBytes = 0;
-    // Bytes read but not yet handed to cpp-httplib, which reads heads one
-    // byte at a time.
-    std::string _buffer;
-    size_t _bufferAt = 0;
+    ResponseHead _final;
+    // The rewritten head and the body bytes that came with it.
+    std::string _head;
+    // Room for body reads smaller than it: cpp-httplib reads chunk sizes
+    // one byte at a time. Made on first use: small answers come whole with
+    // their head.
+    std::unique_ptr<char[]> _chunk;
+    // Bytes received but not yet handed to cpp-httplib: in `_head` or `_chunk`.
+    const char* _pending = nullptr;
+    size_t _pendingSize = 0;
 };
 
 }  // namespace arhttp

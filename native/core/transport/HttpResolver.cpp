@@ -204,58 +204,37 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
             return exchange;
         }
         GuardedClient& guarded = pooled ? *lease : *elsewhere;
-        httplib::ClientImpl& client = guarded.Http();
-        client.set_connection_timeout(remaining);
-        // Chunk framing and compression take room beside the body itself.
+        guarded.Http().set_connection_timeout(remaining);
+        // Chunk framing takes room beside the body itself.
         guarded.Limit({deadline, 2 * maxBody + kMaxResponseHeadBytes});
-        const bool reused = client.is_socket_open() != 0;
+        const bool reused = guarded.Http().is_socket_open() != 0;
         exchange = Exchange();
-        bool oversized = false;
-        size_t received = 0;
 
-        httplib::Request request;
-        httplib::Response response;
-        request.method = postBody ? "POST" : "GET";
-        request.path = target;
+        HeaderList headers;
         if (postBody) {
-            request.body = *postBody;
-            request.set_header("Content-Type", "text/plain; charset=utf-8");
-            request.set_header(protocol::kVersionsHeader, "1");
+            headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+            headers.emplace_back(protocol::kVersionsHeader, "1");
         }
-        // A non-200 body is never used; one delimited only by the server
-        // closing the connection (as some 304s are) would just hold the
-        // connection until the timeout.
-        request.response_handler = [](const httplib::Response& head) {
-            return head.status == 200 || head.has_header("Content-Length") ||
-                   head.has_header("Transfer-Encoding");
-        };
-        // Counted as decompressed: a small compressed body can inflate a lot.
-        request.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
-            received += length;
-            if (received > maxBody) {
-                oversized = true;
-                return false;
-            }
-            if (response.status == 200) exchange.body.append(data, length);
-            return true;
-        };
+        GuardedClient::Answer answer;
         httplib::Error error = httplib::Error::Success;
-        const bool whole = client.send(request, response, error);
+        const bool whole = guarded.Send(postBody ? "POST" : "GET", target, headers, postBody, maxBody, &answer, &error);
         // Once a status other than 200 came, it is the answer, whatever
         // happened to the body nobody reads.
-        if (whole || (response.status > 0 && response.status != 200)) {
-            exchange.status = response.status;
-            exchange.location = response.get_header_value("Location");
-            exchange.etag = response.get_header_value("ETag");
-            exchange.problem = response.get_header_value(protocol::kProblemHeader);
-            exchange.versioned = response.get_header_value(protocol::kVersionsHeader) == "1";
+        const ResponseHead& head = answer.head;
+        if (whole || (head.status > 0 && head.status != 200)) {
+            static const std::string problem = LowerCaseName(protocol::kProblemHeader);
+            static const std::string versions = LowerCaseName(protocol::kVersionsHeader);
+            exchange.status = head.status;
+            exchange.body = std::move(answer.body);
+            exchange.location = head.Header("location");
+            exchange.etag = head.Header("etag");
+            exchange.problem = head.Header(problem);
+            exchange.versioned = head.Header(versions) == "1";
             return exchange;
         }
 
         const GuardOutcome& outcome = guarded.Outcome();
-        if (oversized) {
-            exchange.error = "body larger than " + std::to_string(maxBody) + " bytes";
-        } else if (outcome.stop != GuardStop::None && outcome.stop != GuardStop::Closed) {
+        if (outcome.stop != GuardStop::None && outcome.stop != GuardStop::Closed) {
             exchange.error = Describe(outcome);
             // A server that never finishes its answer is as good as down.
             exchange.unreachable = outcome.stop == GuardStop::Deadline;
@@ -306,9 +285,11 @@ HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::
         return exchange;
     }
     const Deadline deadline = Clock::now() + _timeout;
-    ServerUrl server = _server;
-    std::string hopTarget = target;
+    // Where the last redirect pointed; the configured server and `target` until one came.
+    std::optional<RedirectTarget> hop;
     for (long hops = 0;; ++hops) {
+        const ServerUrl& server = hop ? hop->server : _server;
+        const std::string& hopTarget = hop ? hop->target : target;
         Exchange exchange = SendWithRetries(server, hopTarget, postBody, maxBody, deadline);
         if (!IsRedirect(exchange.status)) return exchange;
         std::string refusal;
@@ -332,8 +313,7 @@ HttpResolver::Exchange HttpResolver::Send(const std::string& target, const std::
             exchange.reported = true;
             return exchange;
         }
-        server = next->server;
-        hopTarget = next->target;
+        hop = std::move(next);
     }
 }
 

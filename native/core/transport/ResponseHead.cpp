@@ -4,13 +4,15 @@
 
 #include "core/settings/RequestHeaders.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace arhttp {
 
 namespace {
 
-bool IsKeptHeader(const std::string& lowerName) {
+// A view: comparing it with each literal costs a length check, not a call.
+bool IsKeptHeader(std::string_view lowerName) {
     static const std::string problem = LowerCaseName(protocol::kProblemHeader);
     static const std::string versions = LowerCaseName(protocol::kVersionsHeader);
     return lowerName == "content-length" || lowerName == "transfer-encoding" ||
@@ -20,6 +22,19 @@ bool IsKeptHeader(const std::string& lowerName) {
            // For content downloads (HttpContentSource).
            lowerName == "last-modified" || lowerName == "cache-control" || lowerName == "repr-digest" ||
            lowerName == "digest";
+}
+
+// The longest header name worth comparing with the kept ones.
+constexpr size_t kMaxKeptNameBytes = 32;
+
+// `name` in lower case, in `room`; nothing if it is longer than any kept one.
+std::optional<std::string_view> LowerCaseKeptName(std::string_view name, char (&room)[kMaxKeptNameBytes]) {
+    if (name.size() > kMaxKeptNameBytes) return std::nullopt;
+    for (size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        room[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return std::string_view(room, name.size());
 }
 
 bool IsDigits(std::string_view text) {
@@ -53,9 +68,17 @@ std::optional<size_t> ResponseHeadEnd(std::string_view bytes) {
     return std::nullopt;
 }
 
+std::string_view ResponseHead::Header(std::string_view lowerName) const {
+    for (const auto& [name, value] : headers) {
+        if (name == lowerName) return value;
+    }
+    return std::string_view();
+}
+
 std::optional<ResponseHead> ParseResponseHead(std::string_view head, std::string* why) {
     ResponseHead parsed;
-    std::string contentLength;
+    parsed.canonical.reserve(std::min<size_t>(head.size(), 256));
+    std::string_view contentLength;
     bool statusLine = true;
     for (size_t lineStart = 0, end; (end = head.find('\n', lineStart)) != std::string_view::npos;
          lineStart = end + 1) {
@@ -67,7 +90,7 @@ std::optional<ResponseHead> ParseResponseHead(std::string_view head, std::string
                 *why = "a status line that is not \"HTTP/1.x NNN\"";
                 return std::nullopt;
             }
-            parsed.canonical = std::string(line.substr(0, 12)) + "\r\n";
+            parsed.canonical.assign(line.data(), 12).append("\r\n");
             statusLine = false;
             continue;
         }
@@ -77,16 +100,18 @@ std::optional<ResponseHead> ParseResponseHead(std::string_view head, std::string
             *why = "a header line without a name";
             return std::nullopt;
         }
-        const std::string name = LowerCaseName(std::string(line.substr(0, colon)));
-        if (!IsKeptHeader(name)) continue;
-        const std::string_view value = TrimBlanks(line.substr(colon + 1));
+        // Most lines are not kept: they cost no string.
+        char room[kMaxKeptNameBytes];
+        const auto name = LowerCaseKeptName(line.substr(0, colon), room);
+        if (!name || !IsKeptHeader(*name)) continue;
+        std::string_view value = TrimBlanks(line.substr(colon + 1));
         for (unsigned char c : value) {
             if ((c < 0x20 && c != '\t') || c == 0x7F) {
-                *why = "a control character in its " + name + " header";
+                *why = "a control character in its " + std::string(*name) + " header";
                 return std::nullopt;
             }
         }
-        if (name == "content-length") {
+        if (*name == "content-length") {
             // 19 digits always fit in 64 bits.
             if (!IsDigits(value) || value.size() > 19 ||
                 (!contentLength.empty() && contentLength != value)) {
@@ -94,11 +119,17 @@ std::optional<ResponseHead> ParseResponseHead(std::string_view head, std::string
                 return std::nullopt;
             }
             if (!contentLength.empty()) continue;
-            contentLength = std::string(value);
+            contentLength = value;
+        } else if (*name == "connection") {
+            // cpp-httplib acts on "close" alone, and only as spelt so; any
+            // other line would be parsed for nothing.
+            if (LowerCaseName(std::string(value)) != "close") continue;
+            value = "close";
         }
-        parsed.canonical += std::string(line.substr(0, colon)) + ": " + std::string(value) + "\r\n";
+        parsed.canonical.append(line.data(), colon).append(": ").append(value).append("\r\n");
+        parsed.headers.emplace_back(*name, value);
     }
-    parsed.canonical += "\r\n";
+    parsed.canonical.append("\r\n");
     return parsed;
 }
 

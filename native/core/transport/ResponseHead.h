@@ -4,6 +4,8 @@
 #ifndef AR_HTTP_CORE_RESPONSE_HEAD_H
 #define AR_HTTP_CORE_RESPONSE_HEAD_H
 
+#include "core/settings/RequestHeaders.h"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -30,6 +32,12 @@ struct ResponseHead {
 
     // An interim answer (1xx but 101), to be skipped for the final one.
     bool IsInterim() const { return status >= 100 && status < 200 && status != 101; }
+
+    // The same headers as (lower-case name, value) pairs, for answers read
+    // without cpp-httplib (GuardedClient::Send).
+    HeaderList headers;
+    // The value of the first kept header named `lowerName`, "" if none.
+    std::string_view Header(std::string_view lowerName) const;
 };
 
 // `head` is one whole head, as ResponseHeadEnd delimits it. Nothing, and
