@@ -30,7 +30,7 @@ public:
         std::string reprDigest;    // the Repr-Digest header as sent
         std::string digest;        // the Digest header as sent
         std::string sha256;        // of a whole 200's body, in Base64 as HTTP digests carry it
-        bool stopped = false;      // the sink stopped the transfer
+        bool stopped = false;      // the sink, or Stop, stopped the transfer
         std::string why;           // for a message, when status is 0
     };
     // Takes each piece of a 200's body; false stops the transfer.
