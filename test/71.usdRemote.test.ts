@@ -279,6 +279,47 @@ describeWithUsd('remote layers through usdcat', () => {
     expect(readFileSync(after[2].slice('localPath '.length), 'utf8')).toBe(version('two'));
   }, LONG);
 
+  test('exit with downloads ahead under way, the first layers fresh in the cache: status 0 in 10 runs of 300 remote layers, no wait for the downloads', async () => {
+    // Each layer names a layer it does not compose (an asset value): downloaded
+    // ahead, from a server trickling it, so still under way when usdcat ends.
+    const later = await staticServer(path.join(work, 'later'));
+    later.trickle = 64;
+    const timeoutMs = 60_000;
+    try {
+      const count = 300;
+      const urls: string[] = [];
+      for (let i = 0; i < count; i += 1) {
+        write(`many/l${i}.usda`, layer(`L${i}`, `${marker(`l${i}`)}    asset later = @${later.urlOf(`e${i}.usda`)}@\n`));
+        mkdirSync(path.join(work, 'later'), { recursive: true });
+        writeFileSync(path.join(work, 'later', `e${i}.usda`), layer(`E${i}`, marker(`e${i}`.padEnd(16 * 1024, 'x'))));
+        urls.push(content.urlOf(`many/l${i}.usda`));
+      }
+      // Fresh for an hour: the first layers opened ask nothing, the ahead downloads make the first requests.
+      const more = { AR_HTTP_CACHE_TTL_MS: '3600000', AR_HTTP_TIMEOUT_MS: String(timeoutMs) };
+      const first = rootOf('manyFirst', urls.slice(0, 10));
+      const root = rootOf('many', urls);
+      for (let run = 0; run < 10; run += 1) {
+        // Warmed by a run of its own: a copied entry names another inode, and is no entry.
+        const cache = newCache();
+        flattened(await usdcat(first, { AR_HTTP_SERVER_URL: ids.url, AR_HTTP_CONTENT_CACHE_DIR: cache, ...more }));
+        content.downloads.clear();
+        const start = Date.now();
+        const result = await usdcat(root, { AR_HTTP_SERVER_URL: ids.url, AR_HTTP_CONTENT_CACHE_DIR: cache, ...more });
+        const took = Date.now() - start;
+        expect({ run, status: result.status, signal: result.signal }).toEqual({ run, status: 0, signal: null });
+        expect(result.stdout).toContain('l299 = "l299"');
+        // The first ten came from the cache.
+        expect(content.downloads.has('many/l0.usda')).toBe(false);
+        expect(content.downloads.size).toBe(count - 10);
+        // The trickled downloads stopped at exit, not at their deadline.
+        expect(took).toBeLessThan(timeoutMs / 2);
+        expect(result.stderr).not.toContain('unavailable');
+      }
+    } finally {
+      await later.close();
+    }
+  }, 20 * LONG);
+
   test('unavailable content: the layer is reported missing, naming the URL, and usdcat goes on', async () => {
     write('present.usda', layer('Present', marker('present')));
     const missing = content.urlOf('missing/nowhere.usda');

@@ -122,11 +122,28 @@ void ArHttpResolver::Watch(ChangeWatcher::OnChanges listener) const {
     _GetEngine()->Watch(std::move(listener));
 }
 
+namespace {
+// The resolver whose engine's background work stops at exit (_StopAtExit).
+std::atomic<const ArHttpResolver*> gExiting{nullptr};
+}  // namespace
+
 ArHttpResolver::ArHttpResolver()
     : _local(std::make_shared<const _DefaultResolve>(this)),
-      _engine(_MakeEngine(ProcessEnvironment())) {}
+      _engine(_MakeEngine(ProcessEnvironment())) {
+    gExiting = this;
+    SetTransportExitStop(&ArHttpResolver::_StopAtExit);
+}
 
-ArHttpResolver::~ArHttpResolver() = default;
+ArHttpResolver::~ArHttpResolver() {
+    const ArHttpResolver* self = this;
+    gExiting.compare_exchange_strong(self, nullptr);
+}
+
+void ArHttpResolver::_StopAtExit() {
+    // Downloads ahead may still run when the process ends: they stop before
+    // the transport library's statics and OpenSSL's go.
+    if (const ArHttpResolver* resolver = gExiting.load()) resolver->_GetEngine()->StopBackgroundWork();
+}
 
 std::shared_ptr<const ResolutionEngine> ArHttpResolver::_GetEngine() const {
     std::lock_guard<std::mutex> lock(_engineMutex);
@@ -349,11 +366,6 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
     return asset;
 }
 
-namespace {
-// The resolver whose engine's background work stops at exit (see _OpenContent).
-std::atomic<const ArHttpResolver*> gExiting{nullptr};
-}  // namespace
-
 ContentFile ArHttpResolver::_FetchContent(const std::string& url) const {
     const std::shared_ptr<_Scope> scope = _scopes.GetCurrentCache();
     if (scope) {
@@ -376,16 +388,6 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenContent(const std::string& url) co
         const ContentFile content = attempt == 0 ? _FetchContent(url) : _GetEngine()->FetchContent(url);
         // The engine warned, naming the URL: USD reports the layer missing.
         if (content.localPath.empty()) return nullptr;
-        // Downloads ahead may still run when the process ends, and cpp-httplib's
-        // statics, made at its first response (by now), go before this resolver:
-        // a handler registered now runs before they go, and stops that work.
-        static std::once_flag atExit;
-        std::call_once(atExit, [this] {
-            gExiting = this;
-            std::atexit([] {
-                if (const ArHttpResolver* resolver = gExiting.load()) resolver->_GetEngine()->StopBackgroundWork();
-            });
-        });
         if (std::shared_ptr<ArAsset> asset = ArFilesystemAsset::Open(ArResolvedPath(content.localPath))) return asset;
     }
     ArHttpTfLogSink().Warn(WarningCode::ContentFailed, "the cached content of " + Quoted(url) + " could not be opened");

@@ -106,6 +106,8 @@ private:
     std::shared_ptr<const ResolutionEngine> _MakeEngine(const Environment& environment) const;
     // Replaced whole by Reconfigure while resolves go on.
     std::shared_ptr<const ResolutionEngine> _GetEngine() const;
+    // Stops the background work of the current resolver's engine: at exit.
+    static void _StopAtExit();
     void _AskAhead(const PXR_NS::ArResolvedPath& layerPath, const PXR_NS::ArAsset& layer) const;
     // The asset over the content cache's file of `url`; null when it cannot be had.
     std::shared_ptr<PXR_NS::ArAsset> _OpenContent(const std::string& url) const;

@@ -10,6 +10,9 @@
 #include "pxr/base/tf/pathUtils.h"
 #include "pxr/base/tf/type.h"
 
+#include <atomic>
+#include <cstdlib>
+
 PXR_NAMESPACE_USING_DIRECTIVE
 
 namespace arhttp {
@@ -18,6 +21,9 @@ namespace {
 
 using MakeClient = ServerClient* (*)(const Config*, const std::shared_ptr<LogSink>*) noexcept;
 using MakeContentSource = ContentSource* (*)(const Config*) noexcept;
+using InitTransport = void (*)() noexcept;
+
+std::atomic<void (*)()> gExitStop{nullptr};
 
 // What is asked of a server whose transport could not be loaded: nothing is
 // known, nothing is kept.
@@ -53,12 +59,23 @@ void* TransportSymbol(const char* symbol) {
                                        "Rebuild the plugin (npm run build:usd) and keep arHttpTransport beside arHttp.");
             return nullptr;
         }
+        if (const auto init = reinterpret_cast<InitTransport>(ArchLibraryGetSymbolAddress(opened, "ArHttpInitTransport"))) {
+            init();
+        }
+        // Registered after the library's statics and OpenSSL's clean-up: runs before them.
+        std::atexit([] {
+            if (const auto stop = gExitStop.load()) stop();
+        });
         return opened;
     }();
     return handle ? ArchLibraryGetSymbolAddress(handle, symbol) : nullptr;
 }
 
 }  // namespace
+
+void SetTransportExitStop(void (*stop)()) {
+    gExitStop = stop;
+}
 
 ServerClientFactory LoadedTransport() {
     return [](const Config& config, std::shared_ptr<LogSink> log) -> std::shared_ptr<const ServerClient> {

@@ -9,6 +9,13 @@
 
 namespace arhttp {
 
+// Has `stop` run at the process's exit, before arHttpTransport's statics
+// and OpenSSL's go: its handler is registered when that library is loaded,
+// after OpenSSL is initialised, as the work it stops (downloads ahead, which
+// may run past the first content served from the cache) can only run once
+// the library is. The last one given counts.
+void SetTransportExitStop(void (*stop)());
+
 // Makes clients through arHttpTransport; if it cannot be loaded (said once,
 // with the loader's error), clients that answer nothing.
 ServerClientFactory LoadedTransport();

@@ -5,6 +5,8 @@
 #include "core/transport/HttpContentSource.h"
 #include "core/transport/HttpResolver.h"
 
+#include <openssl/ssl.h>
+
 #if defined(_WIN32)
 #define AR_HTTP_TRANSPORT_ENTRY extern "C" __declspec(dllexport)
 #else
@@ -28,4 +30,10 @@ AR_HTTP_TRANSPORT_ENTRY arhttp::ContentSource* ArHttpMakeContentSource(const arh
     } catch (...) {
         return nullptr;
     }
+}
+
+// Initialises OpenSSL now, before the loader registers its exit handler:
+// OpenSSL's own clean-up, registered at its first use, then runs after it.
+AR_HTTP_TRANSPORT_ENTRY void ArHttpInitTransport() noexcept {
+    OPENSSL_init_ssl(0, nullptr);
 }

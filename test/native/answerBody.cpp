@@ -59,7 +59,13 @@ Read ReadAnswer(const std::string& bytes, bool open = false,
         arhttp::GuardedStream stream(pair[0], nullptr, limits, &outcome);
         if (stream.FinalHead()) {
             read.head = true;
-            read.whole = stream.ReadBody(kMaxBody, &read.body, &read.reusable);
+            read.whole = stream.ReadBody(
+                kMaxBody,
+                [&read](const char* data, size_t size) {
+                    read.body.append(data, size);
+                    return true;
+                },
+                &read.reusable);
         }
     }
     read.stop = outcome.stop;

@@ -157,6 +157,12 @@ std::shared_ptr<const ContentSource> ContentCache::Source() const {
     return _source;
 }
 
+void ContentCache::StopDownloads() const noexcept {
+    // Marks the source made if it was not: none is loaded for the exit.
+    std::call_once(_sourceMade, [] {});
+    if (_source) _source->Stop();
+}
+
 ContentCache::Paths ContentCache::PathsOf(const std::string& url) const {
     char key[kKeyLength + 1];
     std::snprintf(key, sizeof(key), "%016llx", static_cast<unsigned long long>(Fnv1a(url)));
@@ -420,11 +426,10 @@ ContentFile ContentCache::Download(const std::string& url, const Paths& paths,
             why = answer.status == 0 ? answer.why : "its server answered " + std::to_string(answer.status);
             return false;
         }
-        // A digest of encoded bytes says nothing of the decoded ones stored.
         const auto stated = !answer.reprDigest.empty() ? StatedSha256(answer.reprDigest, true)
                             : !answer.digest.empty()   ? StatedSha256(answer.digest, false)
                                                        : std::nullopt;
-        if (stated && !answer.encoded && *stated != answer.sha256) {
+        if (stated && *stated != answer.sha256) {
             why = "its bytes do not match the SHA-256 digest its server states; the answer is refused";
             return false;
         }
@@ -461,6 +466,12 @@ ContentFile ContentCache::Download(const std::string& url, const Paths& paths,
         }
         // Unrecorded, the check is only made again next time.
         return FileOf(paths, entry);
+    }
+    // Stopped by the source, not the sink: the process is ending (ContentSource::Stop), nobody to tell.
+    if (answer.stopped && !misfit && !writeError) {
+        ContentFile file;
+        file.why = answer.why;
+        return file;
     }
     // A server that cannot be reached does not take away what was had of it.
     if (cached && !misfit && !writeError && (answer.status == 0 || answer.status >= 500)) {

@@ -43,6 +43,9 @@ public:
     void FetchAhead(const std::string& url) const noexcept;
     // What the folder holds of `url` now, with no request and no wait.
     std::optional<ContentFile> Recall(const std::string& url) const noexcept;
+    // Ends the downloads under way at once (ContentSource::Stop) and loads
+    // no source from now on: for the process's exit.
+    void StopDownloads() const noexcept;
 
 private:
     struct Paths {

@@ -29,21 +29,24 @@ public:
         bool immutable = false;    // Cache-Control: immutable
         std::string reprDigest;    // the Repr-Digest header as sent
         std::string digest;        // the Digest header as sent
-        bool encoded = false;      // the body came content-encoded (and was decoded)
-        std::string sha256;        // of a whole 200's decoded body, in Base64 as HTTP digests carry it
-        bool stopped = false;      // the sink stopped the transfer
+        std::string sha256;        // of a whole 200's body, in Base64 as HTTP digests carry it
+        bool stopped = false;      // the sink, or Stop, stopped the transfer
         std::string why;           // for a message, when status is 0
     };
-    // Takes each piece of a 200's body, decoded; false stops the transfer.
+    // Takes each piece of a 200's body; false stops the transfer.
     using Sink = std::function<bool(const char* data, std::size_t size)>;
 
-    // GETs `url` (an http(s) URL), asking for the identity encoding, with
+    // GETs `url` (an http(s) URL), asking for the identity encoding (an
+    // encoded body is refused), with
     // If-None-Match: `etag` when it is not empty; follows redirects within
     // AR_HTTP_MAX_REDIRECTS, never from https to http nor to another scheme.
     // Bounded by AR_HTTP_TIMEOUT_MS plus the time the body takes at
-    // kMinContentBytesPerSecond, and by AR_HTTP_MAX_CONTENT_BYTES of decoded
-    // body. Reports nothing: the caller warns, naming the URL. Never throws.
+    // kMinContentBytesPerSecond, and by AR_HTTP_MAX_CONTENT_BYTES of body.
+    // Reports nothing: the caller warns, naming the URL. Never throws.
     virtual Answer Get(const std::string& url, const std::string& etag, const Sink& sink) const noexcept = 0;
+    // Ends the GETs under way at once and refuses those to come (`stopped`):
+    // for the process's exit, which must not wait for downloads ahead.
+    virtual void Stop() const noexcept = 0;
 };
 
 // A download slower than this on average, past the first AR_HTTP_TIMEOUT_MS,

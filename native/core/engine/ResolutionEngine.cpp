@@ -401,6 +401,8 @@ void ResolutionEngine::StopBackgroundWork() const noexcept {
     try {
         // Asking ahead first: its tasks start downloads.
         _background.Abandon();
+        // Transfers under way end at once, not at their deadline.
+        _content.StopDownloads();
         _downloads.Abandon();
     } catch (...) {
         // A join that fails (no such thread) leaves nothing to wait for.

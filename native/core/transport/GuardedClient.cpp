@@ -25,7 +25,9 @@ private:
 struct GuardedClient::Pending {
     std::string request;  // the request line, the headers and the body
     size_t maxBody;
-    Answer* answer;
+    const std::function<void(const ResponseHead&)>& onHead;
+    const GuardedStream::BodySink& sink;
+    ResponseHead* head;
     bool ran = false;
     bool whole = false;
     httplib::Error error = httplib::Error::Success;
@@ -48,23 +50,37 @@ bool GuardedClient::ExchangeSent(GuardedStream& stream, Pending& pending) {
         pending.error = httplib::Error::Read;
         return false;
     }
-    Answer& answer = *pending.answer;
+    if (pending.onHead) pending.onHead(*head);
     bool reusable = false;
     if (head->status != 200 && head->Header("content-length").empty() &&
         head->Header("transfer-encoding").empty()) {
         // Its body ends only with the connection: not waited for.
         pending.whole = true;
     } else {
-        pending.whole = stream.ReadBody(pending.maxBody, head->status == 200 ? &answer.body : nullptr, &reusable);
+        pending.whole = stream.ReadBody(pending.maxBody,
+                                        head->status == 200 ? pending.sink : GuardedStream::BodySink(), &reusable);
     }
-    answer.head = std::move(*head);
+    *pending.head = std::move(*head);
     if (!pending.whole) pending.error = httplib::Error::Read;
     return reusable;
 }
 
 bool GuardedClient::Send(const char* method, const std::string& target, const HeaderList& headers,
                          const std::string* body, size_t maxBody, Answer* answer, httplib::Error* error) {
-    Pending pending{std::string(), maxBody, answer};
+    std::string& kept = answer->body;
+    return Send(method, target, headers, body, maxBody, {},
+                [&kept](const char* data, size_t size) {
+                    kept.append(data, size);
+                    return true;
+                },
+                &answer->head, error);
+}
+
+bool GuardedClient::Send(const char* method, const std::string& target, const HeaderList& headers,
+                         const std::string* body, size_t maxBody,
+                         const std::function<void(const ResponseHead&)>& onHead, const GuardedStream::BodySink& sink,
+                         ResponseHead* head, httplib::Error* error) {
+    Pending pending{std::string(), maxBody, onHead, sink, head};
     std::string& request = pending.request;
     request.reserve(target.size() + _ownHeaders.size() + 128 + (body ? body->size() : 0));
     request.append(method).append(" ").append(target).append(" HTTP/1.1\r\n").append(_ownHeaders);

@@ -33,15 +33,23 @@ public:
         ResponseHead head;
         std::string body;
     };
-    // One small exchange (the resolver's GETs and POSTs), on the client's
-    // connection, written and read here by GuardedStream: cpp-httplib only
-    // connects. Its Request, Response and parsers cost more CPU than the
-    // system calls of a keep-alive exchange. The body is asked unencoded; a
-    // body over `maxBody` bytes, encoded or framed otherwise than by length
-    // or chunks is refused. Another answer's body than a 200's is read only
-    // when framed, to keep the connection, and not kept. True once the whole
-    // answer came; else `error` (cpp-httplib's connecting errors, or Read
-    // and Write) and Outcome() say why, and a status may have come.
+    // One exchange (the resolver's GETs and POSTs, the content cache's
+    // downloads), on the client's connection, written and read here by
+    // GuardedStream: cpp-httplib only connects. Its Request, Response and
+    // parsers cost more CPU than the system calls of a keep-alive exchange,
+    // and its function-local statics go at exit while downloads ahead may
+    // still parse. The body is asked unencoded; a body over `maxBody`
+    // bytes, encoded or framed otherwise than by length, chunks or the
+    // connection's end is refused. `onHead`, unless empty, sees the final
+    // head before its body is read; a 200's body goes to `sink` as it comes.
+    // Another answer's body is read only when framed, to keep the
+    // connection, and not kept. True once the whole answer came; else
+    // `error` (cpp-httplib's connecting errors, or Read and Write) and
+    // Outcome() say why, and a status may have come.
+    bool Send(const char* method, const std::string& target, const HeaderList& headers,
+              const std::string* body, size_t maxBody, const std::function<void(const ResponseHead&)>& onHead,
+              const GuardedStream::BodySink& sink, ResponseHead* head, httplib::Error* error);
+    // The same, the body of a 200 kept in `answer`.
     bool Send(const char* method, const std::string& target, const HeaderList& headers,
               const std::string* body, size_t maxBody, Answer* answer, httplib::Error* error);
 

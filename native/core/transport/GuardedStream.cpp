@@ -59,6 +59,7 @@ std::string Describe(const GuardOutcome& outcome) {
     case GuardStop::Silence: return "nothing received for too long";
     case GuardStop::Woken: return "stopped";
     case GuardStop::BadBody: return "a malformed answer body (" + outcome.detail + ")";
+    case GuardStop::Declined: return "stopped by its reader";
     case GuardStop::None: break;
     }
     return std::string();
@@ -214,15 +215,22 @@ ResponseHead* GuardedStream::FinalHead() {
     return &_final;
 }
 
-bool GuardedStream::ReadExactly(uint64_t count, std::string* body) {
+bool GuardedStream::ReadExactly(uint64_t count, const BodySink& sink, bool untilClose) {
+    // The pending bytes go to the sink where they lie: no copy.
     while (count > 0) {
-        char bytes[kHeadReadSize];
-        const ssize_t got = read(bytes, std::min<uint64_t>(count, sizeof(bytes)));
-        if (got <= 0) return false;
-        if (body) body->append(bytes, static_cast<size_t>(got));
-        count -= static_cast<uint64_t>(got);
+        if (_pendingSize == 0) {
+            const ssize_t got = Refill();
+            if (got == 0 && untilClose) return true;
+            if (got <= 0) return false;
+        }
+        const size_t taken = static_cast<size_t>(std::min<uint64_t>(count, _pendingSize));
+        if (sink && !sink(_pending, taken)) return Stop(GuardStop::Declined);
+        _pending += taken;
+        _pendingSize -= taken;
+        count -= taken;
     }
-    return true;
+    // A body up to the close that has not closed by its limit is over it.
+    return !untilClose || Refill() == 0 || Stop(GuardStop::BodyTooLarge);
 }
 
 bool GuardedStream::ReadLine(std::string* line, size_t maxBytes) {
@@ -244,7 +252,7 @@ bool GuardedStream::ReadLine(std::string* line, size_t maxBytes) {
     return true;
 }
 
-bool GuardedStream::ReadChunked(size_t maxBytes, std::string* body) {
+bool GuardedStream::ReadChunked(size_t maxBytes, const BodySink& sink) {
     // A chunk-size line holds the size and perhaps extensions, ignored.
     constexpr size_t kMaxChunkLine = 1024;
     std::string line;
@@ -265,7 +273,7 @@ bool GuardedStream::ReadChunked(size_t maxBytes, std::string* body) {
         if (size == 0) break;
         if (size > maxBytes - total) return Stop(GuardStop::BodyTooLarge);
         total += static_cast<size_t>(size);
-        if (!ReadExactly(size, body) || !ReadLine(&line, 0)) return false;
+        if (!ReadExactly(size, sink) || !ReadLine(&line, 0)) return false;
         if (!line.empty()) return Stop(GuardStop::BadBody, "a chunk longer than its size");
     }
     // Trailer fields, never used: bounded as a head is.
@@ -277,7 +285,7 @@ bool GuardedStream::ReadChunked(size_t maxBytes, std::string* body) {
     }
 }
 
-bool GuardedStream::ReadBody(size_t maxBytes, std::string* body, bool* reusable) {
+bool GuardedStream::ReadBody(size_t maxBytes, const BodySink& sink, bool* reusable) {
     *reusable = false;
     const int status = _final.status;
     // HTTP/1.0 closes unless told otherwise; ParseResponseHead keeps only "close".
@@ -299,23 +307,15 @@ bool GuardedStream::ReadBody(size_t maxBytes, std::string* body, bool* reusable)
     bool whole;
     if (!transfer.empty()) {
         if (transfer != "chunked") return Stop(GuardStop::BadBody, "a Transfer-Encoding other than chunked");
-        whole = ReadChunked(maxBytes, body);
+        whole = ReadChunked(maxBytes, sink);
     } else if (!length.empty()) {
         // ParseResponseHead let through only 19 digits or fewer.
         const uint64_t count = std::stoull(std::string(length));
         if (count > maxBytes) return Stop(GuardStop::BodyTooLarge);
-        whole = ReadExactly(count, body);
+        whole = ReadExactly(count, sink);
     } else {
         // Up to the connection's end, which nothing follows.
-        for (size_t total = 0;;) {
-            char bytes[kHeadReadSize];
-            const ssize_t got = read(bytes, sizeof(bytes));
-            if (got < 0) return false;
-            if (got == 0) return true;
-            total += static_cast<size_t>(got);
-            if (total > maxBytes) return Stop(GuardStop::BodyTooLarge);
-            if (body) body->append(bytes, static_cast<size_t>(got));
-        }
+        return ReadExactly(maxBytes, sink, true);
     }
     *reusable = whole && !closes && !ambiguous && _pendingSize == 0;
     return whole;

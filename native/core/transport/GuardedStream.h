@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -39,6 +40,7 @@ enum class GuardStop {
     Silence,       // ExchangeLimits::maxSilence passed with nothing received
     Woken,         // ExchangeLimits::wakeFd turned readable
     BadBody,       // ReadBody refused its framing or coding
+    Declined,      // ReadBody's sink stopped the body
 };
 
 struct GuardOutcome {
@@ -71,12 +73,15 @@ public:
     // of read(): the final head, or null when none came whole (the outcome
     // says why, unless the connection failed).
     ResponseHead* FinalHead();
+    // Takes the pieces of a body as they come; false stops the read.
+    using BodySink = std::function<bool(const char* data, size_t size)>;
     // Then its body by its framing (Content-Length, chunked, or up to the
-    // connection's end; none for 1xx, 204 and 304), appended to `body`
-    // unless null. False, the outcome set unless the connection failed, for
-    // more than `maxBytes`, a body encoded or framed otherwise, or one cut
-    // short. `reusable`: whether the connection may carry another exchange.
-    bool ReadBody(size_t maxBytes, std::string* body, bool* reusable);
+    // connection's end; none for 1xx, 204 and 304), handed to `sink`
+    // unless empty. False, the outcome set unless the connection failed, for
+    // more than `maxBytes`, a body encoded or framed otherwise, one cut
+    // short, or one the sink stopped. `reusable`: whether the connection
+    // may carry another exchange.
+    bool ReadBody(size_t maxBytes, const BodySink& sink, bool* reusable);
     // All `size` bytes sent, or false.
     bool WriteAll(const char* data, size_t size);
 
@@ -93,9 +98,10 @@ private:
     // Receives body bytes into the pending ones, which are all taken: > 0,
     // 0 at the connection's end, -1 on an error or a stop.
     ssize_t Refill();
-    // `count` body bytes, appended to `body` unless null.
-    bool ReadExactly(uint64_t count, std::string* body);
-    bool ReadChunked(size_t maxBytes, std::string* body);
+    // `count` body bytes, or with `untilClose` up to the connection's end
+    // and at most `count`, handed to `sink` unless empty.
+    bool ReadExactly(uint64_t count, const BodySink& sink, bool untilClose = false);
+    bool ReadChunked(size_t maxBytes, const BodySink& sink);
     // One line of a chunked body without its line end; refused past `maxBytes`.
     bool ReadLine(std::string* line, size_t maxBytes);
     bool Stop(GuardStop stop, std::string detail = std::string());

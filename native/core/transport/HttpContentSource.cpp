@@ -22,12 +22,22 @@ bool IsRedirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
+}  // namespace
+
 // A timer the guarded stream watches (ExchangeLimits::wakeFd): the exchange
-// ends when it fires, and it is set later as bytes come in.
-class Alarm {
+// ends when it fires, and it is set later as bytes come in. Stop fires it at once.
+class HttpContentSource::Alarm {
 public:
-    Alarm() : _fd(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) {}
+    explicit Alarm(const HttpContentSource& source)
+        : _source(source), _fd(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) {
+        std::lock_guard<std::mutex> lock(_source._alarmsMutex);
+        _source._alarms.insert(this);
+    }
     ~Alarm() {
+        {
+            std::lock_guard<std::mutex> lock(_source._alarmsMutex);
+            _source._alarms.erase(this);
+        }
         if (_fd >= 0) close(_fd);
     }
     Alarm(const Alarm&) = delete;
@@ -35,22 +45,27 @@ public:
     int Fd() const { return _fd; }
     // Fires at `when`, at once if it passed.
     void Set(Clock::time_point when) {
+        Arm(when);
+        _at = when;
+        // Stop may have fired it just before: fired again.
+        if (_source._stopping) Arm(Clock::now());
+    }
+    Clock::time_point At() const { return _at; }
+    // Fires at `when`: from any thread.
+    void Arm(Clock::time_point when) const {
         const auto left = std::max(std::chrono::duration_cast<std::chrono::nanoseconds>(when - Clock::now()),
                                    std::chrono::nanoseconds(1));
         itimerspec spec{};
         spec.it_value.tv_sec = static_cast<time_t>(left.count() / 1000000000);
         spec.it_value.tv_nsec = static_cast<long>(left.count() % 1000000000);
         if (_fd >= 0) timerfd_settime(_fd, 0, &spec, nullptr);
-        _at = when;
     }
-    Clock::time_point At() const { return _at; }
 
 private:
+    const HttpContentSource& _source;
     const int _fd;
     Clock::time_point _at;
 };
-
-}  // namespace
 
 struct HttpContentSource::Exchange {
     Answer answer;
@@ -111,6 +126,11 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
         Answer& answer = exchange.answer;
         const Deadline headDeadline = start + _timeout;
         HttpConnectionPool::Lease lease = pool->Acquire(headDeadline);
+        if (_stopping) {
+            answer.stopped = true;
+            answer.why = "stopped";
+            return exchange;
+        }
         if (!lease) {
             answer.why = "no free connection within the timeout (AR_HTTP_TIMEOUT_MS)";
             return exchange;
@@ -123,7 +143,7 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
             return exchange;
         }
         client.set_connection_timeout(remaining);
-        Alarm alarm;
+        Alarm alarm(*this);
         if (alarm.Fd() < 0) {
             answer.why = "no timer could be made for the transfer";
             return exchange;
@@ -134,19 +154,13 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
         const auto allowance = [&](std::uint64_t bytes) {
             return headDeadline + std::chrono::milliseconds(bytes * 1000 / kMinContentBytesPerSecond);
         };
-        guarded.Limit({allowance(_maxBytes), static_cast<size_t>(std::min<std::uint64_t>(2 * _maxBytes, SIZE_MAX / 2)) +
-                                                 kMaxResponseHeadBytes,
-                       _timeout, alarm.Fd()});
+        const size_t maxBody = static_cast<size_t>(std::min<std::uint64_t>(_maxBytes, SIZE_MAX / 4));
+        // Chunk framing aside, the body is bounded by ReadBody's limit.
+        guarded.Limit({allowance(_maxBytes), 2 * maxBody + kMaxResponseHeadBytes, _timeout, alarm.Fd()});
         const bool reused = client.is_socket_open() != 0;
 
-        httplib::Request request;
-        httplib::Response response;
-        request.method = "GET";
-        request.path = target;
-        for (const auto& [name, value] : headers) request.set_header(name, value);
-        // A compressed body is decoded, and its decoded bytes counted against the limit.
-        request.set_header("Accept-Encoding", "identity");
-        if (!etag.empty()) request.set_header("If-None-Match", etag);
+        HeaderList sent = headers;
+        if (!etag.empty()) sent.emplace_back("If-None-Match", etag);
         // OpenSSL's SHA-256, as the bytes pass: the cache keeps it and checks a stated digest against it.
         const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> hash(EVP_MD_CTX_new(), EVP_MD_CTX_free);
         if (!hash || EVP_DigestInit_ex(hash.get(), EVP_sha256(), nullptr) != 1) {
@@ -155,31 +169,19 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
         }
         std::uint64_t declared = 0;
         std::uint64_t received = 0;
-        bool oversized = false;
         bool slow = false;
-        request.response_handler = [&](const httplib::Response& head) {
-            if (head.status == 200) {
-                const std::string length = head.get_header_value("Content-Length");
-                declared = length.empty() ? 0 : std::stoull(length);
-                const std::string encoding = head.get_header_value("Content-Encoding");
-                answer.encoded = !encoding.empty() && encoding != "identity";
-                if (!answer.encoded && declared > _maxBytes) {
-                    oversized = true;
-                    return false;
-                }
-                alarm.Set(allowance(declared));
-                return true;
-            }
-            // A body delimited only by the close of the connection would hold it for nothing.
-            return head.has_header("Content-Length") || head.has_header("Transfer-Encoding");
+        const auto onHead = [&](const ResponseHead& head) {
+            const std::string_view length = head.Header("content-length");
+            // ParseResponseHead let through only 19 digits or fewer.
+            declared = head.status == 200 && !length.empty() ? std::stoull(std::string(length)) : 0;
+            if (declared <= _maxBytes) alarm.Set(allowance(declared));
         };
-        request.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
-            if (response.status != 200) return true;
-            received += length;
-            if (received > _maxBytes) {
-                oversized = true;
+        const auto take = [&](const char* data, size_t length) {
+            if (_stopping) {
+                answer.stopped = true;
                 return false;
             }
+            received += length;
             const Deadline allowed = allowance(std::max(declared, received));
             if (Clock::now() > allowed) {
                 slow = true;
@@ -194,21 +196,21 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
             }
             return true;
         };
+        ResponseHead head;
         httplib::Error error = httplib::Error::Success;
-        const bool whole = client.send(request, response, error);
+        const bool whole = guarded.Send("GET", target, sent, nullptr, maxBody, onHead, take, &head, &error);
         const GuardOutcome& outcome = guarded.Outcome();
-        if (whole || (response.status > 0 && response.status != 200)) {
-            answer.status = response.status;
-            answer.etag = response.get_header_value("ETag");
-            answer.lastModified = response.get_header_value("Last-Modified");
-            answer.reprDigest = response.get_header_value("Repr-Digest");
-            answer.digest = response.get_header_value("Digest");
-            const std::string cacheControl = response.get_header_value("Cache-Control");
-            answer.immutable = cacheControl.find("immutable") != std::string::npos;
-            exchange.location = response.get_header_value("Location");
+        if (whole || (head.status > 0 && head.status != 200)) {
+            answer.status = head.status;
+            answer.etag = head.Header("etag");
+            answer.lastModified = head.Header("last-modified");
+            answer.reprDigest = head.Header("repr-digest");
+            answer.digest = head.Header("digest");
+            answer.immutable = head.Header("cache-control").find("immutable") != std::string_view::npos;
+            exchange.location = head.Header("location");
             // A 200 cut short by the sink or a limit is no answer.
             if (answer.status != 200) return exchange;
-            if (!answer.stopped && !oversized && !slow) {
+            if (whole) {
                 unsigned char digest[EVP_MAX_MD_SIZE];
                 unsigned int size = 0;
                 unsigned char text[2 * EVP_MAX_MD_SIZE];
@@ -219,12 +221,13 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
             }
             answer.status = 0;
         }
-        if (answer.stopped) {
+        if (answer.stopped || (outcome.stop == GuardStop::Woken && _stopping)) {
+            answer.stopped = true;
             answer.why = "stopped";
-        } else if (oversized) {
+        } else if (outcome.stop == GuardStop::BodyTooLarge) {
             answer.why = "a body over AR_HTTP_MAX_CONTENT_BYTES (" + std::to_string(_maxBytes) + " bytes)";
         } else if (slow || outcome.stop == GuardStop::Woken) {
-            answer.why = response.status == 200
+            answer.why = head.status == 200
                              ? "a transfer slower than " + std::to_string(kMinContentBytesPerSecond / 1024) +
                                    " KiB/s past the timeout (AR_HTTP_TIMEOUT_MS)"
                              : "no answer within the timeout (AR_HTTP_TIMEOUT_MS)";
@@ -232,7 +235,7 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
             answer.why = "nothing received within the timeout (AR_HTTP_TIMEOUT_MS)";
         } else if (outcome.stop != GuardStop::None) {
             answer.why = Describe(outcome);
-        } else if (response.status == 200) {
+        } else if (head.status == 200) {
             answer.why = "the body broke off before its end (" + std::to_string(received) + " bytes came)";
         } else {
             answer.why = error == httplib::Error::Connection              ? std::string("connection refused or unreachable")
@@ -244,6 +247,12 @@ HttpContentSource::Exchange HttpContentSource::GetOnce(const ServerUrl& server, 
         if (!stale) break;
     }
     return exchange;
+}
+
+void HttpContentSource::Stop() const noexcept {
+    _stopping = true;
+    std::lock_guard<std::mutex> lock(_alarmsMutex);
+    for (const Alarm* alarm : _alarms) alarm->Arm(Clock::now());
 }
 
 ContentSource::Answer HttpContentSource::Get(const std::string& url, const std::string& etag,

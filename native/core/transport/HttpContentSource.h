@@ -8,12 +8,13 @@
 #include "core/settings/Config.h"
 #include "core/transport/HttpConnectionPool.h"
 
+#include <atomic>
 #include <chrono>
 #include <list>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+#include <unordered_set>
 
 namespace arhttp {
 
@@ -29,9 +30,11 @@ public:
     // one a redirect leads to; AR_HTTP_HEADER_* only to the resolution
     // server's origin, as the resolver sends them.
     Answer Get(const std::string& url, const std::string& etag, const Sink& sink) const noexcept override;
+    void Stop() const noexcept override;
 
 private:
     struct Exchange;
+    class Alarm;
     using Deadline = std::chrono::steady_clock::time_point;
     // One GET of `target` on `server`, no redirect followed.
     Exchange GetOnce(const ServerUrl& server, const std::string& target, const HeaderList& headers,
@@ -55,6 +58,11 @@ private:
     static constexpr size_t kMaxOrigins = 32;
     mutable std::mutex _poolsMutex;
     mutable std::list<std::pair<std::string, std::shared_ptr<HttpConnectionPool>>> _pools;
+
+    // Set by Stop, which fires the alarms of the transfers under way.
+    mutable std::atomic<bool> _stopping{false};
+    mutable std::mutex _alarmsMutex;
+    mutable std::unordered_set<Alarm*> _alarms;
 };
 
 }  // namespace arhttp

@@ -222,14 +222,12 @@ HttpResolver::Exchange HttpResolver::SendOnce(const ServerUrl& server, const std
         // happened to the body nobody reads.
         const ResponseHead& head = answer.head;
         if (whole || (head.status > 0 && head.status != 200)) {
-            static const std::string problem = LowerCaseName(protocol::kProblemHeader);
-            static const std::string versions = LowerCaseName(protocol::kVersionsHeader);
             exchange.status = head.status;
             exchange.body = std::move(answer.body);
             exchange.location = head.Header("location");
             exchange.etag = head.Header("etag");
-            exchange.problem = head.Header(problem);
-            exchange.versioned = head.Header(versions) == "1";
+            exchange.problem = head.Header(kProblemHeaderLower);
+            exchange.versioned = head.Header(kVersionsHeaderLower) == "1";
             return exchange;
         }
 

@@ -9,16 +9,17 @@
 
 namespace arhttp {
 
+const std::string kProblemHeaderLower = LowerCaseName(protocol::kProblemHeader);
+const std::string kVersionsHeaderLower = LowerCaseName(protocol::kVersionsHeader);
+
 namespace {
 
 // A view: comparing it with each literal costs a length check, not a call.
 bool IsKeptHeader(std::string_view lowerName) {
-    static const std::string problem = LowerCaseName(protocol::kProblemHeader);
-    static const std::string versions = LowerCaseName(protocol::kVersionsHeader);
     return lowerName == "content-length" || lowerName == "transfer-encoding" ||
            lowerName == "content-encoding" || lowerName == "connection" ||
-           lowerName == "location" || lowerName == "etag" || lowerName == problem ||
-           lowerName == versions ||
+           lowerName == "location" || lowerName == "etag" || lowerName == kProblemHeaderLower ||
+           lowerName == kVersionsHeaderLower ||
            // For content downloads (HttpContentSource).
            lowerName == "last-modified" || lowerName == "cache-control" || lowerName == "repr-digest" ||
            lowerName == "digest";

@@ -17,6 +17,13 @@ namespace arhttp {
 // refused past this.
 constexpr size_t kMaxResponseHeadBytes = 64 * 1024;
 
+// The protocol's problem and versions header names in lower case, as
+// ResponseHead::Header takes them. Made when the library is loaded, not at
+// first use: a function-local static made later would go at exit before
+// the handler that stops the threads still reading answers.
+extern const std::string kProblemHeaderLower;
+extern const std::string kVersionsHeaderLower;
+
 // Where the first head in `bytes` ends (just past its blank line), or
 // nothing while it is incomplete. Lines end in CRLF or a bare LF.
 std::optional<size_t> ResponseHeadEnd(std::string_view bytes);
