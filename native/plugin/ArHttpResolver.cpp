@@ -72,11 +72,25 @@ std::string ExtensionOf(const std::string& path) {
 
 }  // namespace
 
+// ArDefaultResolver keeps its resolves for the length of a cache scope; the
+// scope is ours, so that is done here: an id the filesystem lacks is probed
+// once per stage open, not at each of its resolves (asked ahead, composed,
+// its extension and context dependence).
 class ArHttpResolver::_DefaultResolve : public LocalResolver {
 public:
     explicit _DefaultResolve(const ArHttpResolver* owner) : _owner(owner) {}
     std::string Resolve(const std::string& identifier) const override {
-        return _owner->ArDefaultResolver::_Resolve(identifier).GetPathString();
+        const std::shared_ptr<_Scope> scope = _owner->_scopes.GetCurrentCache();
+        if (!scope) return _owner->ArDefaultResolver::_Resolve(identifier).GetPathString();
+        {
+            std::lock_guard<std::mutex> lock(scope->localMutex);
+            const auto found = scope->local.find(identifier);
+            if (found != scope->local.end()) return found->second;
+        }
+        std::string resolved = _owner->ArDefaultResolver::_Resolve(identifier).GetPathString();
+        std::lock_guard<std::mutex> lock(scope->localMutex);
+        scope->local.emplace(identifier, resolved);
+        return resolved;
     }
 
 private:
@@ -210,7 +224,7 @@ ResolutionEngine::Resolution ArHttpResolver::ResolveDetailed(const std::string& 
     ResolutionEngine::Resolution resolution;
     if (assetPath.empty()) return resolution;
     if (tLocalOnly) {
-        resolution.resolvedPath = ArDefaultResolver::_Resolve(assetPath).GetPathString();
+        resolution.resolvedPath = _local->Resolve(assetPath);
         return resolution;
     }
 
@@ -259,7 +273,7 @@ std::vector<ResolutionEngine::Resolution> ArHttpResolver::ResolveManyDetailed(
     if (!context) {
         std::vector<ResolutionEngine::Resolution> resolved(identifiers.size());
         for (size_t i = 0; i < identifiers.size(); ++i) {
-            resolved[i].resolvedPath = ArDefaultResolver::_Resolve(identifiers[i]).GetPathString();
+            resolved[i].resolvedPath = _local->Resolve(identifiers[i]);
         }
         return resolved;
     }
@@ -335,7 +349,7 @@ bool ArHttpResolver::_IsContextDependentPath(const std::string& assetPath) const
     // A URL names the same content whatever the context.
     if (IsContentUrl(assetPath)) return false;
     if (ArDefaultResolver::_IsContextDependentPath(assetPath)) return true;
-    return !assetPath.empty() && !ArDefaultResolver::_Resolve(assetPath);
+    return !assetPath.empty() && _local->Resolve(assetPath).empty();
 }
 
 std::string ArHttpResolver::_GetExtension(const std::string& assetPath) const {

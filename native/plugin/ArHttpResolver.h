@@ -101,7 +101,8 @@ protected:
         const std::string& assetPath, const PXR_NS::ArResolvedPath& resolvedPath) const override;
 
 private:
-    // The engine's local side: ArDefaultResolver's own resolve.
+    // The engine's local side: ArDefaultResolver's own resolve, once per
+    // asset path per cache scope.
     class _DefaultResolve;
     std::shared_ptr<const ResolutionEngine> _MakeEngine(const Environment& environment) const;
     // Replaced whole by Reconfigure while resolves go on.
@@ -115,8 +116,11 @@ private:
     // for none, null (after one warning) for a refused one.
     const ServerContext* _CurrentServerContext() const;
 
-    // A cache scope: the server's answers, and the content fetched in it.
+    // A cache scope: the server's answers, what the filesystem said, and the
+    // content fetched in it.
     struct _Scope : ResolutionEngine::ScopeCache {
+        std::mutex localMutex;
+        std::unordered_map<std::string, std::string> local;
         std::mutex contentMutex;
         std::unordered_map<std::string, ContentFile> content;
     };

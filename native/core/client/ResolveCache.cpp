@@ -2,14 +2,14 @@
 
 namespace arhttp {
 
-ResolveCache::Claim::Claim(ResolveCache* cache, std::string key, std::uint64_t ticket,
-                           size_t generation)
-    : _cache(cache), _key(std::move(key)), _ticket(ticket), _generation(generation) {}
+ResolveCache::Claim::Claim(ResolveCache* cache, std::string key, std::shared_ptr<Pending> pending,
+                           std::uint64_t ticket, size_t generation)
+    : _cache(cache), _key(std::move(key)), _pending(std::move(pending)), _ticket(ticket), _generation(generation) {}
 
 ResolveCache::Claim::Claim(Claim&& other) noexcept
     : _cache(other._cache),
       _key(std::move(other._key)),
-      _promise(std::move(other._promise)),
+      _pending(std::move(other._pending)),
       _ticket(other._ticket),
       _generation(other._generation),
       _settled(other._settled) {
@@ -21,20 +21,18 @@ ResolveCache::Claim::~Claim() {
     try {
         Settle({std::string(), false});
     } catch (...) {
-        // Only allocation can fail: the waiters' future breaks instead.
+        // Only allocation can fail, copying the empty answer.
     }
 }
 
 void ResolveCache::Claim::Settle(const Answer& answer) {
     _settled = true;
-    _promise.set_value(answer);
-    _cache->Finish(_key, _ticket, _generation, answer, false);
+    _cache->Finish(*this, answer, nullptr);
 }
 
 void ResolveCache::Claim::Fail(std::exception_ptr error) {
     _settled = true;
-    _promise.set_exception(error);
-    _cache->Finish(_key, _ticket, _generation, Answer(), true);
+    _cache->Finish(*this, Answer(), error);
 }
 
 ResolveCache::ResolveCache(std::chrono::milliseconds timeToLive, size_t maxEntries)
@@ -45,22 +43,33 @@ void ResolveCache::EraseLocked(std::unordered_map<std::string, Entry>::iterator 
     _entries.erase(entry);
 }
 
-ResolveCache::Acquired ResolveCache::Acquire(const std::string& key, bool claim) {
+ResolveCache::Acquired ResolveCache::Acquire(const std::string& key, bool claim, bool wait) {
     Acquired acquired;
-    std::lock_guard<std::mutex> lock(_mutex);
+    std::unique_lock<std::mutex> lock(_mutex);
     auto found = _entries.find(key);
     if (found != _entries.end()) {
-        if (!found->second.done || Clock::now() < found->second.expiry) {
-            acquired.answer = found->second.answer;
+        // Held here: the entry may go (evicted, forgotten) while this waits.
+        const std::shared_ptr<Pending> pending = found->second.pending;
+        if (!pending->done) {
+            if (!wait) return acquired;
+            ++pending->waiters;
+            pending->settled.wait(lock, [&] { return pending->done; });
+            --pending->waiters;
+            if (pending->error) std::rethrow_exception(pending->error);
+            acquired.answer = pending->answer;
+            return acquired;
+        }
+        if (Clock::now() < found->second.expiry) {
+            acquired.answer = pending->answer;
             return acquired;
         }
         EraseLocked(found);
     }
     if (!claim) return acquired;
     // Made only on a miss: a hit costs no allocation.
-    Claim made(this, key, ++_tickets, _generation);
+    Claim made(this, key, std::make_shared<Pending>(), ++_tickets, _generation);
     Entry entry;
-    entry.answer = made._promise.get_future().share();
+    entry.pending = made._pending;
     entry.ticket = made._ticket;
     entry.age = _ages.insert(_ages.end(), key);
     _entries.emplace(key, std::move(entry));
@@ -68,30 +77,36 @@ ResolveCache::Acquired ResolveCache::Acquire(const std::string& key, bool claim)
     return acquired;
 }
 
-void ResolveCache::Finish(const std::string& key, std::uint64_t ticket, size_t generation,
-                          const Answer& answer, bool failed) {
+void ResolveCache::Finish(const Claim& claim, const Answer& answer, std::exception_ptr error) {
     std::lock_guard<std::mutex> lock(_mutex);
-    auto found = _entries.find(key);
+    Pending& pending = *claim._pending;
+    if (error) {
+        pending.error = error;
+    } else {
+        pending.answer = answer;
+    }
+    pending.done = true;
+    if (pending.waiters != 0) pending.settled.notify_all();
+    auto found = _entries.find(claim._key);
     // Evicted or cleared meanwhile, and perhaps claimed again by another.
-    if (found == _entries.end() || found->second.ticket != ticket) return;
-    if (failed || !answer.keep || _timeToLive.count() == 0 || generation != _generation) {
+    if (found == _entries.end() || found->second.ticket != claim._ticket) return;
+    if (error || !answer.keep || _timeToLive.count() == 0 || claim._generation != _generation) {
         EraseLocked(found);
         return;
     }
-    found->second.done = true;
     found->second.expiry = Clock::now() + _timeToLive;
     while (_entries.size() > _maxEntries) {
         auto oldest = _entries.find(_ages.front());
         if (oldest == found) break;
-        // An entry under way may go too: its waiters hold its future.
+        // An entry under way may go too: its waiters hold its state.
         EraseLocked(oldest);
     }
 }
 
 ResolveCache::Answer ResolveCache::GetOrResolve(const std::string& key,
                                                 const std::function<Answer()>& resolve) {
-    Acquired acquired = Acquire(key, true);
-    if (acquired.answer) return acquired.answer->get();
+    Acquired acquired = Acquire(key, true, true);
+    if (acquired.answer) return std::move(*acquired.answer);
     Answer answer;
     try {
         answer = resolve();
@@ -104,28 +119,25 @@ ResolveCache::Answer ResolveCache::GetOrResolve(const std::string& key,
 }
 
 std::optional<ResolveCache::Claim> ResolveCache::TryClaim(const std::string& key) {
-    return std::move(Acquire(key, true).claim);
+    return std::move(Acquire(key, true, false).claim);
 }
 
 std::optional<ResolveCache::Answer> ResolveCache::FindOrWait(const std::string& key) {
-    Acquired acquired = Acquire(key, false);
-    if (!acquired.answer) return std::nullopt;
-    return acquired.answer->get();
+    return std::move(Acquire(key, false, true).answer);
 }
 
 void ResolveCache::Offer(const std::string& key, const Answer& answer) {
     if (!answer.keep || _timeToLive.count() == 0) return;
     std::lock_guard<std::mutex> lock(_mutex);
     auto found = _entries.find(key);
-    if (found != _entries.end() && (!found->second.done || Clock::now() < found->second.expiry)) {
+    if (found != _entries.end() && (!found->second.pending->done || Clock::now() < found->second.expiry)) {
         return;
     }
     if (found != _entries.end()) EraseLocked(found);
-    std::promise<Answer> promise;
-    promise.set_value(answer);
     Entry entry;
-    entry.answer = promise.get_future().share();
-    entry.done = true;
+    entry.pending = std::make_shared<Pending>();
+    entry.pending->done = true;
+    entry.pending->answer = answer;
     entry.expiry = Clock::now() + _timeToLive;
     entry.age = _ages.insert(_ages.end(), key);
     _entries.emplace(key, std::move(entry));
@@ -138,7 +150,7 @@ void ResolveCache::Clear() {
     // new generation keeps their answers from being stored.
     for (auto entry = _entries.begin(); entry != _entries.end();) {
         auto next = std::next(entry);
-        if (entry->second.done) EraseLocked(entry);
+        if (entry->second.pending->done) EraseLocked(entry);
         entry = next;
     }
     ++_generation;
@@ -146,7 +158,7 @@ void ResolveCache::Clear() {
 
 void ResolveCache::Forget(const std::string& key) {
     std::lock_guard<std::mutex> lock(_mutex);
-    // Waiters of a resolve under way hold its future; its claim finds no entry and keeps nothing.
+    // Waiters of a resolve under way hold its state; its claim finds no entry and keeps nothing.
     const auto found = _entries.find(key);
     if (found != _entries.end()) EraseLocked(found);
 }
@@ -154,10 +166,10 @@ void ResolveCache::Forget(const std::string& key) {
 std::optional<ResolveCache::Answer> ResolveCache::Find(const std::string& key) const {
     std::lock_guard<std::mutex> lock(_mutex);
     const auto found = _entries.find(key);
-    if (found == _entries.end() || !found->second.done || Clock::now() >= found->second.expiry) {
+    if (found == _entries.end() || !found->second.pending->done || Clock::now() >= found->second.expiry) {
         return std::nullopt;
     }
-    return found->second.answer.get();
+    return found->second.pending->answer;
 }
 
 }  // namespace arhttp

@@ -6,10 +6,12 @@
 #include "core/client/Unresolved.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
-#include <future>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -34,6 +36,19 @@ public:
         Unresolved why = Unresolved::NotFound;
     };
 
+private:
+    // One answer, to come or come. Waited for under the cache's lock, and
+    // signalled only when someone waits: most answers are settled before
+    // anybody asks, and a wake-up nobody needs costs a system call.
+    struct Pending {
+        std::condition_variable settled;
+        size_t waiters = 0;
+        bool done = false;
+        Answer answer;
+        std::exception_ptr error;
+    };
+
+public:
     // A resolve of one key that its holder promised to finish: until it is
     // settled, lookups of the key wait for it (GetOrResolve, FindOrWait). A
     // claim dropped unsettled settles as unknown, so nobody waits forever.
@@ -46,12 +61,13 @@ public:
 
     private:
         friend class ResolveCache;
-        Claim(ResolveCache* cache, std::string key, std::uint64_t ticket, size_t generation);
+        Claim(ResolveCache* cache, std::string key, std::shared_ptr<Pending> pending, std::uint64_t ticket,
+              size_t generation);
         // Hands `error` to every waiter and keeps nothing.
         void Fail(std::exception_ptr error);
         ResolveCache* _cache;
         std::string _key;
-        std::promise<Answer> _promise;
+        std::shared_ptr<Pending> _pending;
         std::uint64_t _ticket;
         size_t _generation;
         bool _settled = false;
@@ -85,22 +101,22 @@ public:
 
 private:
     struct Entry {
-        std::shared_future<Answer> answer;
+        std::shared_ptr<Pending> pending;
         Clock::time_point expiry;
-        bool done = false;
         std::uint64_t ticket = 0;
         std::list<std::string>::iterator age;
     };
-    // Under one lock: the answer to wait for (kept or under way), or else,
-    // when `claim` is set, a new claim on `key`.
+    // Under one lock: the answer kept, or that of a resolve under way when
+    // `wait` is set (waited for, rethrowing its error), or else, when `claim`
+    // is set and none is under way, a new claim on `key`.
     struct Acquired {
-        std::optional<std::shared_future<Answer>> answer;
+        std::optional<Answer> answer;
         std::optional<Claim> claim;
     };
-    Acquired Acquire(const std::string& key, bool claim);
-    // Ends the claim `ticket` on `key`: keeps `answer` or forgets the entry.
-    void Finish(const std::string& key, std::uint64_t ticket, size_t generation, const Answer& answer,
-                bool failed);
+    Acquired Acquire(const std::string& key, bool claim, bool wait);
+    // Ends the claim `ticket` on `key`: wakes its waiters, then keeps `answer`
+    // or forgets the entry (always when `error` is set).
+    void Finish(const Claim& claim, const Answer& answer, std::exception_ptr error);
     void EraseLocked(std::unordered_map<std::string, Entry>::iterator entry);
 
     const std::chrono::milliseconds _timeToLive;

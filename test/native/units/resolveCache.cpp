@@ -5,6 +5,7 @@
 #include "core/client/ResolveCache.h"
 
 #include <atomic>
+#include <future>
 #include <stdexcept>
 #include <thread>
 
