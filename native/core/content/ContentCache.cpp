@@ -196,8 +196,13 @@ std::optional<ContentEntry> ContentCache::ReadEntry(const Paths& paths, const st
     const int fd = open(paths.meta.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
     struct stat metaStatus {};
-    std::string text(16 * 1024, '\0');
-    ssize_t got = fstat(fd, &metaStatus) == 0 ? read(fd, &text[0], text.size()) : -1;
+    std::string text;
+    ssize_t got = -1;
+    if (fstat(fd, &metaStatus) == 0 && metaStatus.st_size > 0) {
+        // Sized by the record (a few hundred bytes), not by the most read: this runs per layer opened.
+        text.resize(std::min<size_t>(static_cast<size_t>(metaStatus.st_size), 16 * 1024));
+        got = read(fd, &text[0], text.size());
+    }
     close(fd);
     if (got <= 0) return std::nullopt;
     text.resize(static_cast<size_t>(got));
@@ -234,6 +239,15 @@ ContentFile ContentCache::FileOf(const Paths& paths, const ContentEntry& entry) 
 std::optional<ContentFile> ContentCache::Recall(const std::string& url) const noexcept {
     try {
         if (_folder.empty() || !IsCacheableUrl(url)) return std::nullopt;
+        {
+            // Fetched ahead a moment ago (a layer's asset info is asked before
+            // it is opened): that stands for the folder's record.
+            std::lock_guard<std::mutex> lock(_flightsMutex);
+            const auto ahead = _ahead.find(url);
+            if (ahead != _ahead.end() && Clock::now() - ahead->second.second <= kAheadLifetime) {
+                return ahead->second.first;
+            }
+        }
         const Paths paths = PathsOf(url);
         if (const auto entry = ReadEntry(paths, url, false)) return FileOf(paths, *entry);
     } catch (...) {

@@ -41,7 +41,8 @@ public:
     // the layer is read): its result stands for that Fetch's for a few
     // seconds, rather than being checked with the server twice.
     void FetchAhead(const std::string& url) const noexcept;
-    // What the folder holds of `url` now, with no request and no wait.
+    // What the folder holds of `url` now (or what FetchAhead had of it a
+    // moment ago), with no request and no wait.
     std::optional<ContentFile> Recall(const std::string& url) const noexcept;
     // Ends the downloads under way at once (ContentSource::Stop) and loads
     // no source from now on: for the process's exit.
