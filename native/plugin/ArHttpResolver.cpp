@@ -156,7 +156,11 @@ ArHttpResolver::~ArHttpResolver() {
 void ArHttpResolver::_StopAtExit() {
     // Downloads ahead may still run when the process ends: they stop before
     // the transport library's statics and OpenSSL's go.
-    if (const ArHttpResolver* resolver = gExiting.load()) resolver->_GetEngine()->StopBackgroundWork();
+    if (const ArHttpResolver* resolver = gExiting.load()) resolver->StopBackgroundWork();
+}
+
+void ArHttpResolver::StopBackgroundWork() const {
+    _GetEngine()->StopBackgroundWork();
 }
 
 std::shared_ptr<const ResolutionEngine> ArHttpResolver::_GetEngine() const {

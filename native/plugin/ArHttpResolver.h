@@ -64,6 +64,10 @@ public:
     // Adds `listener` to the engine's followers of the change feed (starting
     // it), for the Node binding's watch(). A later Reconfigure drops it.
     void Watch(ChangeWatcher::OnChanges listener) const;
+    // Ends the engine's background work (ResolutionEngine::StopBackgroundWork)
+    // as the process's exit does: for the Node binding, whose exit joins
+    // libuv's pool before any atexit handler runs.
+    void StopBackgroundWork() const;
 
 protected:
     std::string _CreateIdentifier(const std::string& assetPath,
