@@ -329,6 +329,27 @@ void Claims() {
     CHECK_EQ(Kept(small, "a"), std::nullopt);
     second->Settle(Answer{"/second", true});
     CHECK_EQ(Kept(small, "a"), "/second");
+
+    // Waited for, then evicted or forgotten: the waiters still get the answer
+    // (a waiter that came only after, on a loaded machine, finds nothing; one
+    // left waiting would hang here).
+    ResolveCache tiny(milliseconds(3600 * 1000), 1);
+    auto evicted = tiny.TryClaim("e");
+    auto evictedWaiter = std::async(std::launch::async, [&] { return tiny.FindOrWait("e"); });
+    CHECK(evictedWaiter.wait_for(milliseconds(100)) == std::future_status::timeout);
+    tiny.Offer("other", Answer{"/other", true});
+    CHECK(evictedWaiter.wait_for(milliseconds(50)) == std::future_status::timeout);
+    evicted->Settle(Answer{"/evicted", true});
+    const auto evictedAnswer = evictedWaiter.get();
+    CHECK(!evictedAnswer || evictedAnswer->resolvedPath == "/evicted");
+    auto forgotten = cache.TryClaim("f");
+    auto forgottenWaiter = std::async(std::launch::async, [&] { return cache.FindOrWait("f"); });
+    CHECK(forgottenWaiter.wait_for(milliseconds(100)) == std::future_status::timeout);
+    cache.Forget("f");
+    forgotten->Settle(Answer{"/forgotten", true});
+    const auto forgottenAnswer = forgottenWaiter.get();
+    CHECK(!forgottenAnswer || forgottenAnswer->resolvedPath == "/forgotten");
+    CHECK_EQ(Kept(cache, "f"), std::nullopt);
 }
 
 }  // namespace
