@@ -78,19 +78,26 @@ ResolveCache::Acquired ResolveCache::Acquire(const std::string& key, bool claim,
 }
 
 void ResolveCache::Finish(const Claim& claim, const Answer& answer, std::exception_ptr error) {
-    std::lock_guard<std::mutex> lock(_mutex);
     Pending& pending = *claim._pending;
+    std::unique_lock<std::mutex> lock(_mutex);
     if (error) {
         pending.error = error;
     } else {
         pending.answer = answer;
     }
     pending.done = true;
-    if (pending.waiters != 0) pending.settled.notify_all();
+    // Woken once the lock is free, so that they need not wait for it again.
+    const bool awaited = pending.waiters != 0;
+    FinishEntryLocked(claim, answer, error != nullptr);
+    lock.unlock();
+    if (awaited) pending.settled.notify_all();
+}
+
+void ResolveCache::FinishEntryLocked(const Claim& claim, const Answer& answer, bool failed) {
     auto found = _entries.find(claim._key);
     // Evicted or cleared meanwhile, and perhaps claimed again by another.
     if (found == _entries.end() || found->second.ticket != claim._ticket) return;
-    if (error || !answer.keep || _timeToLive.count() == 0 || claim._generation != _generation) {
+    if (failed || !answer.keep || _timeToLive.count() == 0 || claim._generation != _generation) {
         EraseLocked(found);
         return;
     }

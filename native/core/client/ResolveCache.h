@@ -117,6 +117,8 @@ private:
     // Ends the claim `ticket` on `key`: wakes its waiters, then keeps `answer`
     // or forgets the entry (always when `error` is set).
     void Finish(const Claim& claim, const Answer& answer, std::exception_ptr error);
+    // Keeps `answer` in the claim's entry, or forgets the entry.
+    void FinishEntryLocked(const Claim& claim, const Answer& answer, bool failed);
     void EraseLocked(std::unordered_map<std::string, Entry>::iterator entry);
 
     const std::chrono::milliseconds _timeToLive;
