@@ -152,11 +152,13 @@ export interface NativeBinding {
    * an unknown snapshot, a refused answer), since `''` is both a failure and an unknown asset.
    */
   resolveManyAfresh(identifiers: readonly string[], context?: ResolverContext): Promise<{ resolved: string[]; warnings: number }>;
-  /** What the filesystem alone answers for each identifier (`''`: nothing), never a server. */
+  /** What the filesystem alone answers for each identifier (`''`: nothing), never a server; a content URL answers itself. */
   resolveLocalMany(identifiers: readonly string[]): Promise<string[]>;
   /**
    * For each file, the asset paths each of its layers names (told by content: usda, crate, usdz with nested
-   * packages; none for a file that is no layer), or a string saying why it could not be read.
+   * packages; none for a file that is no layer), or a string saying why it could not be read. A content URL is read
+   * from the content cache, as `fetchAsset` gets it; in a package by URL, the relative paths that stay inside it are
+   * left out, as the plugin's asking ahead leaves them.
    */
   layerAssetPaths(files: readonly string[]): Promise<(LayerFileScan | string)[]>;
   createIdentifier(assetPath: string, anchor?: string): string;
