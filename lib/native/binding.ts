@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 import { ArHttpError, ArHttpTypeError, ErrorCodes, type WarningCode, WarningCodes } from '../errors';
 import { packagePath } from '../packageRoot';
@@ -174,6 +175,8 @@ export interface NativeBinding {
    * of TfWarn), from every thread of the core; the listener never keeps the process alive.
    */
   onWarning(listener: (code: WarningCode, message: string) => void): void;
+  /** Ends asking ahead, downloads ahead and transfers under way, once: the process is ending. */
+  stopBackgroundWork(): void;
 }
 
 /** The asset paths one layer of a layer file names. */
@@ -302,6 +305,7 @@ function withCodes(addon: NativeBinding): NativeBinding {
     reloadConfig: speaking(addon.reloadConfig),
     watchChanges: addon.watchChanges,
     onWarning: addon.onWarning,
+    stopBackgroundWork: addon.stopBackgroundWork,
   };
 }
 
@@ -325,6 +329,10 @@ export function nativeBinding(): NativeBinding {
     // Before the settings are read, so that the engine they make warns this way from its start.
     if (routesNativeWarnings()) addon.onWarning(emitArHttpWarning);
     emitConfigWarnings(addon.reloadConfig(settingsEnvironment()));
+    // process.exit() joins libuv's pool, where async calls may wait on downloads, before any cleanup
+    // hook of the addon runs: 'exit' comes first. A worker's end stops nothing (the addon's own
+    // cleanup hook stops when the last environment using it goes).
+    if (isMainThread) process.once('exit', () => addon.stopBackgroundWork());
     loaded = addon;
   }
   return loaded;

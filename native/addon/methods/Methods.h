@@ -48,6 +48,9 @@ Napi::Value ReloadConfig(const Napi::CallbackInfo& info);
 // watchChanges(listener(changes, everything)) -> stop(): the environment's
 // server's change feed, followed by the backend (ResolutionEngine::Watch)
 Napi::Value WatchChanges(const Napi::CallbackInfo& info);
+// stopBackgroundWork() -> undefined: StopBackgroundWork (Backend.h), for the
+// main thread's 'exit' event (ExitStop.h)
+Napi::Value StopAllBackgroundWork(const Napi::CallbackInfo& info);
 
 }  // namespace arhttp::addon
 
