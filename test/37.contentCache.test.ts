@@ -568,4 +568,29 @@ setTimeout(() => process.exit(0), 1000);
       await server.close();
     }
   }, 200000);
+
+  test('a worker thread that used ar-http and ended stops nothing the main thread still uses', async () => {
+    const body = usda('after the worker');
+    const server = await startContentServer({ '/w/layer.usda': { body } });
+    const script = path.join(scratch, 'worker.js');
+    writeFileSync(
+      script,
+      `const { Worker } = require('node:worker_threads');
+const { config, fetchAssetAsync } = require(${JSON.stringify(distLib)});
+const lib = ${JSON.stringify(distLib)};
+config();
+new Worker('require(' + JSON.stringify(lib) + ').config()', { eval: true }).on('exit', async () => {
+  try { process.stdout.write(require('node:fs').readFileSync(await fetchAssetAsync(process.argv[2]), 'utf8')); }
+  catch (error) { process.stdout.write(error.message); }
+});
+`,
+    );
+    try {
+      const child = await run(process.execPath, [script, `${server.url}/w/layer.usda`], { AR_HTTP_CONTENT_CACHE_DIR: newCacheDir() });
+      expect(child.status).toBe(0);
+      expect(child.stdout).toBe(body.toString());
+    } finally {
+      await server.close();
+    }
+  });
 });
