@@ -269,6 +269,9 @@ describe('layers by URL (remote content)', () => {
         { path: content.urlOf('chair/missing.usda'), reason: expect.stringMatching(/^unavailable: .*404/) },
       ]);
       expect(content.notFound.get('chair/missing.usda')).toBe(1);
+      // A stage given by URL is read the same way.
+      const byUrl = await pin([content.urlOf('chair/chair.usda')]);
+      expect(Object.keys(byUrl.file.pins).sort()).toEqual(['chair/material', 'geom/inner', 'pkgid/y', 'remote/pkg']);
       if (!usd || !('pinFile' in config())) return;
       await ids.close();
       // The id server is gone: the pin answers every id, the remote layers come from the content server.
