@@ -535,3 +535,62 @@ describe('fetchAsset: a full disk', () => {
     expect(folderFiles(dir).download).toBeUndefined();
   });
 });
+
+describe('fetchAsset: the end of a Node process', () => {
+  test('process.exit() while downloads are under way against a trickling server: exit 0 at once, 10 times in a row', async () => {
+    // Each head trickles a byte every 200 ms: with a 60 s timeout, 40 of them would hold the process for minutes.
+    const files: Record<string, ContentFile> = {};
+    for (let i = 0; i < 40; i += 1) files[`/exit/${i}.usda`] = { kind: 'trickleHead', intervalMs: 200 };
+    const server = await startContentServer(files);
+    const script = path.join(scratch, 'exit.js');
+    writeFileSync(
+      script,
+      `const { fetchAssetAsync } = require(${JSON.stringify(distLib)});
+for (const url of process.argv.slice(2)) fetchAssetAsync(url).catch(() => {});
+setTimeout(() => process.exit(0), 1000);
+`,
+    );
+    try {
+      const urls = Object.keys(files).map((file) => `${server.url}${file}`);
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const asked = (await server.requests()).length;
+        const child = await run(process.execPath, [script, ...urls], {
+          AR_HTTP_CONTENT_CACHE_DIR: newCacheDir(),
+          AR_HTTP_TIMEOUT_MS: '60000',
+        }, { timeoutMs: 90000 });
+        expect({ attempt, status: child.status, signal: child.signal }).toEqual({ attempt, status: 0, signal: null });
+        // The process's second under way, then its end: far less than the trickles' minutes.
+        expect(child.elapsedMs).toBeLessThan(20000);
+        // The downloads had started.
+        expect((await server.requests()).length).toBeGreaterThan(asked);
+      }
+    } finally {
+      await server.close();
+    }
+  }, 200000);
+
+  test('a worker thread that used ar-http and ended stops nothing the main thread still uses', async () => {
+    const body = usda('after the worker');
+    const server = await startContentServer({ '/w/layer.usda': { body } });
+    const script = path.join(scratch, 'worker.js');
+    writeFileSync(
+      script,
+      `const { Worker } = require('node:worker_threads');
+const { config, fetchAssetAsync } = require(${JSON.stringify(distLib)});
+const lib = ${JSON.stringify(distLib)};
+config();
+new Worker('require(' + JSON.stringify(lib) + ').config()', { eval: true }).on('exit', async () => {
+  try { process.stdout.write(require('node:fs').readFileSync(await fetchAssetAsync(process.argv[2]), 'utf8')); }
+  catch (error) { process.stdout.write(error.message); }
+});
+`,
+    );
+    try {
+      const child = await run(process.execPath, [script, `${server.url}/w/layer.usda`], { AR_HTTP_CONTENT_CACHE_DIR: newCacheDir() });
+      expect(child.status).toBe(0);
+      expect(child.stdout).toBe(body.toString());
+    } finally {
+      await server.close();
+    }
+  });
+});

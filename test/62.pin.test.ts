@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import type { FastifyInstance } from 'fastify';
 
+import { staticServer } from '../bench/staticServer';
 import { config, createResolutionServer, ErrorCodes, pin, type PinFile } from '../lib';
 import { Protocol } from '../lib/protocol';
 import { cliPath, runCli } from './helpers/cli';
@@ -218,6 +219,79 @@ describe('ar-http pin', () => {
     const bare = await runCli(['pin']);
     expect(bare.status).toBe(2);
     expect(bare.stderr).toContain('ar-http: pin needs at least one stage');
+  });
+});
+
+describe('layers by URL (remote content)', () => {
+  test('the ids named inside remote layers are pinned, relative paths anchored on the URL; a pinned run needs no id server', async () => {
+    const served = mkdtempSync(path.join(folder, 'served-'));
+    const work = mkdtempSync(path.join(folder, 'remote-'));
+    // The chair names an id, a file beside it, one that is missing, and a package by URL.
+    layer(
+      path.join(served, 'chair', 'chair.usda'),
+      `def "Chair" (references = [@chair/material@</Material>, @./geom.usda@</Geom>, @./missing.usda@</M>, @remote/pkg@</Pkg>]) {}`,
+    );
+    layer(path.join(served, 'chair', 'geom.usda'), `def "Geom" (references = @geom/inner@</Inner>) {}`);
+    writeUsdz(path.join(served, 'chair', 'pkg.usdz'), [
+      { name: 'root.usda', data: Buffer.from('#usda 1.0\ndef "Pkg" (references = [@./inner.usda@</PkgInner>, @pkgid/y@</Y>]) {\n  asset t = @textures/t.png@\n}\n') },
+      { name: 'inner.usda', data: Buffer.from('#usda 1.0\ndef "PkgInner" (references = @sub.usda@</Sub>) {\n  custom int pkgInner = 1\n}\n') },
+      { name: 'sub.usda', data: Buffer.from('#usda 1.0\ndef "Sub" {}\n') },
+    ]);
+    layer(path.join(work, 'material.usda'), 'def "Material" {\n  custom int material = 1\n}');
+    layer(path.join(work, 'inner.usda'), 'def "Inner" {\n  custom int inner = 1\n}');
+    layer(path.join(work, 'stage.usda'), 'def "Seat" (references = @remote/chair@</Chair>) {}');
+    const content = await staticServer(served);
+    const ids = await createResolutionServer({
+      map: {
+        'remote/chair': content.urlOf('chair/chair.usda'),
+        'remote/pkg': content.urlOf('chair/pkg.usdz'),
+        'chair/material': path.join(work, 'material.usda'),
+        'geom/inner': path.join(work, 'inner.usda'),
+      },
+    });
+    const cache = path.join(work, 'cache');
+    try {
+      const idsUrl = await ids.listen({ host: '127.0.0.1', port: 0 });
+      setResolverEnv({ AR_HTTP_SERVER_URL: idsUrl, AR_HTTP_CONTENT_CACHE_DIR: cache });
+      const out = path.join(work, 'pins.json');
+      const result = await pin([path.join(work, 'stage.usda')], { out });
+      // URLs are their own answers: only ids are pinned, those inside remote layers and packages too.
+      expect(result.file.pins).toEqual({
+        'chair/material': path.join(work, 'material.usda'),
+        'geom/inner': path.join(work, 'inner.usda'),
+        'pkgid/y': null,
+        'remote/chair': content.urlOf('chair/chair.usda'),
+        'remote/pkg': content.urlOf('chair/pkg.usdz'),
+      });
+      // stage, chair, geom, pkg.usdz, material, inner; the package's ./inner.usda and textures stay inside it.
+      expect(result).toMatchObject({ layers: 6, pinned: 4, unresolved: 1 });
+      expect(result.problems).toEqual([
+        { path: content.urlOf('chair/missing.usda'), reason: expect.stringMatching(/^unavailable: .*404/) },
+      ]);
+      expect(content.notFound.get('chair/missing.usda')).toBe(1);
+      // A stage given by URL is read the same way.
+      const byUrl = await pin([content.urlOf('chair/chair.usda')]);
+      expect(Object.keys(byUrl.file.pins).sort()).toEqual(['chair/material', 'geom/inner', 'pkgid/y', 'remote/pkg']);
+      if (!usd || !('pinFile' in config())) return;
+      await ids.close();
+      // The id server is gone: the pin answers every id, the remote layers come from the content server.
+      const flattened = await run(usd.usdcat, ['--flatten', path.join(work, 'stage.usda')], {
+        PXR_PLUGINPATH_NAME: usd.pluginPath,
+        AR_HTTP_SERVER_URL: idsUrl,
+        AR_HTTP_PIN_FILE: out,
+        AR_HTTP_CONTENT_CACHE_DIR: cache,
+      });
+      expect(flattened.status).toBe(0);
+      // Each layer's content, composed: Material, Geom with Inner's, the package's inner layer.
+      for (const marker of ['material', 'inner', 'pkgInner']) expect(flattened.stdout).toContain(`${marker} = 1`);
+      // What USD could not open is only what was missing when pinned.
+      const missing = [...flattened.stderr.matchAll(/Could not open asset @([^@]*)@/g)].map((match) => match[1]);
+      expect(missing.sort()).toEqual([content.urlOf('chair/missing.usda'), 'pkgid/y'].sort());
+    } finally {
+      setResolverEnv({ AR_HTTP_SERVER_URL: url });
+      if (ids.server.listening) await ids.close();
+      await content.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 import { ArHttpError, ArHttpTypeError, ErrorCodes, type WarningCode, WarningCodes } from '../errors';
 import { packagePath } from '../packageRoot';
@@ -152,11 +153,13 @@ export interface NativeBinding {
    * an unknown snapshot, a refused answer), since `''` is both a failure and an unknown asset.
    */
   resolveManyAfresh(identifiers: readonly string[], context?: ResolverContext): Promise<{ resolved: string[]; warnings: number }>;
-  /** What the filesystem alone answers for each identifier (`''`: nothing), never a server. */
+  /** What the filesystem alone answers for each identifier (`''`: nothing), never a server; a content URL answers itself. */
   resolveLocalMany(identifiers: readonly string[]): Promise<string[]>;
   /**
    * For each file, the asset paths each of its layers names (told by content: usda, crate, usdz with nested
-   * packages; none for a file that is no layer), or a string saying why it could not be read.
+   * packages; none for a file that is no layer), or a string saying why it could not be read. A content URL is read
+   * from the content cache, as `fetchAsset` gets it; in a package by URL, the relative paths that stay inside it are
+   * left out, as the plugin's asking ahead leaves them.
    */
   layerAssetPaths(files: readonly string[]): Promise<(LayerFileScan | string)[]>;
   createIdentifier(assetPath: string, anchor?: string): string;
@@ -172,6 +175,8 @@ export interface NativeBinding {
    * of TfWarn), from every thread of the core; the listener never keeps the process alive.
    */
   onWarning(listener: (code: WarningCode, message: string) => void): void;
+  /** Ends asking ahead, downloads ahead and transfers under way, once: the process is ending. */
+  stopBackgroundWork(): void;
 }
 
 /** The asset paths one layer of a layer file names. */
@@ -300,6 +305,7 @@ function withCodes(addon: NativeBinding): NativeBinding {
     reloadConfig: speaking(addon.reloadConfig),
     watchChanges: addon.watchChanges,
     onWarning: addon.onWarning,
+    stopBackgroundWork: addon.stopBackgroundWork,
   };
 }
 
@@ -323,6 +329,10 @@ export function nativeBinding(): NativeBinding {
     // Before the settings are read, so that the engine they make warns this way from its start.
     if (routesNativeWarnings()) addon.onWarning(emitArHttpWarning);
     emitConfigWarnings(addon.reloadConfig(settingsEnvironment()));
+    // process.exit() joins libuv's pool, where async calls may wait on downloads, before any cleanup
+    // hook of the addon runs: 'exit' comes first. A worker's end stops nothing (the addon's own
+    // cleanup hook stops when the last environment using it goes).
+    if (isMainThread) process.once('exit', () => addon.stopBackgroundWork());
     loaded = addon;
   }
   return loaded;

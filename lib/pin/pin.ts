@@ -34,7 +34,7 @@ export interface PinResult extends PinCounts {
   text: string;
   /** The identifiers left unresolved (null in `pins`), in byte order, each with the first layer naming it. */
   unresolvedPaths: { identifier: string; namedBy: string }[];
-  /** Files that could not be read (their asset paths are not in the pin) and identifiers left out. */
+  /** Files and URLs that could not be read (their asset paths are not in the pin) and identifiers left out. */
   problems: PinProblem[];
 }
 
@@ -157,8 +157,9 @@ class Crawl {
   }
 
   /**
-   * Resolves the identifiers not seen before: the filesystem first, the server for the rest (pinned,
-   * null when unresolved). Returns the files not read yet that the answers point to.
+   * Resolves the identifiers not seen before: the filesystem first (a URL answers itself: nothing to
+   * pin), the server for the rest (pinned, null when unresolved). Returns the files and URLs not read
+   * yet that the answers point to.
    */
   private async resolve(named: { id: string; namedBy: string }[]): Promise<string[]> {
     const fresh: string[] = [];
@@ -242,6 +243,9 @@ class Crawl {
  * through the server (as of `snapshot` when given), follows every layer the answers point to,
  * recursively, and returns the pin file's content (and writes it to `out`). `AR_HTTP_PIN_FILE` then
  * answers from it with no server. Asset paths the server does not resolve are pinned as null.
+ * Layers by URL are read through the content cache (as `fetchAsset` gets them) and their asset
+ * paths anchored on the URL as the plugin anchors them: a URL needs no pin, the ids named inside
+ * need one. Content that cannot be had is a problem naming the URL.
  */
 export async function pin(stages: readonly string[], options: PinOptions = {}): Promise<PinResult> {
   checkOptions(stages, options);

@@ -14,6 +14,7 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <mutex>
 #include <stdexcept>
 
@@ -118,10 +119,28 @@ void RouteWarningsToNode() {
     ArHttpResolver::SetWarningListener(DeliverWarning);
 }
 
+// Whether CurrentBackend made the backend: ArHttpResolver then exists.
+std::atomic<bool> gMade{false};
+
 std::shared_ptr<const Backend> CurrentBackend() {
     RegisterPlugin();
     static const auto backend = std::make_shared<const UsdBackend>();
+    gMade = true;
     return backend;
+}
+
+// The plugin's engine, as its own exit stop does; the process's atexit
+// handlers run only after Node has joined libuv's pool.
+void StopBackgroundWork() {
+    static std::once_flag once;
+    if (!gMade) return;
+    std::call_once(once, [] {
+        try {
+            Plugin().StopBackgroundWork();
+        } catch (const std::exception&) {
+            // Another resolver is primary: no engine of ours runs.
+        }
+    });
 }
 
 std::shared_ptr<const Backend> ReloadBackend(const Environment& environment) {

@@ -1,5 +1,6 @@
 // Entry point of the standalone Node binding.
 #include "Backend.h"
+#include "ExitStop.h"
 #include "methods/Methods.h"
 
 #include <napi.h>
@@ -22,6 +23,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("reloadConfig", Napi::Function::New(env, ReloadConfig, "reloadConfig"));
     exports.Set("onWarning", Napi::Function::New(env, OnWarning, "onWarning"));
     exports.Set("watchChanges", Napi::Function::New(env, WatchChanges, "watchChanges"));
+    exports.Set("stopBackgroundWork", Napi::Function::New(env, StopAllBackgroundWork, "stopBackgroundWork"));
+    StopAtCleanup(env);
     return exports;
 }
 

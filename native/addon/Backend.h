@@ -58,6 +58,12 @@ extern const char* const kBackendName;
 
 // In-flight async resolves keep the backend they started with alive.
 std::shared_ptr<const Backend> CurrentBackend();
+// Ends the background work of each backend made and still alive (asking
+// ahead, downloads ahead, transfers under way: ResolutionEngine::
+// StopBackgroundWork), once each: the Node process is ending, and would
+// otherwise wait for that work (its exit joins libuv's pool) or run it among
+// static destructors. Makes no backend.
+void StopBackgroundWork();
 // Applies settings read from `environment` (Node's process.env).
 std::shared_ptr<const Backend> ReloadBackend(const Environment& environment);
 

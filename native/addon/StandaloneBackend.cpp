@@ -9,7 +9,10 @@
 #include "core/engine/ResolutionEngine.h"
 #include "core/text/UrlReference.h"
 
+#include <algorithm>
+#include <memory>
 #include <mutex>
+#include <vector>
 
 namespace arhttp::addon {
 
@@ -59,6 +62,7 @@ public:
     Config GetConfig() const override { return _engine.GetConfig(); }
     void ClearCache() const override { _engine.ClearCache(); }
     void Watch(ChangeWatcher::OnChanges listener) const override { _engine.Watch(std::move(listener)); }
+    void StopBackgroundWork() const { _engine.StopBackgroundWork(); }
 
 private:
     explicit StandaloneBackend(Config config)
@@ -71,7 +75,17 @@ private:
 };
 
 std::mutex gMutex;
-std::shared_ptr<const Backend> gBackend;
+std::shared_ptr<const StandaloneBackend> gBackend;
+// Each backend made and not yet stopped: one that ReloadBackend replaced
+// lives on in the calls under way.
+std::vector<std::weak_ptr<const StandaloneBackend>> gMade;
+
+// Under gMutex.
+void Keep(const std::shared_ptr<const StandaloneBackend>& backend) {
+    gMade.erase(std::remove_if(gMade.begin(), gMade.end(), [](const auto& made) { return made.expired(); }),
+                gMade.end());
+    gMade.push_back(backend);
+}
 
 }  // namespace
 
@@ -82,7 +96,10 @@ void RouteWarningsToNode() {}
 
 std::shared_ptr<const Backend> CurrentBackend() {
     std::lock_guard<std::mutex> lock(gMutex);
-    if (!gBackend) gBackend = std::make_shared<const StandaloneBackend>(ProcessEnvironment());
+    if (!gBackend) {
+        gBackend = std::make_shared<const StandaloneBackend>(ProcessEnvironment());
+        Keep(gBackend);
+    }
     return gBackend;
 }
 
@@ -90,7 +107,22 @@ std::shared_ptr<const Backend> ReloadBackend(const Environment& environment) {
     auto backend = std::make_shared<const StandaloneBackend>(environment);
     std::lock_guard<std::mutex> lock(gMutex);
     gBackend = backend;
+    Keep(backend);
     return backend;
+}
+
+void StopBackgroundWork() {
+    std::vector<std::shared_ptr<const StandaloneBackend>> alive;
+    {
+        std::lock_guard<std::mutex> lock(gMutex);
+        for (const auto& made : gMade) {
+            if (auto backend = made.lock()) alive.push_back(std::move(backend));
+        }
+        gMade.clear();
+        // A later call (another environment of the process) gets a backend that works.
+        gBackend.reset();
+    }
+    for (const auto& backend : alive) backend->StopBackgroundWork();
 }
 
 }  // namespace arhttp::addon

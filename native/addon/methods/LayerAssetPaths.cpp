@@ -1,16 +1,19 @@
 #include "Methods.h"
 
 #include "addon/Arguments.h"
+#include "addon/FetchedAsset.h"
 #include "addon/ResolveWorker.h"
 #include "core/layers/CrateScanner.h"
 #include "core/layers/LayerScanner.h"
 #include "core/layers/ZipArchive.h"
+#include "core/text/UrlReference.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <variant>
@@ -105,6 +108,25 @@ FileAssetPaths ScanFile(const std::string& path) {
     return found;
 }
 
+// A layer by URL: its file in the content cache (downloaded if need be, as
+// fetchAsset() does), scanned. In a package, the relative paths that stay in
+// it are left out, as ArHttpResolver::_AskAhead leaves them.
+FileAssetPaths ScanContent(const Backend& backend, const std::string& url) {
+    const ContentFile content = FetchAsset(backend, url);
+    if (content.localPath.empty()) return "unavailable: " + content.why;
+    FileAssetPaths found = ScanFile(content.localPath);
+    if (auto* scan = std::get_if<FileScan>(&found)) {
+        for (Layer& layer : scan->layers) {
+            if (layer.packagedPath.empty()) continue;
+            auto& paths = layer.assetPaths;
+            paths.erase(std::remove_if(paths.begin(), paths.end(),
+                                       [&](const std::string& path) { return StaysInRemotePackage(path, url); }),
+                        paths.end());
+        }
+    }
+    return found;
+}
+
 // LayerScanner over many files on libuv's thread pool.
 class LayerAssetPathsWorker : public ResolveWorker {
 public:
@@ -115,7 +137,9 @@ public:
 private:
     void Run() override {
         _found.reserve(_files.size());
-        for (const std::string& file : _files) _found.push_back(ScanFile(file));
+        for (const std::string& file : _files) {
+            _found.push_back(IsContentUrl(file) ? ScanContent(*_backend, file) : ScanFile(file));
+        }
     }
 
     void OnOK() override {

@@ -14,12 +14,15 @@ Napi::Value ResolveAsync(const Napi::CallbackInfo& info);
 // resolveManyAsync(assetPaths, anchor?, context?, detailed?) -> Promise of an array of them
 Napi::Value ResolveManyAsync(const Napi::CallbackInfo& info);
 // resolveLocalMany(identifiers) -> Promise<string[]>: what the filesystem
-// alone answers for each ("" for nothing), as the backend's local side sees it
+// alone answers for each ("" for nothing), as the backend's local side sees
+// it; a content URL answers itself
 Napi::Value ResolveLocalMany(const Napi::CallbackInfo& info);
 // layerAssetPaths(files) -> Promise<({ isLayer, layers: { packagedPath, assetPaths }[],
 // packagedFiles } | string)[]>: for each file, the asset paths each of its
 // layers names (LayerScanner's AssetPathsInLayerFile: none for a file that is
-// no layer) and the files a package holds, or why it could not be read
+// no layer) and the files a package holds, or why it could not be read. A
+// content URL is read from the content cache (fetchAsset), and in a package
+// by URL the relative paths that stay inside it are left out
 Napi::Value LayerAssetPaths(const Napi::CallbackInfo& info);
 // createIdentifier(assetPath, anchor?) -> string
 Napi::Value CreateIdentifier(const Napi::CallbackInfo& info);
@@ -45,6 +48,9 @@ Napi::Value ReloadConfig(const Napi::CallbackInfo& info);
 // watchChanges(listener(changes, everything)) -> stop(): the environment's
 // server's change feed, followed by the backend (ResolutionEngine::Watch)
 Napi::Value WatchChanges(const Napi::CallbackInfo& info);
+// stopBackgroundWork() -> undefined: StopBackgroundWork (Backend.h), for the
+// main thread's 'exit' event (ExitStop.h)
+Napi::Value StopAllBackgroundWork(const Napi::CallbackInfo& info);
 
 }  // namespace arhttp::addon
 

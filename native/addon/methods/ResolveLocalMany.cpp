@@ -2,12 +2,14 @@
 
 #include "addon/Arguments.h"
 #include "addon/ResolveWorker.h"
+#include "core/text/UrlReference.h"
 
 namespace arhttp::addon {
 
 namespace {
 
-// Backend::ResolveLocal of many identifiers on libuv's thread pool.
+// Backend::ResolveLocal of many identifiers on libuv's thread pool; a URL is
+// its own answer, with no server (as Resolve's localOnly has it).
 class ResolveLocalManyWorker : public ResolveWorker {
 public:
     ResolveLocalManyWorker(Napi::Env env, std::vector<std::string> identifiers)
@@ -18,7 +20,7 @@ private:
     void Run() override {
         _resolved.reserve(_identifiers.size());
         for (const std::string& identifier : _identifiers) {
-            _resolved.push_back(_backend->ResolveLocal(identifier));
+            _resolved.push_back(IsContentUrl(identifier) ? identifier : _backend->ResolveLocal(identifier));
         }
     }
 

@@ -176,4 +176,8 @@ std::string UrlIdentifier(std::string_view assetPath, std::string_view anchor) {
     return std::string();
 }
 
+bool StaysInRemotePackage(std::string_view assetPath, std::string_view packageUrl) {
+    return !IsContentUrl(assetPath) && !UrlIdentifier(assetPath, packageUrl).empty();
+}
+
 }  // namespace arhttp

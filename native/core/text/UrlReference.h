@@ -46,6 +46,12 @@ std::string UrlPathExtension(std::string_view url);
 // are ids for the id server, in a remote layer as in a local one.
 std::string UrlIdentifier(std::string_view assetPath, std::string_view anchor);
 
+// Whether `assetPath`, written in a layer inside the package at content URL
+// `packageUrl`, names a file of that package: what UrlIdentifier would anchor
+// on the URL, URLs aside (Sdf anchors it in the package). Nothing to ask the
+// server nor to download.
+bool StaysInRemotePackage(std::string_view assetPath, std::string_view packageUrl);
+
 }  // namespace arhttp
 
 #endif
