@@ -442,7 +442,7 @@ void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& l
         // (Sdf anchors it there): nothing to download nor ask.
         const bool remotePackage = !named.packagedPath.empty() && IsContentUrl(path);
         for (const std::string& assetPath : named.assetPaths) {
-            if (remotePackage && !IsContentUrl(assetPath) && !UrlIdentifier(assetPath, path).empty()) continue;
+            if (remotePackage && StaysInRemotePackage(assetPath, path)) continue;
             std::string identifier = _CreateIdentifier(assetPath, anchor);
             // Inside a package: the package is what may need resolving.
             if (ArIsPackageRelativePath(identifier)) {
