@@ -82,14 +82,9 @@ public:
     std::string Resolve(const std::string& identifier) const override {
         const std::shared_ptr<_Scope> scope = _owner->_scopes.GetCurrentCache();
         if (!scope) return _owner->ArDefaultResolver::_Resolve(identifier).GetPathString();
-        {
-            std::lock_guard<std::mutex> lock(scope->localMutex);
-            const auto found = scope->local.find(identifier);
-            if (found != scope->local.end()) return found->second;
-        }
+        if (std::optional<std::string> known = scope->local.Find(identifier)) return std::move(*known);
         std::string resolved = _owner->ArDefaultResolver::_Resolve(identifier).GetPathString();
-        std::lock_guard<std::mutex> lock(scope->localMutex);
-        scope->local.emplace(identifier, resolved);
+        scope->local.Keep(identifier, resolved);
         return resolved;
     }
 
@@ -387,15 +382,10 @@ std::shared_ptr<ArAsset> ArHttpResolver::_OpenAsset(const ArResolvedPath& resolv
 ContentFile ArHttpResolver::_FetchContent(const std::string& url) const {
     const std::shared_ptr<_Scope> scope = _scopes.GetCurrentCache();
     if (scope) {
-        std::lock_guard<std::mutex> lock(scope->contentMutex);
-        const auto found = scope->content.find(url);
-        if (found != scope->content.end()) return found->second;
+        if (std::optional<ContentFile> fetched = scope->content.Find(url)) return std::move(*fetched);
     }
     ContentFile content = _GetEngine()->FetchContent(url);
-    if (scope && !content.localPath.empty()) {
-        std::lock_guard<std::mutex> lock(scope->contentMutex);
-        scope->content.emplace(url, content);
-    }
+    if (scope && !content.localPath.empty()) scope->content.Keep(url, content);
     return content;
 }
 

@@ -120,13 +120,30 @@ private:
     // for none, null (after one warning) for a refused one.
     const ServerContext* _CurrentServerContext() const;
 
+    // What a cache scope learnt of each key, from any thread.
+    template <class Value>
+    class _Memo {
+    public:
+        std::optional<Value> Find(const std::string& key) {
+            std::lock_guard<std::mutex> lock(_mutex);
+            const auto found = _values.find(key);
+            if (found == _values.end()) return std::nullopt;
+            return found->second;
+        }
+        void Keep(const std::string& key, const Value& value) {
+            std::lock_guard<std::mutex> lock(_mutex);
+            _values.emplace(key, value);
+        }
+
+    private:
+        std::mutex _mutex;
+        std::unordered_map<std::string, Value> _values;
+    };
     // A cache scope: the server's answers, what the filesystem said, and the
     // content fetched in it.
     struct _Scope : ResolutionEngine::ScopeCache {
-        std::mutex localMutex;
-        std::unordered_map<std::string, std::string> local;
-        std::mutex contentMutex;
-        std::unordered_map<std::string, ContentFile> content;
+        _Memo<std::string> local;
+        _Memo<ContentFile> content;
     };
     // Content as the engine fetches it (FetchContent), once per URL per
     // cache scope: a stage's open or reload asks each URL's freshness once,

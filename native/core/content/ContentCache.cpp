@@ -243,10 +243,7 @@ std::optional<ContentFile> ContentCache::Recall(const std::string& url) const no
             // Fetched ahead a moment ago (a layer's asset info is asked before
             // it is opened): that stands for the folder's record.
             std::lock_guard<std::mutex> lock(_flightsMutex);
-            const auto ahead = _ahead.find(url);
-            if (ahead != _ahead.end() && Clock::now() - ahead->second.second <= kAheadLifetime) {
-                return ahead->second.first;
-            }
+            if (std::optional<ContentFile> ahead = FetchedAheadLocked(url, false)) return ahead;
         }
         const Paths paths = PathsOf(url);
         if (const auto entry = ReadEntry(paths, url, false)) return FileOf(paths, *entry);
@@ -254,6 +251,15 @@ std::optional<ContentFile> ContentCache::Recall(const std::string& url) const no
         // Only allocation can throw: nothing recalled.
     }
     return std::nullopt;
+}
+
+std::optional<ContentFile> ContentCache::FetchedAheadLocked(const std::string& url, bool take) const {
+    const auto ahead = _ahead.find(url);
+    if (ahead == _ahead.end()) return std::nullopt;
+    std::optional<ContentFile> file;
+    if (Clock::now() - ahead->second.second <= kAheadLifetime) file = ahead->second.first;
+    if (take) _ahead.erase(ahead);
+    return file;
 }
 
 void ContentCache::FetchAhead(const std::string& url) const noexcept {
@@ -279,10 +285,8 @@ ContentFile ContentCache::Fetch(const std::string& url) const noexcept {
         bool mine = false;
         {
             std::unique_lock<std::mutex> lock(_flightsMutex);
-            if (const auto ahead = _ahead.find(url); ahead != _ahead.end()) {
-                const auto [file, when] = ahead->second;
-                _ahead.erase(ahead);
-                if (Clock::now() - when <= kAheadLifetime && access(file.localPath.c_str(), R_OK) == 0) return file;
+            if (std::optional<ContentFile> ahead = FetchedAheadLocked(url, true)) {
+                if (access(ahead->localPath.c_str(), R_OK) == 0) return std::move(*ahead);
             }
             std::shared_ptr<Flight>& slot = _flights[url];
             if (!slot) {

@@ -62,6 +62,9 @@ private:
     // The entry of `url` if its metadata and data agree; with `touch`, marked used (for eviction).
     std::optional<ContentEntry> ReadEntry(const Paths& paths, const std::string& url, bool touch) const;
     ContentFile FileOf(const Paths& paths, const ContentEntry& entry) const;
+    // What FetchAhead had of `url` less than kAheadLifetime ago; `take`
+    // removes it (fresh or not). Under _flightsMutex.
+    std::optional<ContentFile> FetchedAheadLocked(const std::string& url, bool take) const;
     // Fetch's work, once in-process sharing settled who does it.
     ContentFile Acquire(const std::string& url) const;
     // The lock of `url`, waited for while its holder makes progress (`waited`
