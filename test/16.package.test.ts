@@ -16,7 +16,7 @@ const root = path.join(__dirname, '..');
 const platform = `${process.platform}-${process.arch}`;
 const prebuilds = path.join(root, 'prebuilds', platform);
 // The same parsing of `ldd` as the script that made the prebuild.
-const { dependencies, system } = require(path.join(root, 'native', 'prebuild.js')) as {
+const { dependencies, system } = require(path.join(root, 'native', 'bundleLibraries.js')) as {
   dependencies(file: string): { name: string; found: string }[];
   system: RegExp;
 };

@@ -18,6 +18,7 @@ const commands: Record<CommandName, () => Promise<Command>> = {
   resolve: async () => (await import('./commands/resolve')).resolveCommand,
   config: async () => (await import('./commands/config')).configCommand,
   'plugin-path': async () => (await import('./commands/pluginPath')).pluginPathCommand,
+  doctor: async () => (await import('./commands/doctor')).doctorCommand,
   demo: async () => (await import('./commands/demo')).demo,
   mappings: async () => (await import('./commands/mappings')).mappingsCommand,
   store: async () => (await import('./commands/store')).storeCommand,

@@ -36,6 +36,15 @@ export const commandUsage = {
   'plugin-path': `  plugin-path
         Print the folder to put on PXR_PLUGINPATH_NAME for OpenUSD.
 `,
+  doctor: `  doctor [--usdcat PATH] [--server URL] [--json]
+        Say whether OpenUSD, run with this environment, picks ar-http: the
+        plugin folders it read, where it found ar-http, which resolver is
+        primary, ar-http's URI schemes, whether the transport library loads
+        (ldd), what the server (--server, else AR_HTTP_SERVER_URL) answers to
+        its health check, and what to set. Runs usdcat (--usdcat, else
+        PXR_USD_LOCATION/bin/usdcat, else PATH's). Exit status 1 when
+        ar-http is not picked, does not load or its server does not answer.
+`,
   demo: `  demo
         Start the sample server on a free port, resolve the sample ids against
         it with \`ar-http resolve\`, and stop.

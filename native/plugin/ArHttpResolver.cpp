@@ -1,6 +1,7 @@
 #include "ArHttpResolver.h"
 
 #include "ArHttpDebugCodes.h"
+#include "ArHttpUriSchemes.h"
 #include "ServerTransport.h"
 #include "TfLogSink.h"
 
@@ -11,6 +12,7 @@
 #include "core/text/UrlReference.h"
 
 #include "pxr/base/js/value.h"
+#include "pxr/base/plug/plugin.h"
 #include "pxr/base/plug/registry.h"
 #include "pxr/base/tf/diagnostic.h"
 #include "pxr/base/tf/pathUtils.h"
@@ -136,11 +138,33 @@ namespace {
 std::atomic<const ArHttpResolver*> gExiting{nullptr};
 }  // namespace
 
-ArHttpResolver::ArHttpResolver()
+ArHttpResolver::ArHttpResolver(Role role)
     : _local(std::make_shared<const _DefaultResolve>(this)),
       _engine(_MakeEngine(ProcessEnvironment())) {
     gExiting = this;
     SetTransportExitStop(&ArHttpResolver::_StopAtExit);
+    if (TfDebug::IsEnabled(AR_HTTP)) _SayLoaded(role);
+}
+
+void ArHttpResolver::_SayLoaded(Role role) const {
+    const PlugPluginPtr plugin = PlugRegistry::GetInstance().GetPluginForType(TfType::Find<ArHttpResolver>());
+    const std::vector<std::string>& schemes = ArHttpUriSchemes::Get().GetSchemes();
+    const std::string quotedSchemes = "\"" + TfStringJoin(schemes, "\", \"") + "\"";
+    std::string as;
+    if (role == Role::Primary) {
+        as = "the primary resolver" + (schemes.empty() ? std::string() : " (and of URI schemes " + quotedSchemes + ")");
+    } else {
+        as = "the resolver of URI schemes " + quotedSchemes + " beside another primary resolver";
+    }
+    const Config config = _GetEngine()->GetConfig();
+    std::string answers = config.serverRefusal.empty() ? "server " + config.server.Text()
+                                                       : "no server (" + config.serverRefusal + ")";
+    if (!config.pinFile.empty()) answers = "pin file " + config.pinFile + (config.pinFallbackServer ? ", then " + answers : "");
+    std::string transport;
+    const bool loads = TransportLoads(&transport);
+    TF_DEBUG(AR_HTTP).Msg("ArHttpResolver: loaded from %s as %s; %s; transport %s %s\n",
+                          plugin ? plugin->GetPath().c_str() : "an unregistered library", as.c_str(),
+                          answers.c_str(), transport.c_str(), loads ? "loads" : "cannot be loaded (see the warning)");
 }
 
 ArHttpResolver::~ArHttpResolver() {
@@ -423,6 +447,7 @@ void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& l
     }
     if (!bytes) return;
     std::vector<std::string> identifiers;
+    const ArHttpUriSchemes& schemes = ArHttpUriSchemes::Get();
     const std::string& path = layerPath.GetPathString();
     for (const LayerAssetPaths& named : AssetPathsInLayerFile(bytes.get(), size)) {
         std::vector<std::string> anchorParts{path};
@@ -433,7 +458,11 @@ void ArHttpResolver::_AskAhead(const ArResolvedPath& layerPath, const ArAsset& l
         const bool remotePackage = !named.packagedPath.empty() && IsContentUrl(path);
         for (const std::string& assetPath : named.assetPaths) {
             if (remotePackage && StaysInRemotePackage(assetPath, path)) continue;
-            std::string identifier = _CreateIdentifier(assetPath, anchor);
+            // Another resolver's URI is not ours to ask; ours ("arhttp:a")
+            // is absolute, and asked for what it stands for ("a").
+            if (schemes.IsOtherResolvers(assetPath)) continue;
+            const std::string stripped = schemes.AssetPathOf(assetPath);
+            std::string identifier = stripped != assetPath ? stripped : _CreateIdentifier(assetPath, anchor);
             // Inside a package: the package is what may need resolving.
             if (ArIsPackageRelativePath(identifier)) {
                 identifier = ArSplitPackageRelativePathOuter(identifier).first;

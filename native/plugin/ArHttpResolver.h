@@ -27,7 +27,10 @@ namespace arhttp {
 
 class AR_HTTP_API ArHttpResolver final : public PXR_NS::ArDefaultResolver {
 public:
-    ArHttpResolver();
+    // Where Ar put it: the primary resolver, or the one ArHttpUriResolver
+    // makes when another resolver is primary. TF_DEBUG=AR_HTTP says which.
+    enum class Role { Primary, BesideAnotherPrimary };
+    explicit ArHttpResolver(Role role = Role::Primary);
     ~ArHttpResolver() override;
 
     // The HTTP settings in force (for the Node binding's config()).
@@ -109,6 +112,9 @@ private:
     // asset path per cache scope.
     class _DefaultResolve;
     std::shared_ptr<const ResolutionEngine> _MakeEngine(const Environment& environment) const;
+    // TF_DEBUG=AR_HTTP's one line at load: where from, as what, which
+    // server, and whether the transport loads.
+    void _SayLoaded(Role role) const;
     // Replaced whole by Reconfigure while resolves go on.
     std::shared_ptr<const ResolutionEngine> _GetEngine() const;
     // Stops the background work of the current resolver's engine: at exit.

@@ -42,15 +42,17 @@ public:
     }
 };
 
+// Beside the plugin's library.
+std::string TransportLibrary() {
+    const PlugPluginPtr plugin = PlugRegistry::GetInstance().GetPluginForType(TfType::Find<ArHttpResolver>());
+    return (plugin ? TfGetPathName(plugin->GetPath()) : std::string()) + "arHttpTransport" + ARCH_LIBRARY_SUFFIX;
+}
+
 // The address of `symbol` in arHttpTransport, loaded on the first call;
 // null, said once, when the library cannot be loaded.
 void* TransportSymbol(const char* symbol) {
     static void* const handle = []() -> void* {
-        const PlugPluginPtr plugin =
-            PlugRegistry::GetInstance().GetPluginForType(TfType::Find<ArHttpResolver>());
-        const std::string library = plugin ? TfGetPathName(plugin->GetPath()) + "arHttpTransport" +
-                                                 ARCH_LIBRARY_SUFFIX
-                                           : std::string("arHttpTransport") + ARCH_LIBRARY_SUFFIX;
+        const std::string library = TransportLibrary();
         void* opened = ArchLibraryOpen(library, ARCH_LIBRARY_NOW | ARCH_LIBRARY_LOCAL);
         if (!opened || !ArchLibraryGetSymbolAddress(opened, "ArHttpMakeServerClient")) {
             ArHttpTfLogSink().Warn(WarningCode::ResolveFailed,
@@ -72,6 +74,11 @@ void* TransportSymbol(const char* symbol) {
 }
 
 }  // namespace
+
+bool TransportLoads(std::string* library) {
+    *library = TransportLibrary();
+    return TransportSymbol("ArHttpMakeServerClient") != nullptr;
+}
 
 void SetTransportExitStop(void (*stop)()) {
     gExitStop = stop;

@@ -16,6 +16,10 @@ namespace arhttp {
 // the library is. The last one given counts.
 void SetTransportExitStop(void (*stop)());
 
+// Loads arHttpTransport now (said once, with the loader's error, when it
+// cannot be): for TF_DEBUG=AR_HTTP's line at load. Its path in `*library`.
+bool TransportLoads(std::string* library);
+
 // Makes clients through arHttpTransport; if it cannot be loaded (said once,
 // with the loader's error), clients that answer nothing.
 ServerClientFactory LoadedTransport();

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
@@ -9,6 +9,16 @@ export interface UsdInstall {
   usdcat: string;
   /** The folder for PXR_PLUGINPATH_NAME. */
   pluginPath: string;
+  /** The Python this OpenUSD was built with, or null when it has none. */
+  python: string | null;
+}
+
+/** The Python of an OpenUSD built with it: pxr.h says whether ("#if 1" before its define), pxrConfig.cmake which. */
+function pythonOf(location: string): string | null {
+  const header = path.join(location, 'include', 'pxr', 'pxr.h');
+  if (!existsSync(header) || !/^#if 1[ \t]*\n#define PXR_PYTHON_SUPPORT_ENABLED/m.test(readFileSync(header, 'utf8'))) return null;
+  const config = readFileSync(path.join(location, 'pxrConfig.cmake'), 'utf8');
+  return /set\(Python3_EXECUTABLE \[\[([^\]]+)\]\]\)/.exec(config)?.[1] ?? 'python3';
 }
 
 function findUsd(): UsdInstall | string {
@@ -27,7 +37,7 @@ function findUsd(): UsdInstall | string {
     if (named) throw new Error(`${unbuilt} (PXR_USD_LOCATION or pxr_DIR names this install)`);
     return `${unbuilt} to test it`;
   }
-  return { location, usdcat, pluginPath };
+  return { location, usdcat, pluginPath, python: pythonOf(location) };
 }
 
 const found = findUsd();
