@@ -13,7 +13,7 @@ function report(d: Diagnosis): string {
     `plugin folders:    ${d.pluginFolders.length ? d.pluginFolders.join('\n                   ') : '(none read)'}`,
     `ar-http plugin:    ${d.plugin ?? 'not found in those folders'}`,
     `primary resolver:  ${d.primaryResolver ?? 'unknown'}`,
-    `ar-http URI schemes: ${d.uriSchemes.length ? d.uriSchemes.join(', ') : '(none)'}`,
+    `URI schemes:       ${d.uriSchemes.length ? d.uriSchemes.join(', ') : '(none)'}`,
     `ar-http picked:    ${picked}`,
     `transport:         ${
       d.transport === null
