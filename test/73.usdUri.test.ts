@@ -98,11 +98,13 @@ describeWithUsd('ArHttpUriResolver: ar-http through arhttp: beside another prima
     const file = path.join(folder, 'both.usda');
     writeFileSync(
       file,
-      '#usda 1.0\ndef "Uri" (references = @arhttp:assets/a1@</A1>) {}\ndef "Bare" (references = @assets/a1@</A1>) {}\n',
+      '#usda 1.0\ndef "Uri" (references = @arhttp:assets/a1@</A1>) {}\ndef "Bare" (references = @assets/a1@</A1>) {}\n' +
+        // Schemes are case-insensitive (RFC 3986), for Ar and for ar-http.
+        'def "Upper" (references = @ARHTTP:assets/a1@</A1>) {}\n',
     );
     const result = await usdcat(file, { TF_DEBUG: 'AR_HTTP', TF_DEBUG_OUTPUT_FILE: 'stderr' });
     expect(result.status).toBe(0);
-    expect(result.stdout.match(/tag = "a1"/g)).toHaveLength(2);
+    expect(result.stdout.match(/tag = "a1"/g)).toHaveLength(3);
     expect(result.stderr).toContain('as the primary resolver (and of URI schemes "arhttp")');
     expect(result.stderr.match(/ArHttpResolver: loaded from/g)).toHaveLength(1);
     // Asked ahead as what the URI stands for, never as "arhttp:assets/a1".
