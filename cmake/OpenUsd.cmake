@@ -1,11 +1,38 @@
-# What differs between the OpenUSD releases and layouts ar-http builds against, in one place.
-# After find_package(pxr), it sets:
+# OpenUSD, found through its pxrConfig.cmake, and what differs between the releases and layouts
+# ar-http builds against, in one place. It sets:
 #   AR_HTTP_USD_RELEASE    "24.11"
 #   AR_HTTP_USD_LAYOUT     "shared" (a library per package) or "monolithic" (PXR_BUILD_MONOLITHIC: usd_ms)
 #   AR_HTTP_USD_LIBRARIES  what the plugin links
 #   AR_HTTP_USD_PYTHON     ON when OpenUSD was built with Python: the Python module is built too
 # The Ar 2.0 interface ar-http uses is the same from 24.05 to 24.11; boost.python became OpenUSD's
 # own pxr_boost::python in 24.11 (native/python/BoostPython.h follows pxr.h on that).
+
+set(PXR_USD_LOCATION "$ENV{PXR_USD_LOCATION}" CACHE PATH
+    "OpenUSD install folder (the one holding pxrConfig.cmake)")
+
+# An OpenUSD with Python asks, in its pxrConfig.cmake, for the Python it was built with, by exact
+# version: look for it where that interpreter lives (recorded there too), not at the first python3
+# on PATH (pyenv's, a virtualenv's), which CMake's FindPython would otherwise take and refuse.
+if(NOT DEFINED Python3_ROOT_DIR)
+  foreach(folder IN ITEMS "${PXR_USD_LOCATION}" "${pxr_DIR}")
+    if(folder AND EXISTS "${folder}/pxrConfig.cmake")
+      file(STRINGS "${folder}/pxrConfig.cmake" recorded REGEX "set\\(Python3_EXECUTABLE \\[\\[.+\\]\\]\\)")
+      if(recorded MATCHES "\\[\\[(.+)/bin/[^/]+\\]\\]")
+        set(Python3_ROOT_DIR "${CMAKE_MATCH_1}")
+        break()
+      endif()
+    endif()
+  endforeach()
+endif()
+
+find_package(pxr CONFIG QUIET HINTS "${PXR_USD_LOCATION}")
+if(NOT pxr_FOUND)
+  message(FATAL_ERROR
+    "ar-http: OpenUSD was not found. Set PXR_USD_LOCATION to the folder of your OpenUSD "
+    "install that holds pxrConfig.cmake (for example: PXR_USD_LOCATION=/opt/openusd "
+    "npm run build:usd), or set pxr_DIR to that folder. "
+    "PXR_USD_LOCATION is now \"${PXR_USD_LOCATION}\".")
+endif()
 
 set(AR_HTTP_USD_TESTED_RELEASES 24.05 24.08 24.11)
 set(AR_HTTP_USD_RELEASE "${PXR_MINOR_VERSION}.${PXR_PATCH_VERSION}")
