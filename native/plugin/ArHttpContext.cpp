@@ -28,12 +28,15 @@ ArHttpContext ArHttpContext::FromString(const std::string& text) {
 }
 
 std::string ArHttpContext::GetAsString() const {
+    return "ArHttpContext(" + Describe() + ")";
+}
+
+std::string ArHttpContext::Describe() const {
+    if (!IsValid()) return "refused: " + _error;
     // Read where it is printed: a context outlives any one configuration.
     std::vector<std::string> refused;
-    const auto alsoSecret =
-        SecretHeaderNamesFrom(PXR_NS::TfGetenv("AR_HTTP_SECRET_HEADERS"), &refused);
-    return IsValid() ? "ArHttpContext(" + _context.Describe(alsoSecret) + ")"
-                     : "ArHttpContext(refused: " + _error + ")";
+    const auto alsoSecret = SecretHeaderNamesFrom(PXR_NS::TfGetenv("AR_HTTP_SECRET_HEADERS"), &refused);
+    return _context.Describe(alsoSecret);
 }
 
 size_t hash_value(const ArHttpContext& context) {

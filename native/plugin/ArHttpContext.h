@@ -38,8 +38,11 @@ public:
     const std::string& GetError() const { return _error; }
     const ServerContext& GetServerContext() const { return _context; }
 
-    // For debugging; secret header values are redacted.
+    // For debugging: "ArHttpContext(<Describe()>)".
     std::string GetAsString() const;
+    // Its settings in the string form, secret header values redacted, or
+    // "refused: <why>".
+    std::string Describe() const;
 
     bool operator<(const ArHttpContext& other) const { return Key() < other.Key(); }
     bool operator==(const ArHttpContext& other) const { return Key() == other.Key(); }

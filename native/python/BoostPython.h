@@ -8,7 +8,7 @@
 
 #ifdef PXR_USE_INTERNAL_BOOST_PYTHON
 #include "pxr/external/boost/python.hpp"
-namespace arhttp_python = pxr_boost::python;
+namespace arhttp_python = PXR_NS::pxr_boost::python;
 #else
 #include <boost/python.hpp>
 namespace arhttp_python = boost::python;

@@ -34,7 +34,7 @@ ArHttpContext* Make(const std::string& serverUrl, const std::string& pathFormat,
 }
 
 std::string Repr(const ArHttpContext& context) {
-    return TF_PY_REPR_PREFIX + "Context(" + TfPyRepr(context.GetAsString()) + ")";
+    return TF_PY_REPR_PREFIX + "Context(" + TfPyRepr(context.Describe()) + ")";
 }
 
 size_t Hash(const ArHttpContext& context) {
@@ -56,6 +56,7 @@ void wrapArHttpContext() {
         .def("IsValid", &ArHttpContext::IsValid)
         .def("GetError", &ArHttpContext::GetError, py::return_value_policy<py::return_by_value>())
         .def("GetAsString", &ArHttpContext::GetAsString)
+        .def("Describe", &ArHttpContext::Describe)
         .def("__repr__", &Repr)
         .def("__hash__", &Hash)
         .def(py::self == py::self)
