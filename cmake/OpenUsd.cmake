@@ -3,6 +3,7 @@
 #   AR_HTTP_USD_RELEASE    "24.11"
 #   AR_HTTP_USD_LAYOUT     "shared" (a library per package) or "monolithic" (PXR_BUILD_MONOLITHIC: usd_ms)
 #   AR_HTTP_USD_LIBRARIES  what the plugin links
+#   AR_HTTP_USD_STAGE_LIBRARIES  what a program that opens stages links (test/native's)
 #   AR_HTTP_USD_PYTHON     ON when OpenUSD was built with Python: the Python module is built too
 # The Ar 2.0 interface ar-http uses is the same from 24.05 to 24.11; boost.python became OpenUSD's
 # own pxr_boost::python in 24.11 (native/python/BoostPython.h follows pxr.h on that).
@@ -47,9 +48,11 @@ endif()
 if(TARGET usd_ms)
   set(AR_HTTP_USD_LAYOUT monolithic)
   set(AR_HTTP_USD_LIBRARIES usd_ms)
+  set(AR_HTTP_USD_STAGE_LIBRARIES usd_ms)
 else()
   set(AR_HTTP_USD_LAYOUT shared)
   set(AR_HTTP_USD_LIBRARIES ar tf plug js vt arch)
+  set(AR_HTTP_USD_STAGE_LIBRARIES usd)
 endif()
 
 # pxr.h holds "#if 1" (or "#if 0") before "#define PXR_PYTHON_SUPPORT_ENABLED".

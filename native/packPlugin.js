@@ -50,11 +50,8 @@ function main() {
     const tree = path.join(staging, name);
     runOrFail('cmake', ['--install', build, '--prefix', tree]);
     const plugin = path.join(tree, 'plugin');
-    const notices = [];
-    for (const library of ['arHttp.so', 'arHttpTransport.so']) {
-      const { unlicensed } = bundleLibraries(path.join(plugin, library), providedByUsd);
-      notices.push(...unlicensed);
-    }
+    // The plugin itself links OpenUSD alone; its transport, cpp-httplib and what that links.
+    const { unlicensed: notices } = bundleLibraries(path.join(plugin, 'arHttpTransport.so'), providedByUsd);
     const tarball = path.join(root, `${name}.tar.gz`);
     runOrFail('tar', ['czf', tarball, '-C', staging, '--owner=0', '--group=0', '--numeric-owner', name]);
     console.log(`ar-http pack:plugin: ${path.relative(process.cwd(), tarball) || tarball}`);

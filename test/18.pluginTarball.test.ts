@@ -75,13 +75,18 @@ describeWithUsd('the plugin tarball (npm run pack:plugin)', () => {
   test('ldd: nothing beyond the system, OpenSSL 3, OpenUSD and TBB, the rest beside it; nm -D: only its own types', () => {
     const plugin = path.join(unpacked, 'plugin');
     const usdLib = path.join(usd!.location, 'lib');
+    const ldd = (file: string) =>
+      [...execFileSync('ldd', [file], { encoding: 'utf8', env: { ...process.env, LD_LIBRARY_PATH: usdLib } }).matchAll(
+        /^\s*(\S+) => (\S+)/gm,
+      )].map(([, name, found]) => ({ name, found }));
     for (const library of ['arHttp.so', 'arHttpTransport.so']) {
-      const listed = execFileSync('ldd', [path.join(plugin, library)], {
-        encoding: 'utf8',
-        env: { ...process.env, LD_LIBRARY_PATH: usdLib },
-      });
-      for (const [, name, found] of listed.matchAll(/^\s*(\S+) => (\S+)/gm)) {
-        const fromUsd = found.startsWith(`${usdLib}/`) || /^libtbb/.test(name);
+      const listed = ldd(path.join(plugin, library));
+      // What OpenUSD's own libraries need (TBB, and Python's for a build with it) comes with OpenUSD.
+      const usdNeeds = new Set(
+        listed.filter(({ found }) => found.startsWith(`${usdLib}/`)).flatMap(({ found }) => ldd(found).map(({ name }) => name)),
+      );
+      for (const { name, found } of listed) {
+        const fromUsd = found.startsWith(`${usdLib}/`) || usdNeeds.has(name);
         const beside = path.dirname(found) === plugin;
         expect({ library, name, found, ok: system.test(name) || fromUsd || beside }).toMatchObject({ ok: true });
       }

@@ -19,7 +19,7 @@ import { type RemoteChessSet, serveChessSetByUrl } from '../bench/remoteContent'
 import { type StaticServer, staticServer } from '../bench/staticServer';
 import { countingServer } from '../bench/usdTools';
 import { run, type RunResult } from './helpers/run';
-import { describeWithUsd, usd } from './helpers/usd';
+import { buildUsdProgram, describeWithUsd, usd } from './helpers/usd';
 import { writeUsdz } from './helpers/usdz';
 
 const chessSet = process.env.AR_HTTP_CHESS_SET;
@@ -239,15 +239,8 @@ describeWithUsd('remote layers through usdcat', () => {
   }, LONG);
 
   test('asset info, timestamp and extension of a remote layer come from its content; a reload sees new content', async () => {
-    const location = usd!.location;
-    const program = path.join(work, 'remoteLayer');
     // A tiny program of this repository's, built against the OpenUSD install the tests use.
-    const built = await run('g++', [
-      '-std=c++17', '-O0', '-DNDEBUG', '-Wno-deprecated', `-I${location}/include`,
-      path.join(__dirname, 'native', 'remoteLayer.cpp'), '-o', program,
-      `-L${location}/lib`, `-Wl,-rpath,${location}/lib`, '-lusd_sdf', '-lusd_ar', '-lusd_tf', '-lusd_vt', '-lusd_arch', '-ltbb',
-    ], {}, { timeoutMs: LONG });
-    expect(built.stderr).toBe('');
+    const program = await buildUsdProgram('remoteLayer', work);
     const version = (value: string) => `#usda 1.0\n\ndef "Chair"\n{\n    custom string version = "${value}"\n}\n`;
     const etagOf = (text: string) => `"${createHash('sha256').update(text).digest('base64url')}"`;
     write('chair.usda', version('one'));

@@ -1,15 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
 import { run } from './helpers/run';
 import { startTestServer, type TestServer } from './helpers/testServer';
-import { describeWithUsd, usd } from './helpers/usd';
-
-const exec = promisify(execFile);
-const root = path.join(__dirname, '..');
+import { buildUsdProgram, describeWithUsd, usd } from './helpers/usd';
 
 describeWithUsd('ArHttpContext in a USD program', () => {
   let folder: string;
@@ -29,17 +24,8 @@ describeWithUsd('ArHttpContext in a USD program', () => {
     writeFileSync(path.join(folder, 'root.usda'), '#usda 1.0\ndef "Model" (references = @model@</Model>) {}\n');
 
     // A C++ program of the kind a pipeline writes, linked to the plugin for ArHttpContext.
-    program = path.join(folder, 'contexts');
-    await exec(
-      'g++',
-      ['-std=c++17', '-O1', '-Wno-deprecated', '-I', path.join(usd!.location, 'include'), '-I', path.join(root, 'native'),
-        path.join(root, 'test', 'native', 'contexts.cpp'), path.join(usd!.pluginPath, 'arHttp.so'),
-        '-L', path.join(usd!.location, 'lib'), '-lusd_usd', '-lusd_sdf', '-lusd_ar', '-lusd_tf', '-lusd_vt',
-        '-lusd_plug', '-ltbb', '-pthread', `-Wl,-rpath,${path.join(usd!.location, 'lib')}`,
-        `-Wl,-rpath,${usd!.pluginPath}`, '-o', program],
-      { maxBuffer: 16 * 1024 * 1024 },
-    );
-  }, 120_000);
+    program = await buildUsdProgram('contexts', folder, true);
+  }, 300_000);
 
   afterAll(async () => {
     for (const server of Object.values(servers)) await server?.close();

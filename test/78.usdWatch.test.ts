@@ -6,8 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 
 import { createResolutionServer, MemoryStore } from '../lib';
-import { run } from './helpers/run';
-import { describeWithUsd, usd } from './helpers/usd';
+import { buildUsdProgram, describeWithUsd, usd } from './helpers/usd';
 
 const layer = (version: string): string => `#usda 1.0\n(\n    defaultPrim = "Root"\n)\n\ndef "Root"\n{\n    string version = "${version}"\n}\n`;
 
@@ -19,15 +18,8 @@ describeWithUsd('AR_HTTP_WATCH=1 in a USD program: ArNotice::ResolverChanged, an
 
   beforeAll(async () => {
     folder = mkdtempSync(path.join(os.tmpdir(), 'ar-http-usd-watch-'));
-    const location = usd!.location;
-    program = path.join(folder, 'watchStage');
     // A tiny program of this repository's, built against the OpenUSD install the tests use.
-    const built = await run('g++', [
-      '-std=c++17', '-O0', '-DNDEBUG', '-Wno-deprecated', `-I${location}/include`,
-      path.join(__dirname, 'native', 'watchStage.cpp'), '-o', program,
-      `-L${location}/lib`, `-Wl,-rpath,${location}/lib`, '-lusd_usd', '-lusd_sdf', '-lusd_ar', '-lusd_tf', '-lusd_vt', '-lusd_arch', '-ltbb',
-    ]);
-    expect(built.stderr).toBe('');
+    program = await buildUsdProgram('watchStage', folder);
     writeFileSync(path.join(folder, 'v1.usda'), layer('1'));
     writeFileSync(path.join(folder, 'v2.usda'), layer('2'));
     writeFileSync(path.join(folder, 'stage.usda'), '#usda 1.0\n\ndef "Chair" (\n    references = @chair@\n)\n{\n}\n');

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { run } from './run';
+
 const root = path.join(__dirname, '..', '..');
 
 export interface UsdInstall {
@@ -49,3 +51,24 @@ if (typeof found === 'string') {
 }
 
 export const describeWithUsd = usd ? describe : describe.skip;
+
+/**
+ * Builds test/native/`name`.cpp against the OpenUSD the tests use (test/native/CMakeLists.txt: the
+ * libraries its release and layout have), linked to the plugin when `withPlugin`, in `folder`;
+ * returns the program's path. Throws with CMake's output when it fails.
+ */
+export async function buildUsdProgram(name: string, folder: string, withPlugin = false): Promise<string> {
+  const build = path.join(folder, `build-${name}`);
+  const configured = await run(
+    'cmake',
+    [
+      '-S', path.join(root, 'test', 'native'), '-B', build, `-DPROGRAM=${name}`, `-DPXR_USD_LOCATION=${usd!.location}`,
+      ...(withPlugin ? [`-DAR_HTTP_PLUGIN_LIBRARY=${path.join(usd!.pluginPath, 'arHttp.so')}`] : []),
+    ],
+    {},
+    { timeoutMs: 300_000 },
+  );
+  const built = configured.status === 0 ? await run('cmake', ['--build', build], {}, { timeoutMs: 300_000 }) : configured;
+  if (built.status !== 0) throw new Error(`building test/native/${name}.cpp failed:\n${built.stdout}\n${built.stderr}`);
+  return path.join(build, name);
+}
