@@ -36,7 +36,10 @@ if(NOT pxr_FOUND)
 endif()
 
 set(AR_HTTP_USD_TESTED_RELEASES 24.05 24.08 24.11)
-set(AR_HTTP_USD_RELEASE "${PXR_MINOR_VERSION}.${PXR_PATCH_VERSION}")
+# "24.05", as OpenUSD names its releases (pxrConfig.cmake's patch number is 5).
+math(EXPR patch "${PXR_PATCH_VERSION} + 100")
+string(SUBSTRING "${patch}" 1 2 patch)
+set(AR_HTTP_USD_RELEASE "${PXR_MINOR_VERSION}.${patch}")
 if(PXR_VERSION VERSION_LESS 2105)
   message(FATAL_ERROR "ar-http: OpenUSD ${AR_HTTP_USD_RELEASE} predates Ar 2.0 (21.05), which ArHttpResolver "
     "implements; build against OpenUSD ${AR_HTTP_USD_TESTED_RELEASES} (tested)")
