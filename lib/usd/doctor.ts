@@ -2,11 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
+import { packagePath } from '../packageRoot';
 import { ReservedRoutes } from '../server/routes';
-
-const execFileAsync = promisify(execFile);
 
 /** What `ar-http doctor` found: whether USD, run with this environment, picks ar-http, and why not. */
 export interface Diagnosis {
@@ -73,11 +71,13 @@ function readUsdDebug(stderr: string) {
   };
 }
 
-/** The libraries `ldd` cannot find for `library`. */
-async function missingLibraries(library: string): Promise<string[]> {
+/** The libraries `ldd` cannot find for `library`, read as the prebuild and the plugin tarball read them. */
+function missingLibraries(library: string): string[] {
+  const { dependencies } = require(packagePath('native', 'bundleLibraries.js')) as {
+    dependencies: (file: string) => Array<{ name: string; found: string }>;
+  };
   try {
-    const { stdout } = await execFileAsync('ldd', [library], { encoding: 'utf8' });
-    return [...stdout.matchAll(/^\s*(\S+) => not found/gm)].map((match) => match[1]);
+    return dependencies(library).filter(({ found }) => !found).map(({ name }) => name);
   } catch (error) {
     return [`ldd ${library} failed: ${(error as Error).message.split('\n')[0]}`];
   }
@@ -181,7 +181,7 @@ export async function diagnose(options: DoctorOptions = {}): Promise<Diagnosis> 
 
   if (plugin !== null) {
     const library = path.join(path.dirname(plugin), `arHttpTransport${path.extname(plugin)}`);
-    const missing = [...new Set([...(await missingLibraries(plugin)), ...(await missingLibraries(library))])];
+    const missing = [...new Set([...missingLibraries(plugin), ...missingLibraries(library)])];
     const loadLine = diagnosis.loadLine;
     const loads = loadLine === null ? missing.length === 0 : / loads$/.test(loadLine);
     diagnosis.transport = { library, loads, missing };

@@ -6,7 +6,6 @@
 #include "core/text/PrintableText.h"
 #include "core/text/UrlReference.h"
 
-#include "pxr/base/tf/stringUtils.h"
 #include "pxr/usd/ar/asset.h"
 #include "pxr/usd/ar/assetInfo.h"
 #include "pxr/usd/ar/defineResolver.h"
@@ -55,7 +54,7 @@ ArResolvedPath ArHttpUriResolver::_Resolve(const std::string& assetPath) const {
     // Ar opens an answer with the resolver of its scheme: a URL is ours to
     // open only when "http" and "https" are among our schemes.
     const std::string& url = resolved.GetPathString();
-    if (_owned && IsContentUrl(url) && !ArHttpUriSchemes::Get().Has(TfStringToLowerAscii(url.substr(0, url.find(':')))) &&
+    if (_owned && IsContentUrl(url) && !ArHttpUriSchemes::Get().Has(ArHttpUriSchemes::SchemeOf(url)) &&
         !_urlAnswerWarned.exchange(true)) {
         ArHttpTfLogSink().Warn(WarningCode::Config,
                                Quoted(assetPath) + " resolved to the URL " + Quoted(url) +

@@ -21,6 +21,8 @@ public:
     const std::vector<std::string>& GetSchemes() const { return _schemes; }
     // Whether `scheme` (lower case) is one of ours.
     bool Has(const std::string& scheme) const;
+    // The lower-case scheme `path` starts with ("" for none).
+    static std::string SchemeOf(std::string_view path);
     // `path` without a scheme of ours that prefixes an asset path ("arhttp:"),
     // else `path` itself.
     std::string AssetPathOf(const std::string& path) const;
@@ -30,8 +32,6 @@ public:
 
 private:
     ArHttpUriSchemes();
-    // The lower-case scheme `path` starts with ("" for none).
-    static std::string SchemeOf(std::string_view path);
 
     std::vector<std::string> _schemes;
 };
