@@ -15,12 +15,12 @@ export interface UsdInstall {
   python: string | null;
 }
 
-/** The Python of an OpenUSD built with it: pxr.h says whether ("#if 1" before its define), pxrConfig.cmake which. */
-function pythonOf(location: string): string | null {
-  const header = path.join(location, 'include', 'pxr', 'pxr.h');
-  if (!existsSync(header) || !/^#if 1[ \t]*\n#define PXR_PYTHON_SUPPORT_ENABLED/m.test(readFileSync(header, 'utf8'))) return null;
-  const config = readFileSync(path.join(location, 'pxrConfig.cmake'), 'utf8');
-  return /set\(Python3_EXECUTABLE \[\[([^\]]+)\]\]\)/.exec(config)?.[1] ?? 'python3';
+/** The Python of an OpenUSD built with it, as CMake found it (cmake/OpenUsd.cmake) when it built the plugin. */
+function pythonOf(pluginPath: string): string | null {
+  const { pythonExecutable } = JSON.parse(readFileSync(path.join(pluginPath, '..', 'pluginPackage.json'), 'utf8')) as {
+    pythonExecutable: string;
+  };
+  return pythonExecutable || null;
 }
 
 function findUsd(): UsdInstall | string {
@@ -39,7 +39,7 @@ function findUsd(): UsdInstall | string {
     if (named) throw new Error(`${unbuilt} (PXR_USD_LOCATION or pxr_DIR names this install)`);
     return `${unbuilt} to test it`;
   }
-  return { location, usdcat, pluginPath, python: pythonOf(location) };
+  return { location, usdcat, pluginPath, python: pythonOf(pluginPath) };
 }
 
 const found = findUsd();
