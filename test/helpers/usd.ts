@@ -17,7 +17,10 @@ export interface UsdInstall {
 
 /** The Python of an OpenUSD built with it, as CMake found it (cmake/OpenUsd.cmake) when it built the plugin. */
 function pythonOf(pluginPath: string): string | null {
-  const { pythonExecutable } = JSON.parse(readFileSync(path.join(pluginPath, '..', 'pluginPackage.json'), 'utf8')) as {
+  const described = path.join(pluginPath, '..', 'pluginPackage.json');
+  // A build from before it was written: rebuilt, it says.
+  if (!existsSync(described)) return null;
+  const { pythonExecutable } = JSON.parse(readFileSync(described, 'utf8')) as {
     pythonExecutable: string;
   };
   return pythonExecutable || null;
