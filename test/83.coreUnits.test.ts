@@ -187,4 +187,4 @@ test('the core\'s parsers, ResolveCache, the layer, crate and zip scanners, the 
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
-}, 360_000);
+}, 600_000);
