@@ -153,7 +153,8 @@ async function writeCrateFiles(folder: string): Promise<number> {
       // USD's own resolver, and the version asked for, if any.
       // (An overridden version is announced on stderr.)
       const converted = await writeCrate(usdcat, source, crate, version ? { USD_WRITE_NEW_USDC_FILES_AS_VERSION: version } : {});
-      expect(converted.status).toBe(0);
+      // The whole result, so that a failure shows usdcat's stderr and signal.
+      expect(converted).toMatchObject({ status: 0 });
       writeFileSync(crate.replace(/\.usdc$/, '.expected'), `${assets.join('\n')}\n`);
       count += 1;
     }
